@@ -1,0 +1,107 @@
+"""What a command handler gets: the parsed options and a lazily opened store."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+
+from app.domain.errors import KasirError, ValidationError
+
+EXIT_CODES = {"validation_error": 3, "not_found": 4, "conflict": 5, "permission_denied": 6}
+
+
+def default_operator() -> str:
+    try:
+        return getpass.getuser() or "operator"
+    except Exception:  # no user name on this system (e.g. a container without passwd)
+        return "operator"
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that reports bad input as a KasirError, so --json users get JSON."""
+
+    def error(self, message):  # noqa: D401
+        raise ValidationError(f"{message}. Run '{self.prog} --help' to see the options.")
+
+
+def common_options() -> argparse.ArgumentParser:
+    """Global options, accepted before or after the command."""
+    p = argparse.ArgumentParser(add_help=False)
+    p.add_argument("--db", default=argparse.SUPPRESS, metavar="PATH_OR_URL",
+                   help="database file or SQLAlchemy URL (default: kasir.db in the user data folder)")
+    p.add_argument("--operator", default=argparse.SUPPRESS, metavar="NAME",
+                   help="who is acting (default: the OS user name)")
+    p.add_argument("--till", default=argparse.SUPPRESS, metavar="CODE",
+                   help="this till's code, the prefix of its numbers (default: $KASIR_TILL or T1)")
+    p.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                   help="machine-readable output")
+    return p
+
+
+@dataclass
+class CliEnv:
+    args: argparse.Namespace
+    _ctx: object = field(default=None, repr=False)
+
+    @property
+    def db(self):
+        return getattr(self.args, "db", None) or os.environ.get("KASIR_DB") or None
+
+    @property
+    def operator(self) -> str:
+        return getattr(self.args, "operator", None) or default_operator()
+
+    @property
+    def till(self) -> str:
+        till = getattr(self.args, "till", None) or os.environ.get("KASIR_TILL") or "T1"
+        till = till.strip().upper()
+        if not (1 <= len(till) <= 8 and till.isalnum()):
+            raise ValidationError(f"Till code {till!r} must be 1 to 8 letters or digits, like T1.")
+        return till
+
+    @property
+    def json(self) -> bool:
+        return bool(getattr(self.args, "json", False))
+
+    @property
+    def ctx(self):
+        if self._ctx is None:
+            from app.services.context import Context, open_store
+
+            self._ctx = Context(open_store(self.db), operator=self.operator, till=self.till)
+        return self._ctx
+
+    def close(self) -> None:
+        if self._ctx is not None:
+            self._ctx.store.dispose()
+
+
+def emit(env_json: bool, payload, text: str | None) -> None:
+    if env_json:
+        json.dump(payload, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    elif text:
+        print(text)
+
+
+def emit_error(env_json: bool, err: KasirError) -> int:
+    if env_json:
+        json.dump({"error": err.to_dict()}, sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        print(f"kasir: {err.message}", file=sys.stderr)
+    return EXIT_CODES.get(err.code, 1)
+
+
+def parse_int(text: str, label: str, field_name: str | None = None) -> int:
+    try:
+        return int(str(text).strip().replace("_", ""))
+    except (TypeError, ValueError):
+        raise ValidationError(
+            f"{label} {text!r} is not a whole number. Amounts are whole numbers in the "
+            "smallest currency unit (100000 = Rp 100.000; 1000 = $10.00).",
+            field=field_name) from None

@@ -1,0 +1,25 @@
+"""`kasir demo`: fill a database with a demo shop's data."""
+
+from __future__ import annotations
+
+
+def register(sub, common) -> None:
+    p = sub.add_parser("demo", parents=[common], help="fill the database with demo data",
+                       description="Add demo customers, items and invoices.")
+    p.add_argument("--invoices", default="60", help="how many invoices (default 60)")
+    p.add_argument("--if-empty", action="store_true", help="only when there are no invoices yet")
+    p.set_defaults(handler=cmd_demo)
+
+
+def cmd_demo(args, env):
+    from app.cli_env import parse_int
+    from app.demo import is_empty, seed_demo
+    from app.domain.errors import ValidationError
+
+    n = parse_int(args.invoices, "Invoice count")
+    if not 0 <= n <= 100_000:
+        raise ValidationError("The demo can make between 0 and 100000 invoices.")
+    if args.if_empty and not is_empty(env.ctx):
+        return {"created": 0}, "The database already has invoices: no demo data added."
+    made = seed_demo(env.ctx, n)
+    return {"created": made}, f"Added {made} demo invoices."

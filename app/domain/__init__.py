@@ -1,0 +1,1 @@
+"""Pure domain logic: money, the invoice lifecycle, totals, validation, errors."""

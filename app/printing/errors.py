@@ -1,0 +1,40 @@
+"""Printer faults, each with what the cashier should do. All keep the job queued."""
+
+from __future__ import annotations
+
+from app.domain.errors import KasirError
+
+UDEV_RULE = "packaging/99-kasir-printers.rules"
+
+
+class PrinterError(KasirError):
+    """The printer could not take the slip now; the job stays queued and is retried."""
+
+    code = "printer_unavailable"
+
+
+class PrinterNotFound(PrinterError):
+    pass
+
+
+class PrinterPermissionDenied(PrinterError):
+    pass
+
+
+class PrinterBusy(PrinterError):
+    pass
+
+
+class PrinterNoAnswer(PrinterError):
+    pass
+
+
+class PrinterNotReady(PrinterError):
+    """Online but cannot print: paper out, cover open, offline."""
+
+
+def usb_permission(vid: int, pid: int) -> PrinterPermissionDenied:
+    return PrinterPermissionDenied(
+        f"This computer user may not use the USB printer {vid:04x}:{pid:04x}. Install the udev "
+        f"rule: sudo cp {UDEV_RULE} /etc/udev/rules.d/ && sudo udevadm control --reload && "
+        "sudo udevadm trigger, then unplug the printer and plug it in again.")

@@ -1,0 +1,206 @@
+"""A slip laid out as lines of a given column count (32, 42, 48, 56 or 64).
+
+Text is folded to the printer's code page first (see `encoding.fold`), so one
+character is one column and no line can run past the edge. Amounts are never
+split across lines: when a label and its amount do not fit together, the
+amount goes right-aligned on a line of its own.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from datetime import datetime, timezone, tzinfo
+
+from app.domain.money import format_money
+
+from .encoding import FoldReport, fold
+from .slip_model import PAYMENT_LABELS, Slip
+
+LABELS = {
+    "invoice": "FAKTUR / INVOICE", "receipt": "KUITANSI / RECEIPT", "test": "TES PRINTER",
+    "reprint": "REPRINT", "number": "No.", "plugipay": "No. Plugipay", "date": "Tanggal",
+    "operator": "Kasir", "customer": "Pelanggan", "subtotal": "Subtotal", "discount": "Diskon",
+    "tax": "Pajak", "total": "TOTAL", "paid": "Dibayar", "due": "Sisa tagihan",
+    "due_at": "Jatuh tempo", "memo": "Catatan", "quote": "Berita transfer:",
+    "receipt_no": "No. kuitansi", "method": "Metode", "reference": "Referensi",
+    "amount": "Jumlah", "scan": "Scan untuk bayar", "phone": "Telp", "tax_id": "NPWP",
+    "status_void": "*** BATAL / VOID ***", "status_uncollectible": "*** DIHAPUSBUKUKAN ***",
+    "status_paid": "LUNAS / PAID",
+}
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str  # folded and padded: exactly what prints, never longer than the width
+    bold: bool = False
+    tall: bool = False  # double height (the width stays the same)
+
+
+@dataclass(frozen=True)
+class Qr:
+    data: str
+
+
+@dataclass(frozen=True)
+class Logo:
+    path: str
+
+
+Block = Text | Qr | Logo
+
+
+def local_time(iso_text: str, tz: tzinfo | None) -> str:
+    if not iso_text:
+        return ""
+    dt = datetime.fromisoformat(iso_text)
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    dt = dt.astimezone(tz) if tz is not None else dt.astimezone()
+    return dt.strftime("%d-%m-%Y %H:%M")
+
+
+class _Builder:
+    def __init__(self, columns: int, codepage: str, report: FoldReport):
+        self.w = columns
+        self.cp = codepage
+        self.report = report
+        self.blocks: list[Block] = []
+
+    def f(self, text: str) -> str:
+        return fold(text, self.cp, self.report)
+
+    def wrap(self, text: str, width: int | None = None) -> list[str]:
+        width = width or self.w
+        out = []
+        for para in self.f(text).split("\n") if text else []:
+            out += textwrap.wrap(para, width, break_long_words=True, break_on_hyphens=False,
+                                 drop_whitespace=True) or [""]
+        return out
+
+    def line(self, text: str = "", *, bold=False, tall=False) -> None:
+        assert len(text) <= self.w, (text, self.w)
+        self.blocks.append(Text(text.rstrip(), bold, tall))
+
+    def para(self, text: str, *, center=False, bold=False, tall=False) -> None:
+        for part in self.wrap(text):
+            self.line(part.center(self.w).rstrip() if center else part, bold=bold, tall=tall)
+
+    def pair(self, left: str, right: str, *, bold=False, tall=False) -> None:
+        """`left` then `right` flush right; the right part is never split."""
+        left, right = self.f(left), self.f(right)
+        if len(right) > self.w:  # cannot happen for amounts; keep a reference whole-ish
+            self.para(left, bold=bold)
+            self.para(right, bold=bold)
+            return
+        if len(left) + 1 + len(right) <= self.w:
+            self.line(left + " " * (self.w - len(left) - len(right)) + right, bold=bold, tall=tall)
+            return
+        for part in self.wrap(left):
+            self.line(part, bold=bold, tall=tall)
+        self.line(right.rjust(self.w), bold=bold, tall=tall)
+
+    def rule(self, ch: str = "-") -> None:
+        self.line(ch * self.w)
+
+
+def layout_slip(slip: Slip, columns: int, codepage: str = "CP858", *, tz: tzinfo | None = None,
+                report: FoldReport | None = None) -> list[Block]:
+    """The slip as blocks: text lines (already within `columns`), QR and logo."""
+    b = _Builder(columns, codepage, report if report is not None else FoldReport())
+    money = lambda amount: format_money(amount, slip.currency)  # noqa: E731
+    L = LABELS
+    shop = slip.shop
+    if shop.logo_path:
+        b.blocks.append(Logo(shop.logo_path))
+    b.para(shop.name, center=True, bold=True, tall=True)
+    if shop.address:
+        b.para(shop.address, center=True)
+    if shop.phone:
+        b.para(f"{L['phone']} {shop.phone}", center=True)
+    if shop.tax_id:
+        b.para(f"{L['tax_id']} {shop.tax_id}", center=True)
+    b.rule("=")
+    b.para(L[slip.kind], center=True, bold=True)
+    if slip.reprint_at:
+        b.para(f"{L['reprint']} {local_time(slip.reprint_at, tz)}", center=True, bold=True)
+    if slip.status in ("void", "uncollectible"):
+        b.para(L["status_" + slip.status], center=True, bold=True)
+    if slip.kind == "test":
+        for extra in slip.extra:
+            b.para(extra)
+        b.rule()
+        b.line("".join(str(i % 10) for i in range(1, columns + 1)))
+        b.para(f"{columns} kolom / columns", center=True)
+        b.blocks.append(Qr(slip.hosted_url))
+        _footer(b, slip)
+        return b.blocks
+    b.rule()
+    if slip.payment:
+        b.pair(L["receipt_no"], slip.payment.receipt_number)
+    b.pair(L["number"], slip.local_number, bold=True)
+    if slip.plugipay_number:
+        b.pair(L["plugipay"], slip.plugipay_number)
+    b.pair(L["date"], local_time(slip.at, tz))
+    if slip.operator:
+        b.pair(L["operator"], slip.operator)
+    if slip.customer:
+        b.pair(L["customer"], slip.customer)
+    b.rule()
+    for item in slip.lines:
+        b.para(item.description)
+        b.pair(f"  {item.quantity} x {money(item.unit_amount)}", money(item.amount))
+    b.rule()
+    b.pair(L["subtotal"], money(slip.subtotal))
+    if slip.discount:
+        b.pair(L["discount"], "-" + money(slip.discount))
+    if slip.tax:
+        b.pair(L["tax"], money(slip.tax))
+    b.pair(L["total"], money(slip.total), bold=True, tall=True)
+    if slip.payment:
+        p = slip.payment
+        b.rule()
+        b.pair(L["paid"], money(p.amount), bold=True)
+        b.pair(L["method"], PAYMENT_LABELS.get(p.method, p.method))
+        if p.reference:
+            b.pair(L["reference"], p.reference)
+        b.pair(L["date"], local_time(p.paid_at, tz))
+        if slip.amount_due > 0:
+            b.pair(L["due"], money(slip.amount_due), bold=True)
+        else:
+            b.para(L["status_paid"], center=True, bold=True)
+    else:
+        b.pair(L["paid"], money(slip.amount_paid))
+        b.pair(L["due"], money(slip.amount_due), bold=True)
+        if slip.due_at:
+            b.pair(L["due_at"], local_time(slip.due_at, tz)[:10])
+        if slip.memo:
+            b.rule()
+            b.para(f"{L['memo']}: {slip.memo}")
+        if slip.amount_due > 0 and slip.status not in ("void", "uncollectible"):
+            b.rule()
+            b.para(L["quote"], center=True)
+            b.para(slip.transfer_reference, center=True, bold=True, tall=True)
+            if slip.hosted_url:
+                b.para(L["scan"], center=True)
+                b.blocks.append(Qr(slip.hosted_url))
+    _footer(b, slip)
+    return b.blocks
+
+
+def _footer(b: _Builder, slip: Slip) -> None:
+    b.rule()
+    if slip.shop.footer:
+        b.para(slip.shop.footer, center=True)
+
+
+def render_slip_lines(slip: Slip, columns: int, codepage: str = "CP858", *,
+                      tz: tzinfo | None = None) -> list[str]:
+    """Plain text lines for an on-screen preview; the QR code shows as a marker line."""
+    out = []
+    for block in layout_slip(slip, columns, codepage, tz=tz):
+        if isinstance(block, Text):
+            out.append(block.text)
+        elif isinstance(block, Qr):
+            out.append("[QR]".center(columns).rstrip())
+    return out

@@ -1,0 +1,1 @@
+"""Bank statement import, matching of credits to invoices, and end-of-day shift close."""

@@ -1,0 +1,20 @@
+"""`kasir sandbox`: run the Plugipay-compatible sandbox server."""
+
+from __future__ import annotations
+
+
+def register(sub, common) -> None:
+    from app.sandbox.cli import add_arguments
+
+    # No shared options here: the sandbox's --db is its own state file, not Kasir's.
+    p = sub.add_parser("sandbox", help="run a local Plugipay-compatible sandbox server",
+                       description="A local server speaking Plugipay's API, for tests, demos "
+                                   "and staff training. Ctrl-C stops it.")
+    add_arguments(p)
+    p.set_defaults(handler=cmd_sandbox)
+
+
+def cmd_sandbox(args, env):
+    from app.sandbox.cli import run
+
+    return run(args)

@@ -1,0 +1,55 @@
+"""Events: ``/api/v1/events`` — the feed a client pulls to learn what changed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .common import not_found, parse_iso
+from .context import Ctx, Reply, page_reply
+
+EVENT_TYPES = {
+    "plugipay.customer.created.v1": "A customer was created.",
+    "plugipay.customer.updated.v1": "A customer was changed.",
+    "plugipay.invoice.created.v1": "An invoice was created (draft or open).",
+    "plugipay.invoice.finalized.v1": "An invoice was finalized: it has a number and is open.",
+    "plugipay.invoice.paid.v1": "An invoice was paid.",
+    "plugipay.invoice.voided.v1": "An invoice was voided.",
+    "plugipay.invoice.marked_uncollectible.v1": "An invoice was written off.",
+    "plugipay.invoice.sent.v1": "An invoice was emailed to the customer.",
+    "plugipay.receipt.created.v1": "A receipt was issued for a payment.",
+}
+
+
+def _get(ctx: Ctx) -> Reply:
+    doc = ctx.store.get("events", ctx.params[0])
+    if doc is None:
+        raise not_found("event", ctx.params[0])
+    return Reply(doc)
+
+
+def _list(ctx: Ctx) -> Reply:
+    q = ctx.query
+    where: list[str] = []
+    params: list[Any] = []
+    if q.get("type"):
+        where.append("type = ?")
+        params.append(q["type"])
+    if q.get("occurredAfter"):
+        where.append("occurred_at > ?")
+        params.append(parse_iso(q["occurredAfter"], "occurredAfter"))
+    if q.get("occurredBefore"):
+        where.append("occurred_at < ?")
+        params.append(parse_iso(q["occurredBefore"], "occurredBefore"))
+    items, cursor, more = ctx.store.page("events", where, params, **ctx.list_args())
+    return page_reply(items, cursor, more)
+
+
+def _types(ctx: Ctx) -> Reply:
+    return Reply([{"type": t, "description": d} for t, d in sorted(EVENT_TYPES.items())])
+
+
+ROUTES = [
+    ("GET", r"/api/v1/events", _list),
+    ("GET", r"/api/v1/events/types", _types),
+    ("GET", r"/api/v1/events/([^/]+)", _get),
+]

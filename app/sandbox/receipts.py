@@ -1,0 +1,76 @@
+"""Receipts: ``/api/v1/receipts`` and issuing one when an invoice is paid."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .common import ACCOUNT_ID, new_id, not_found, parse_iso, validation
+from .context import Ctx, Reply, page_reply
+from .store import Store
+
+SOURCE_TYPES = ("checkout_session", "invoice")
+
+
+def issue_receipt(
+    store: Store, invoice: dict, now_iso: str, *, method: str = "manual", reference: str | None = None
+) -> dict:
+    """Called inside the paying transaction."""
+    year = now_iso[:4]
+    receipt = {
+        "id": new_id("rcpt"),
+        "accountId": ACCOUNT_ID,
+        "number": f"RCP-{year}-{store.next_counter(f'receipt:{year}'):04d}",
+        "sourceType": "invoice",
+        "sourceId": invoice["id"],
+        "invoiceNumber": invoice.get("number"),
+        "customerId": invoice["customerId"],
+        "amount": invoice["amountPaid"],
+        "currency": invoice["currency"],
+        "method": method,
+        "reference": reference,
+        "adapter": "manual",
+        "issuedAt": now_iso,
+        "emailedAt": None,
+        "emailedTo": None,
+    }
+    store.insert(
+        "receipts", receipt, issued_at=now_iso, source_type="invoice",
+        source_id=invoice["id"], customer_id=invoice["customerId"],
+    )
+    store.add_event("plugipay.receipt.created.v1", receipt, now_iso)
+    return receipt
+
+
+def _get(ctx: Ctx) -> Reply:
+    doc = ctx.store.get("receipts", ctx.params[0])
+    if doc is None:
+        raise not_found("receipt", ctx.params[0])
+    return Reply(doc)
+
+
+def _list(ctx: Ctx) -> Reply:
+    q = ctx.query
+    where: list[str] = []
+    params: list[Any] = []
+    if q.get("sourceType"):
+        if q["sourceType"] not in SOURCE_TYPES:
+            raise validation(f"sourceType must be one of {', '.join(SOURCE_TYPES)}")
+        where.append("source_type = ?")
+        params.append(q["sourceType"])
+    if q.get("customerId"):
+        where.append("customer_id = ?")
+        params.append(q["customerId"])
+    if q.get("issuedAfter"):
+        where.append("issued_at > ?")
+        params.append(parse_iso(q["issuedAfter"], "issuedAfter"))
+    if q.get("issuedBefore"):
+        where.append("issued_at < ?")
+        params.append(parse_iso(q["issuedBefore"], "issuedBefore"))
+    items, cursor, more = ctx.store.page("receipts", where, params, **ctx.list_args())
+    return page_reply(items, cursor, more)
+
+
+ROUTES = [
+    ("GET", r"/api/v1/receipts", _list),
+    ("GET", r"/api/v1/receipts/([^/]+)", _get),
+]

@@ -1,0 +1,133 @@
+"""Customers: add, edit, show, search by name, email or phone."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
+
+from app.domain.errors import NotFoundError
+from app.domain.records import CustomerRecord, Page
+from app.domain.validation import Problems, clean_text
+from app.store.models import Customer
+
+from .audit import enqueue, record_history
+from .context import Context
+from .mappers import customer_record
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE = re.compile(r"^\+?[0-9 ()./-]{4,30}$")
+
+
+@dataclass(frozen=True)
+class CustomerInput:
+    name: str
+    email: str = ""
+    phone: str = ""
+    tax_id: str = ""
+    notes: str = ""
+
+
+def validate_customer(data: CustomerInput) -> CustomerInput:
+    p = Problems()
+    name = clean_text(data.name, "name", "Name", 200, p)
+    if not name:
+        p.add("name", "Enter the customer's name.")
+    email = clean_text(data.email, "email", "Email", 254, p)
+    if email and not _EMAIL.match(email):
+        p.add("email", f"{email!r} is not an email address (like name@example.com).")
+    phone = clean_text(data.phone, "phone", "Phone", 50, p)
+    if phone and not _PHONE.match(phone):
+        p.add("phone", f"{phone!r} is not a phone number: use digits, spaces, + and -.")
+    tax_id = clean_text(data.tax_id, "tax_id", "Tax id", 50, p)
+    notes = clean_text(data.notes, "notes", "Notes", 2000, p)
+    p.raise_if_any()
+    return CustomerInput(name, email.lower(), phone, tax_id, notes)
+
+
+def _snapshot(c: Customer) -> dict:
+    return {"name": c.name, "email": c.email, "phone": c.phone, "taxId": c.tax_id,
+            "notes": c.notes}
+
+
+def _payload(c: Customer) -> dict:
+    return {"customerId": c.id, "name": c.name, "email": c.email or None,
+            "phone": c.phone or None, "taxId": c.tax_id or None}
+
+
+def load_customer(session, customer_id) -> Customer:
+    try:
+        cid = int(customer_id)
+    except (TypeError, ValueError):
+        cid = None
+    c = session.get(Customer, cid) if cid is not None else None
+    if c is None:
+        raise NotFoundError(f"There is no customer with id {customer_id}.", field="customer_id")
+    return c
+
+
+def add_customer(ctx: Context, data: CustomerInput) -> CustomerRecord:
+    data = validate_customer(data)
+    with ctx.store.unit_of_work() as uow:
+        now = ctx.now()
+        c = Customer(name=data.name, email=data.email, phone=data.phone, tax_id=data.tax_id,
+                     notes=data.notes, created_at=now, updated_at=now)
+        uow.session.add(c)
+        uow.session.flush()
+        record_history(uow.session, ctx, "customer", c.id, "create", None, _snapshot(c))
+        enqueue(uow.session, ctx, f"customer:{c.id}", "customer.create", _payload(c))
+        rec = customer_record(c)
+        uow.commit()
+    return rec
+
+
+def edit_customer(ctx: Context, customer_id, data: CustomerInput) -> CustomerRecord:
+    data = validate_customer(data)
+    with ctx.store.unit_of_work() as uow:
+        c = load_customer(uow.session, customer_id)
+        before = _snapshot(c)
+        c.name, c.email, c.phone, c.tax_id, c.notes = (
+            data.name, data.email, data.phone, data.tax_id, data.notes)
+        after = _snapshot(c)
+        if after != before:
+            c.updated_at = ctx.now()
+            record_history(uow.session, ctx, "customer", c.id, "edit", before, after)
+            enqueue(uow.session, ctx, f"customer:{c.id}", "customer.update", _payload(c))
+        rec = customer_record(c)
+        uow.commit()
+    return rec
+
+
+def get_customer(ctx: Context, customer_id) -> CustomerRecord:
+    with ctx.store.reader() as uow:
+        return customer_record(load_customer(uow.session, customer_id))
+
+
+def escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def list_customers(ctx: Context, search: str = "", *, limit: int = 50,
+                   after: int | None = None) -> Page:
+    """Newest first; `search` matches name, email or phone (case-insensitive, anywhere)."""
+    stmt = select(Customer).order_by(Customer.id.desc()).limit(limit + 1)
+    text = (search or "").strip()
+    if text:
+        pattern = f"%{escape_like(text.lower())}%"
+        digits = re.sub(r"\D", "", text)
+        conds = [Customer.name.ilike(pattern, escape="\\"),
+                 Customer.email.ilike(pattern, escape="\\"),
+                 Customer.phone.ilike(pattern, escape="\\")]
+        if len(digits) >= 3 and digits != text:
+            bare = Customer.phone
+            for ch in (" ", "-", "+", "(", ")", ".", "/"):
+                bare = func.replace(bare, ch, "")
+            conds.append(bare.like(f"%{digits}%"))
+        stmt = stmt.where(or_(*conds))
+    if after is not None:
+        stmt = stmt.where(Customer.id < after)
+    with ctx.store.reader() as uow:
+        rows = uow.session.execute(stmt).scalars().all()
+        items = tuple(customer_record(c) for c in rows[:limit])
+    return Page(items, items[-1].id if len(rows) > limit else None)

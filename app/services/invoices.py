@@ -1,0 +1,303 @@
+"""Invoice actions: create and edit drafts, issue, mark paid, void, write off."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from app.domain.errors import NotFoundError, ValidationError
+from app.domain.lifecycle import Action, Status, check_transition, effective_status
+from app.domain.records import InvoiceRecord, ReceiptRecord
+from app.domain.totals import compute_totals, line_amount
+from app.domain.validation import DraftInput, Problems, clean_text, validate_draft, validate_reason
+from app.store.models import Invoice, InvoiceLine, Payment, Receipt
+
+from .audit import enqueue, record_history
+from .context import Context
+from .customers import load_customer
+from .mappers import invoice_record, receipt_record
+from .numbering import next_number
+
+PAYMENT_METHODS = {
+    "transfer": "Bank transfer",
+    "cash": "Cash",
+    "edc": "Card (EDC)",
+    "other": "Other",
+}
+MAX_REFERENCE = 200
+# A clock on the till may run a little ahead of the one on another till.
+FUTURE_TOLERANCE = timedelta(minutes=5)
+
+
+def load_invoice(session: Session, ref, *, lock: bool = False) -> Invoice:
+    """Find an invoice by its id, local number, Plugipay id or Plugipay number."""
+    stmt = select(Invoice).options(selectinload(Invoice.lines))
+    text = str(ref).strip() if ref is not None else ""
+    if text.isdigit():
+        stmt = stmt.where(Invoice.id == int(text))
+    elif text.startswith("in_"):
+        stmt = stmt.where(Invoice.plugipay_id == text)
+    elif text.upper().startswith("INV-"):
+        stmt = stmt.where(Invoice.number == text.upper())
+    elif text:
+        stmt = stmt.where(Invoice.local_number == text.upper())
+    else:
+        raise NotFoundError("Give an invoice id or number.", field="id")
+    if lock:
+        stmt = stmt.with_for_update()
+    inv = session.execute(stmt).scalars().first()
+    if inv is None:
+        raise NotFoundError(f"There is no invoice {text}.", field="id")
+    return inv
+
+
+def snapshot(inv: Invoice) -> dict:
+    """What history keeps of an invoice before and after a change."""
+    return {
+        "status": inv.status, "localNumber": inv.local_number, "customerId": inv.customer_id,
+        "currency": inv.currency, "subtotal": inv.subtotal, "discount": inv.discount,
+        "tax": inv.tax, "total": inv.total, "amountPaid": inv.amount_paid,
+        "dueAt": inv.due_at.isoformat() if inv.due_at else None, "memo": inv.memo,
+        "reason": inv.reason or None,
+        "lines": [[l.description, l.quantity, l.unit_amount] for l in inv.lines],
+    }
+
+
+def _apply_draft(inv: Invoice, data: DraftInput) -> None:
+    inv.customer_id = int(data.customer_id)
+    inv.currency = data.currency
+    inv.lines = [
+        InvoiceLine(position=i, description=l.description, quantity=l.quantity,
+                    unit_amount=l.unit_amount, amount=line_amount(l.quantity, l.unit_amount))
+        for i, l in enumerate(data.lines)
+    ]
+    t = compute_totals(((l.quantity, l.unit_amount) for l in data.lines), data.discount, data.tax)
+    inv.subtotal, inv.discount, inv.tax, inv.total = t.subtotal, t.discount, t.tax, t.total
+    inv.amount_paid = 0
+    inv.due_at = data.due_at
+    inv.memo = data.memo
+
+
+def _record(session: Session, ctx: Context, inv: Invoice) -> InvoiceRecord:
+    session.flush()
+    return invoice_record(inv, ctx.now())
+
+
+def create_draft(ctx: Context, data: DraftInput) -> InvoiceRecord:
+    data = validate_draft(data)
+    with ctx.store.unit_of_work() as uow:
+        s = uow.session
+        load_customer(s, data.customer_id)
+        now = ctx.now()
+        inv = Invoice(till_code=ctx.till, status=Status.DRAFT.value, sync_state="local",
+                      created_by=ctx.operator, created_at=now, updated_at=now)
+        _apply_draft(inv, data)
+        s.add(inv)
+        s.flush()
+        record_history(s, ctx, "invoice", inv.id, "create", None, snapshot(inv))
+        rec = _record(s, ctx, inv)
+        uow.commit()
+    return rec
+
+
+def edit_draft(ctx: Context, ref, data: DraftInput) -> InvoiceRecord:
+    data = validate_draft(data)
+    with ctx.store.unit_of_work() as uow:
+        s = uow.session
+        inv = load_invoice(s, ref, lock=True)
+        check_transition(Action.EDIT, effective_status(inv.status, inv.due_at, ctx.now()))
+        load_customer(s, data.customer_id)
+        before = snapshot(inv)
+        _apply_draft(inv, data)
+        inv.updated_at = ctx.now()
+        s.flush()
+        record_history(s, ctx, "invoice", inv.id, "edit", before, snapshot(inv))
+        rec = _record(s, ctx, inv)
+        uow.commit()
+    return rec
+
+
+def _issue_payload(inv: Invoice) -> dict:
+    return {
+        "invoiceId": inv.id, "customerId": inv.customer_id, "localNumber": inv.local_number,
+        "currency": inv.currency,
+        "lines": [{"description": l.description, "quantity": l.quantity,
+                   "unitAmount": l.unit_amount} for l in inv.lines],
+        "discount": inv.discount, "tax": inv.tax,
+        "dueAt": inv.due_at.isoformat().replace("+00:00", "Z") if inv.due_at else None,
+        "memo": inv.memo,
+    }
+
+
+def _issue_in(s: Session, ctx: Context, inv: Invoice, target: Status = Status.OPEN) -> None:
+    now = ctx.now()
+    before = snapshot(inv)
+    inv.local_number = next_number(s, ctx.till, "invoice")
+    inv.till_code = ctx.till
+    inv.status = target.value
+    inv.issued_at = now
+    inv.updated_at = now
+    inv.sync_state = "pending"
+    s.flush()
+    record_history(s, ctx, "invoice", inv.id, "issue", before, snapshot(inv))
+    enqueue(s, ctx, f"invoice:{inv.id}", "invoice.issue", _issue_payload(inv))
+
+
+def issue(ctx: Context, ref) -> InvoiceRecord:
+    with ctx.store.unit_of_work() as uow:
+        s = uow.session
+        inv = load_invoice(s, ref, lock=True)
+        now = ctx.now()
+        target = check_transition(Action.ISSUE, effective_status(inv.status, inv.due_at, now))
+        if inv.due_at is not None and inv.due_at < now:
+            raise ValidationError(
+                "The due date is already past. Change it before issuing.", field="due_at")
+        _issue_in(s, ctx, inv, target)
+        rec = _record(s, ctx, inv)
+        uow.commit()
+    return rec
+
+
+@dataclass(frozen=True)
+class PaymentInput:
+    method: str = "cash"
+    reference: str = ""
+    paid_at: datetime | None = None
+
+
+def validate_payment(data: PaymentInput, now: datetime) -> PaymentInput:
+    p = Problems()
+    method = (data.method or "").strip().lower()
+    if method not in PAYMENT_METHODS:
+        p.add("method", f"{data.method!r} is not a payment method. Choose one of: "
+                        + ", ".join(PAYMENT_METHODS) + ".")
+    reference = clean_text(data.reference, "reference", "Reference", MAX_REFERENCE, p)
+    paid_at = data.paid_at or now
+    if paid_at.tzinfo is None:
+        p.add("paid_at", "The payment time needs a time zone.")
+    elif paid_at > now + FUTURE_TOLERANCE:
+        p.add("paid_at", "The payment date is in the future. Record a payment once it has landed.")
+    p.raise_if_any()
+    return PaymentInput(method, reference, paid_at)
+
+
+def pay_in_session(s: Session, ctx: Context, ref, data: PaymentInput = PaymentInput()
+                   ) -> tuple[Invoice, Receipt, Payment]:
+    """Mark paid inside a caller's transaction (no commit): for actions that pay
+    several invoices at once, such as a reconciled bank transfer."""
+    now = ctx.now()
+    data = validate_payment(data, now)
+    inv = load_invoice(s, ref, lock=True)
+    target = check_transition(Action.PAY, effective_status(inv.status, inv.due_at, now))
+    before = snapshot(inv)
+    amount = inv.total - inv.amount_paid
+    pay = Payment(invoice_id=inv.id, amount=amount, currency=inv.currency,
+                  method=data.method, reference=data.reference, operator=ctx.operator,
+                  paid_at=data.paid_at, recorded_at=now)
+    s.add(pay)
+    s.flush()
+    receipt = Receipt(number=next_number(s, ctx.till, "receipt"), invoice_id=inv.id,
+                      payment_id=pay.id, amount=amount, currency=inv.currency, issued_at=now)
+    s.add(receipt)
+    inv.amount_paid = inv.total
+    inv.status = target.value
+    inv.paid_at = data.paid_at
+    inv.updated_at = now
+    inv.sync_state = "pending"
+    s.flush()
+    note = PAYMENT_METHODS[data.method] + (f", ref {data.reference}" if data.reference else "")
+    record_history(s, ctx, "invoice", inv.id, "pay", before,
+                   {**snapshot(inv), "payment": {"method": data.method,
+                    "reference": data.reference, "amount": amount,
+                    "receipt": receipt.number}}, note)
+    enqueue(s, ctx, f"invoice:{inv.id}", "invoice.pay", {
+        "invoiceId": inv.id, "method": data.method, "reference": data.reference,
+        "amount": amount, "paidAt": data.paid_at.isoformat(), "receiptNumber": receipt.number,
+    })
+    return inv, receipt, pay
+
+
+def mark_paid(ctx: Context, ref, data: PaymentInput = PaymentInput()
+              ) -> tuple[InvoiceRecord, ReceiptRecord]:
+    """Open or past-due → paid, with method, reference, operator and time; issues a receipt."""
+    validate_payment(data, ctx.now())  # refuse bad input before taking the write lock
+    with ctx.store.unit_of_work() as uow:
+        inv, receipt, pay = pay_in_session(uow.session, ctx, ref, data)
+        rec = _record(uow.session, ctx, inv)
+        rrec = receipt_record(receipt, pay)
+        uow.commit()
+    return rec, rrec
+
+
+def void(ctx: Context, ref, reason: str = "") -> InvoiceRecord:
+    reason = validate_reason(reason)
+    with ctx.store.unit_of_work() as uow:
+        s = uow.session
+        inv = load_invoice(s, ref, lock=True)
+        now = ctx.now()
+        was = inv.status
+        target = check_transition(Action.VOID, effective_status(inv.status, inv.due_at, now))
+        before = snapshot(inv)
+        inv.status = target.value
+        inv.voided_at = now
+        inv.reason = reason
+        inv.updated_at = now
+        if was == Status.DRAFT.value:
+            # Plugipay never heard of a draft: nothing to tell it.
+            note = "Draft voided; it was never sent to Plugipay."
+        else:
+            inv.sync_state = "pending"
+            note = ""
+            enqueue(s, ctx, f"invoice:{inv.id}", "invoice.void",
+                    {"invoiceId": inv.id, "reason": reason})
+        s.flush()
+        record_history(s, ctx, "invoice", inv.id, "void", before, snapshot(inv), note)
+        rec = _record(s, ctx, inv)
+        uow.commit()
+    return rec
+
+
+def write_off(ctx: Context, ref, reason: str = "") -> InvoiceRecord:
+    reason = validate_reason(reason)
+    with ctx.store.unit_of_work() as uow:
+        s = uow.session
+        inv = load_invoice(s, ref, lock=True)
+        now = ctx.now()
+        target = check_transition(Action.WRITE_OFF, effective_status(inv.status, inv.due_at, now))
+        before = snapshot(inv)
+        inv.status = target.value
+        inv.written_off_at = now
+        inv.reason = reason
+        inv.updated_at = now
+        s.flush()
+        record_history(s, ctx, "invoice", inv.id, "write_off", before, snapshot(inv),
+                       "Written off at this till only: Plugipay has no write-off route, "
+                       "so it still shows the invoice as open there.")
+        rec = _record(s, ctx, inv)
+        uow.commit()
+    return rec
+
+
+def create_and_issue(ctx: Context, data: DraftInput) -> InvoiceRecord:
+    """A sale made at once: the draft and its issue are one transaction, so a
+    refusal (say, a due date already past) leaves no stray draft behind."""
+    data = validate_draft(data)
+    now = ctx.now()
+    if data.due_at is not None and data.due_at < now:
+        raise ValidationError("The due date is already past. Choose a later date.", field="due_at")
+    with ctx.store.unit_of_work() as uow:
+        s = uow.session
+        load_customer(s, data.customer_id)
+        inv = Invoice(till_code=ctx.till, status=Status.DRAFT.value, sync_state="local",
+                      created_by=ctx.operator, created_at=now, updated_at=now)
+        _apply_draft(inv, data)
+        s.add(inv)
+        s.flush()
+        record_history(s, ctx, "invoice", inv.id, "create", None, snapshot(inv))
+        _issue_in(s, ctx, inv)
+        rec = _record(s, ctx, inv)
+        uow.commit()
+    return rec

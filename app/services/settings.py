@@ -1,0 +1,73 @@
+"""Non-secret settings kept in the database: the shop's details and preferences."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+
+from app.domain.validation import Problems, clean_text
+from app.store.models import Setting
+
+from .audit import record_history
+from .context import Context
+
+SHOP_KEY = "shop"
+
+
+@dataclass(frozen=True)
+class ShopProfile:
+    name: str = "Toko Kasir"
+    address: str = ""
+    phone: str = ""
+    tax_id: str = ""  # NPWP
+    footer: str = "Terima kasih atas kunjungan Anda"
+    logo_path: str = ""  # a PNG on this machine; optional
+    accent_color: str = "#0F766E"
+    default_currency: str = "IDR"
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> "ShopProfile":
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in (data or {}).items() if k in names})
+
+
+def get_setting(ctx: Context, key: str, default=None):
+    with ctx.store.reader() as uow:
+        row = uow.session.get(Setting, key)
+        return default if row is None else row.value
+
+
+def set_setting(ctx: Context, key: str, value) -> None:
+    with ctx.store.unit_of_work() as uow:
+        row = uow.session.get(Setting, key)
+        before = None if row is None else row.value
+        if row is None:
+            uow.session.add(Setting(key=key, value=value))
+        else:
+            row.value = value
+        if before != value:
+            record_history(uow.session, ctx, "setting", 0, f"set:{key}"[:32],
+                           {"value": before}, {"value": value})
+        uow.commit()
+
+
+def get_shop(ctx: Context) -> ShopProfile:
+    return ShopProfile.from_dict(get_setting(ctx, SHOP_KEY))
+
+
+def save_shop(ctx: Context, shop: ShopProfile) -> ShopProfile:
+    p = Problems()
+    cleaned = {}
+    for f in fields(ShopProfile):
+        cleaned[f.name] = clean_text(getattr(shop, f.name), f.name, f.name.replace("_", " ").capitalize(), 500, p)
+    if not cleaned["name"]:
+        p.add("name", "Enter the shop's name: it heads every slip and invoice.")
+    color = cleaned["accent_color"]
+    if color and not (len(color) == 7 and color[0] == "#" and all(c in "0123456789abcdefABCDEF" for c in color[1:])):
+        p.add("accent_color", "The accent colour must look like #0F766E.")
+    from app.domain.currency import CURRENCIES
+    if cleaned["default_currency"] not in CURRENCIES:
+        p.add("default_currency", "Choose IDR or USD as the default currency.")
+    p.raise_if_any()
+    result = ShopProfile(**cleaned)
+    set_setting(ctx, SHOP_KEY, asdict(result))
+    return result

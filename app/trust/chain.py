@@ -1,0 +1,227 @@
+"""The history hash chain: every entry carries a hash over its own content and
+the previous entry's hash, so an entry altered, removed or inserted outside the
+app shows. Writers take links one at a time under a lock on the chain head."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+GENESIS = "0" * 64
+HEAD_ID = 1
+# The columns a hash covers, in this order. Changing it breaks every chain.
+CONTENT = ("id", "chain_seq", "entity_type", "entity_id", "action", "operator", "till_code",
+           "at", "before", "after", "note", "approved_by")
+RAW_TEXT = ("at", "before", "after")  # read as stored, not as parsed Python values
+
+
+def canonical_at(value) -> str:
+    """One spelling of a timestamp whatever the driver hands back."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip())
+        except ValueError:
+            return "!" + value  # not a timestamp: hashes differently, so it shows
+    if value.tzinfo is not None:
+        value = value.astimezone(timezone.utc).replace(tzinfo=None)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.%f")
+
+
+def entry_hash(prev_hash: str, content: dict) -> str:
+    values = []
+    for name in CONTENT:
+        v = content.get(name)
+        values.append(canonical_at(v) if name == "at" else v)
+    text = json.dumps(values, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(f"{prev_hash}\n{text}".encode("utf-8")).hexdigest()
+
+
+def _json_text(value):
+    from app.store.types import JSONText
+
+    return JSONText().process_bind_param(value, None)
+
+
+def orm_content(entry) -> dict:
+    """An entry about to be stored, seen as its stored text will read back."""
+    out = {name: getattr(entry, name) for name in CONTENT}
+    out["before"] = _json_text(entry.before)
+    out["after"] = _json_text(entry.after)
+    return out
+
+
+def append(session, entry) -> str:
+    """Link `entry` (a new HistoryEntry) to the chain inside the caller's transaction.
+    The head row is locked (FOR UPDATE on PostgreSQL; SQLite writers are already
+    serialised by BEGIN IMMEDIATE), so concurrent writers never share a link."""
+    from app.store.trust_models import HistoryChainHead
+
+    head = session.get(HistoryChainHead, HEAD_ID, with_for_update=True)
+    if head is None:
+        head = _rebuild_head(session)
+    entry.chain_seq = head.last_seq + 1
+    entry.prev_hash = head.last_hash
+    session.add(entry)
+    session.flush()  # the id is part of the hash
+    entry.entry_hash = entry_hash(entry.prev_hash, orm_content(entry))
+    head.last_seq = entry.chain_seq
+    head.last_hash = entry.entry_hash
+    session.flush()
+    return entry.entry_hash
+
+
+def _rebuild_head(session):
+    from sqlalchemy import select
+
+    from app.store.models import HistoryEntry
+    from app.store.trust_models import HistoryChainHead
+
+    last = session.execute(select(HistoryEntry).where(HistoryEntry.chain_seq.is_not(None))
+                           .order_by(HistoryEntry.chain_seq.desc()).limit(1)).scalar_one_or_none()
+    head = HistoryChainHead(id=HEAD_ID, last_seq=last.chain_seq if last else 0,
+                            last_hash=last.entry_hash if last else GENESIS)
+    session.add(head)
+    session.flush()
+    return head
+
+
+# ---------------------------------------------------------------- verification
+
+@dataclass(frozen=True)
+class ChainProblem:
+    kind: str  # altered | removed | inserted | broken | head
+    seq: int | None  # the entry's place in the chain
+    history_id: int | None  # the row id in the history table
+    message: str
+
+    def to_json(self) -> dict:
+        return {"kind": self.kind, "seq": self.seq, "historyId": self.history_id,
+                "message": self.message}
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    checked: int
+    problems: tuple[ChainProblem, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def first(self) -> ChainProblem | None:
+        return self.problems[0] if self.problems else None
+
+    def summary(self) -> str:
+        if self.ok:
+            return f"History chain intact: {self.checked} entries checked."
+        more = len(self.problems) - 1
+        return (f"History chain BROKEN: {self.first.message}"
+                + (f" ({more} further problem{'s' if more > 1 else ''} after it.)" if more else ""))
+
+    def to_json(self) -> dict:
+        return {"ok": self.ok, "checked": self.checked,
+                "problems": [p.to_json() for p in self.problems]}
+
+
+def read_rows(conn) -> list[dict]:
+    """Every history row as stored (JSON and time as their raw text)."""
+    from sqlalchemy import Text, select, type_coerce
+
+    from app.store.models import HistoryEntry
+
+    t = HistoryEntry.__table__
+    cols = [type_coerce(t.c[n], Text).label(n) if n in RAW_TEXT else t.c[n]
+            for n in CONTENT + ("prev_hash", "entry_hash")]
+    return [dict(r._mapping) for r in conn.execute(select(*cols).order_by(t.c.id))]
+
+
+def read_head(conn) -> tuple[int, str] | None:
+    from sqlalchemy import select
+
+    from app.store.trust_models import HistoryChainHead
+
+    t = HistoryChainHead.__table__
+    row = conn.execute(select(t.c.last_seq, t.c.last_hash).where(t.c.id == HEAD_ID)).first()
+    return None if row is None else (row[0], row[1])
+
+
+def _name(row) -> str:
+    return f"entry #{row['chain_seq']} (history id {row['id']}, {row['action']} by {row['operator']})"
+
+
+def check_rows(rows: list[dict], head: tuple[int, str] | None) -> ChainReport:
+    problems: list[ChainProblem] = []
+    chained, loose = [], []
+    for r in rows:
+        ok_seq = isinstance(r["chain_seq"], int) and r["entry_hash"] is not None
+        (chained if ok_seq else loose).append(r)
+    for r in loose:
+        problems.append(ChainProblem(
+            "inserted", None, r["id"],
+            f"History id {r['id']} ({r['action']} by {r['operator']}) is not in the chain: "
+            "it was inserted outside the app."))
+    chained.sort(key=lambda r: r["chain_seq"])
+    expect_seq, expect_prev = 1, GENESIS
+    for r in chained:
+        seq = r["chain_seq"]
+        if entry_hash(r["prev_hash"] or "", r) != r["entry_hash"]:
+            problems.append(ChainProblem("altered", seq, r["id"],
+                                         f"{_name(r).capitalize()} was altered: its content no "
+                                         "longer matches its hash."))
+        elif seq > expect_seq:
+            gap = f"#{expect_seq}" if seq == expect_seq + 1 else f"#{expect_seq} to #{seq - 1}"
+            problems.append(ChainProblem("removed", expect_seq, r["id"],
+                                         f"Entry {gap} was removed: the chain jumps from "
+                                         f"#{expect_seq - 1} to {_name(r)}."))
+        elif r["prev_hash"] != expect_prev:
+            problems.append(ChainProblem("broken", seq, r["id"],
+                                         f"{_name(r).capitalize()} does not follow entry "
+                                         f"#{seq - 1}: one of the two was inserted or replaced."))
+        expect_seq, expect_prev = seq + 1, r["entry_hash"]
+    last_seq = expect_seq - 1
+    if head is None:
+        if chained:
+            problems.append(ChainProblem("head", None, None,
+                                         "The chain's end marker is missing: it was deleted."))
+    elif head[0] > last_seq:
+        gap = f"#{head[0]}" if head[0] == last_seq + 1 else f"#{last_seq + 1} to #{head[0]}"
+        problems.append(ChainProblem("removed", last_seq + 1, None,
+                                     f"Entry {gap} was removed from the end of the history."))
+    elif head[0] < last_seq:
+        extra = next(r for r in chained if r["chain_seq"] > head[0])
+        problems.append(ChainProblem("inserted", extra["chain_seq"], extra["id"],
+                                     f"{_name(extra).capitalize()} was inserted after the "
+                                     f"chain's recorded end (#{head[0]})."))
+    elif chained and head[1] != chained[-1]["entry_hash"]:
+        r = chained[-1]
+        problems.append(ChainProblem("altered", r["chain_seq"], r["id"],
+                                     f"{_name(r).capitalize()} was replaced: the chain's end "
+                                     "marker does not match it."))
+    problems.sort(key=lambda p: (p.seq is None, p.seq or 0))
+    return ChainReport(len(rows), tuple(problems))
+
+
+def verify_connection(conn) -> ChainReport:
+    return check_rows(read_rows(conn), read_head(conn))
+
+
+def verify(store) -> ChainReport:
+    """Check the whole chain of a Store in one read transaction."""
+    with store.reader() as uow:
+        return verify_connection(uow.session.connection())
+
+
+def seal(session, ctx, kind: str, entity_id: int, payload: dict, note: str = "") -> str:
+    """Seal a closed period (a shift, a day) into the chain: a history entry with
+    its totals, linked like any other. Returns the entry's hash, which a Z report
+    can print so that a later change anywhere before it shows."""
+    from app.services.audit import record_history
+
+    entry = record_history(session, ctx, kind, entity_id, "seal", None, payload,
+                           note or f"{kind} {entity_id} closed and sealed")
+    return entry.entry_hash

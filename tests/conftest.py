@@ -1,0 +1,68 @@
+"""Fixtures shared by every test folder: a real temporary SQLite store and helpers."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from app.domain.validation import DraftInput, LineInput  # noqa: E402
+from app.services.context import Context, open_store  # noqa: E402
+from app.services.customers import CustomerInput, add_customer  # noqa: E402
+from app.services.invoices import create_draft  # noqa: E402
+
+
+class FakeClock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, start: datetime | None = None):
+        self.t = start or datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)
+
+    def __call__(self) -> datetime:
+        return self.t
+
+    def advance(self, **kw) -> None:
+        self.t += timedelta(**kw)
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    return tmp_path / "kasir.db"
+
+
+@pytest.fixture
+def store(db_path):
+    s = open_store(db_path)
+    yield s
+    s.dispose()
+
+
+@pytest.fixture
+def clock():
+    return FakeClock()
+
+
+@pytest.fixture
+def ctx(store, clock):
+    return Context(store, operator="ana", till="T1", clock=clock)
+
+
+@pytest.fixture
+def customer(ctx):
+    return add_customer(ctx, CustomerInput("Budi Santoso", "budi@example.com", "+62 812 3456 7890"))
+
+
+def draft_input(customer_id, currency="IDR", lines=(("Kopi susu", 2, 18000),), discount=0,
+                tax=0, due_at=None, memo="") -> DraftInput:
+    return DraftInput(customer_id, currency, tuple(LineInput(*l) for l in lines), discount, tax,
+                      due_at, memo)
+
+
+@pytest.fixture
+def make_draft(ctx, customer):
+    def make(**kw):
+        return create_draft(ctx, draft_input(kw.pop("customer_id", customer.id), **kw))
+    return make

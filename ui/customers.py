@@ -1,0 +1,202 @@
+"""Customers: list and search, add and edit (a dialog also used inline), their invoices."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel,
+                               QLineEdit, QPushButton, QSplitter, QVBoxLayout, QWidget)
+
+from app.services.customers import CustomerInput, add_customer, edit_customer, list_customers
+
+from .changes import CUSTOMER_ACTION, Change
+from .forms import Banner, FormErrors, problems_of, shortcut
+from .invoice_list import InvoiceListModel, make_table
+from .paged_model import ID_ROLE, RECORD_ROLE, PagedModel
+
+FIELDS = (("name", "Name"), ("email", "Email"), ("phone", "Phone"), ("tax_id", "Tax id (NPWP)"),
+          ("notes", "Notes"))
+
+
+class CustomerDialog(QDialog):
+    """Add (record None) or edit a customer; saving goes through the worker."""
+
+    saved = Signal(object)
+
+    def __init__(self, worker, bus, record=None, name: str = "", parent=None):
+        super().__init__(parent)
+        self.worker, self.bus, self.record = worker, bus, record
+        self.result_record = None
+        self.setWindowTitle("Edit customer" if record else "New customer")
+        self.banner = Banner()
+        self.errors = FormErrors(self.banner)
+        form = QFormLayout()
+        self.inputs: dict[str, QLineEdit] = {}
+        for key, label in FIELDS:
+            edit = QLineEdit(getattr(record, key, "") if record else "")
+            edit.setAccessibleName(label)
+            self.inputs[key] = edit
+            box = QVBoxLayout()
+            box.setSpacing(1)
+            box.addWidget(edit)
+            box.addWidget(self.errors.add(key, edit))
+            form.addRow(label, box)
+        if not record and name:
+            self.inputs["name"].setText(name)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.banner)
+        lay.addLayout(form)
+        lay.addWidget(self.buttons)
+        for edit in self.inputs.values():
+            edit.returnPressed.connect(self.save)
+
+    def data(self) -> CustomerInput:
+        return CustomerInput(**{k: e.text() for k, e in self.inputs.items()})
+
+    def save(self) -> None:
+        self.buttons.setEnabled(False)
+        data = self.data()
+        if self.record:
+            self.worker.submit(edit_customer, self.record.id, data,
+                               on_done=self._done, on_error=self._refused)
+        else:
+            self.worker.submit(add_customer, data, on_done=self._done, on_error=self._refused)
+
+    def _done(self, rec) -> None:
+        self.result_record = rec
+        self.bus.announce(CUSTOMER_ACTION, self)
+        self.saved.emit(rec)
+        self.accept()
+
+    def _refused(self, exc) -> None:
+        self.buttons.setEnabled(True)
+        self.errors.show(problems_of(exc))
+
+
+class CustomerColumns(IntEnum):
+    NAME = 0
+    PHONE = 1
+    EMAIL = 2
+    TAX_ID = 3
+
+
+class CustomerListModel(PagedModel):
+    Columns = CustomerColumns
+    headers = {0: "Name", 1: "Phone", 2: "Email", 3: "Tax id"}
+
+    def __init__(self, worker, parent=None):
+        super().__init__(worker, parent)
+        self.search = ""
+
+    def page(self, ctx, after, limit):
+        return list_customers(ctx, self.search, limit=limit, after=after)
+
+    def display(self, c, column):
+        return (c.name, c.phone, c.email, c.tax_id)[column]
+
+
+class CustomersPage(QWidget):
+    open_invoice = Signal(int)
+
+    def __init__(self, worker, bus, parent=None):
+        super().__init__(parent)
+        self.worker, self.bus = worker, bus
+        self._dirty = True
+        self.search = QLineEdit(placeholderText="Search name, email or phone (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.add_button = QPushButton("Add customer (Ctrl+Shift+C)")
+        self.edit_button = QPushButton("Edit (Ctrl+E)")
+        self.model = CustomerListModel(worker, self)
+        self.table = make_table(self.model, self)
+        self.table.setItemDelegateForColumn(3, None)
+        self.invoices = InvoiceListModel(worker, self)
+        self.invoice_table = make_table(self.invoices, self)
+        self.invoices_title = QLabel("Choose a customer to see their invoices.")
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 1)
+        bar.addWidget(self.add_button)
+        bar.addWidget(self.edit_button)
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.invoices_title)
+        rl.addWidget(self.invoice_table)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.table)
+        split.addWidget(right)
+        lay = QVBoxLayout(self)
+        lay.addLayout(bar)
+        lay.addWidget(split, 1)
+
+        self._debounce = QTimer(self, singleShot=True, interval=250)
+        self._debounce.timeout.connect(self.reload)
+        self.search.textChanged.connect(self._debounce.start)
+        self.search.returnPressed.connect(self.table.setFocus)
+        self.add_button.clicked.connect(lambda: self.open_dialog(None))
+        self.edit_button.clicked.connect(self.edit_current)
+        self.table.activated_id.connect(lambda _id: self.edit_current())
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.invoice_table.activated_id.connect(self.open_invoice)
+        shortcut(self, "Ctrl+Shift+C", lambda: self.open_dialog(None))
+        shortcut(self, "Ctrl+E", self.edit_current)
+        shortcut(self, "Ctrl+F", self.search.setFocus)
+        self.model.loaded.connect(self._loaded)
+        bus.changed.connect(self._on_changed)
+
+    def reload(self) -> None:
+        self._debounce.stop()
+        self.model.search = self.search.text().strip()
+        self.model.reload()
+
+    def _loaded(self) -> None:
+        if self.model.rowCount() and not self.table.currentIndex().isValid():
+            self.table.setCurrentIndex(self.model.index(0, 0))
+
+    def current(self):
+        idx = self.table.currentIndex()
+        return idx.data(RECORD_ROLE) if idx.isValid() else None
+
+    def _current_changed(self, idx, _prev) -> None:
+        rec = idx.data(RECORD_ROLE) if idx.isValid() else None
+        if rec is None:
+            return
+        self.invoices_title.setText(f"Invoices of {rec.name}")
+        self.invoices.set_filter(customer_id=rec.id)
+
+    def edit_current(self) -> None:
+        rec = self.current()
+        if rec is not None:
+            self.open_dialog(rec)
+
+    def open_dialog(self, record) -> CustomerDialog:
+        dlg = CustomerDialog(self.worker, self.bus, record, parent=self)
+        dlg.setModal(True)
+        dlg.show()
+        self.dialog = dlg
+        return dlg
+
+    def _on_changed(self, flags: int, _source) -> None:
+        if flags & Change.CUSTOMERS:
+            self._dirty = True
+            if self.isVisible():
+                self._refresh()
+        elif flags & Change.INVOICES and self.isVisible() and self.invoices.first_page_done:
+            self.invoices.reload()
+
+    def _refresh(self) -> None:
+        self._dirty = False
+        self.reload()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._dirty:
+            self._refresh()
+        self.search.setFocus()
+
+
+__all__ = ["CustomerDialog", "CustomersPage", "ID_ROLE"]

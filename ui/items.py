@@ -1,0 +1,171 @@
+"""The item catalogue: codes or barcodes, names and unit prices."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
+                               QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget)
+
+from app.domain.currency import CURRENCIES
+from app.domain.errors import ValidationError
+from app.domain.money import format_plain, parse_amount
+from app.services.items import ItemInput, add_item, edit_item, list_items
+
+from .changes import Change
+from .fmt import money
+from .forms import Banner, FormErrors, problems_of, shortcut
+from .invoice_list import make_table
+from .paged_model import RECORD_ROLE, PagedModel
+
+
+class ItemDialog(QDialog):
+    saved = Signal(object)
+
+    def __init__(self, worker, bus, record=None, parent=None, currency: str = "IDR"):
+        super().__init__(parent)
+        self.worker, self.bus, self.record = worker, bus, record
+        self.setWindowTitle("Edit item" if record else "New item")
+        self.banner = Banner()
+        self.errors = FormErrors(self.banner)
+        self.code = QLineEdit(record.code if record else "", placeholderText="Code or scan barcode")
+        self.name = QLineEdit(record.name if record else "")
+        self.currency = QComboBox()
+        self.currency.addItems(list(CURRENCIES))
+        self.currency.setCurrentText(record.currency if record else currency)
+        self.price = QLineEdit(format_plain(record.unit_amount, record.currency) if record else "",
+                               placeholderText="e.g. 18.000")
+        self.active = QCheckBox("On sale")
+        self.active.setChecked(record.active if record else True)
+        form = QFormLayout()
+        for key, label, widget in (("code", "Code", self.code), ("name", "Name", self.name),
+                                   ("currency", "Currency", self.currency),
+                                   ("unit_amount", "Unit price", self.price)):
+            box = QVBoxLayout()
+            box.setSpacing(1)
+            box.addWidget(widget)
+            box.addWidget(self.errors.add(key, widget))
+            form.addRow(label, box)
+        form.addRow("", self.active)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        for edit in (self.code, self.name, self.price):
+            edit.returnPressed.connect(self.save)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.banner)
+        lay.addLayout(form)
+        lay.addWidget(self.buttons)
+
+    def save(self) -> None:
+        currency = self.currency.currentText()
+        try:
+            amount = parse_amount(self.price.text(), currency)
+        except ValidationError as exc:
+            self.errors.show([("unit_amount", exc.message)])
+            return
+        data = ItemInput(self.code.text(), self.name.text(), amount, currency,
+                         self.active.isChecked())
+        self.buttons.setEnabled(False)
+        if self.record:
+            self.worker.submit(edit_item, self.record.id, data, on_done=self._done,
+                               on_error=self._refused)
+        else:
+            self.worker.submit(add_item, data, on_done=self._done, on_error=self._refused)
+
+    def _done(self, rec) -> None:
+        self.bus.announce(Change.ITEMS, self)
+        self.saved.emit(rec)
+        self.accept()
+
+    def _refused(self, exc) -> None:
+        self.buttons.setEnabled(True)
+        self.errors.show(problems_of(exc))
+
+
+class ItemColumns(IntEnum):
+    CODE = 0
+    NAME = 1
+    PRICE = 2
+    ACTIVE = 3
+
+
+class ItemListModel(PagedModel):
+    Columns = ItemColumns
+    headers = {0: "Code", 1: "Name", 2: "Unit price", 3: "On sale"}
+
+    def __init__(self, worker, parent=None):
+        super().__init__(worker, parent)
+        self.search = ""
+
+    def page(self, ctx, after, limit):
+        return list_items(ctx, self.search, limit=limit, after=after, include_inactive=True)
+
+    def display(self, item, column):
+        return (item.code, item.name, money(item.unit_amount, item.currency),
+                "Yes" if item.active else "No")[column]
+
+
+class ItemsPage(QWidget):
+    def __init__(self, worker, bus, parent=None):
+        super().__init__(parent)
+        self.worker, self.bus = worker, bus
+        self._dirty = True
+        self.dialog = None
+        self.search = QLineEdit(placeholderText="Search code or name (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.add_button = QPushButton("Add item (Ctrl+Shift+I)")
+        self.edit_button = QPushButton("Edit (Ctrl+E)")
+        self.model = ItemListModel(worker, self)
+        self.table = make_table(self.model, self)
+        self.table.setItemDelegateForColumn(3, None)
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 1)
+        bar.addWidget(self.add_button)
+        bar.addWidget(self.edit_button)
+        lay = QVBoxLayout(self)
+        lay.addLayout(bar)
+        lay.addWidget(self.table, 1)
+        self._debounce = QTimer(self, singleShot=True, interval=250)
+        self._debounce.timeout.connect(self.reload)
+        self.search.textChanged.connect(self._debounce.start)
+        self.search.returnPressed.connect(self.table.setFocus)
+        self.add_button.clicked.connect(lambda: self.open_dialog(None))
+        self.edit_button.clicked.connect(self.edit_current)
+        self.table.activated_id.connect(lambda _id: self.edit_current())
+        shortcut(self, "Ctrl+Shift+I", lambda: self.open_dialog(None))
+        shortcut(self, "Ctrl+E", self.edit_current)
+        shortcut(self, "Ctrl+F", self.search.setFocus)
+        bus.changed.connect(self._on_changed)
+
+    def reload(self) -> None:
+        self._debounce.stop()
+        self.model.search = self.search.text().strip()
+        self.model.reload()
+
+    def edit_current(self) -> None:
+        idx = self.table.currentIndex()
+        if idx.isValid():
+            self.open_dialog(idx.data(RECORD_ROLE))
+
+    def open_dialog(self, record) -> ItemDialog:
+        self.dialog = ItemDialog(self.worker, self.bus, record, parent=self)
+        self.dialog.setModal(True)
+        self.dialog.show()
+        return self.dialog
+
+    def _on_changed(self, flags: int, _source) -> None:
+        if flags & Change.ITEMS:
+            self._dirty = True
+            if self.isVisible():
+                self._dirty = False
+                self.reload()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._dirty:
+            self._dirty = False
+            self.reload()
+        self.search.setFocus()

@@ -1,0 +1,114 @@
+"""One serial worker thread for database work; results come back by signal.
+
+The UI thread never runs a query. A task is `fn(ctx, *args)`; its result (or
+its KasirError) is handed to a callback on the UI thread. A task submitted
+with a `key` supersedes an earlier task with the same key: if the old one has
+not started it is dropped, and if it has, its result is ignored.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import queue
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, QThread, Signal
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Task:
+    fn: Callable
+    args: tuple
+    on_done: Callable[[Any], None] | None
+    on_error: Callable[[Exception], None] | None
+    key: str | None
+    token: int
+    cancelled: bool = field(default=False)
+
+
+class _Thread(QThread):
+    def __init__(self, owner: "DbWorker"):
+        super().__init__()
+        self.owner = owner
+
+    def run(self) -> None:  # worker thread
+        owner = self.owner
+        while True:
+            task = owner._queue.get()
+            if task is None:
+                return
+            if task.cancelled:
+                owner.finished.emit(task, None, None)
+                continue
+            try:
+                result = task.fn(owner.ctx, *task.args)
+                owner.finished.emit(task, result, None)
+            except Exception as exc:  # delivered to the UI, which says what went wrong
+                if not hasattr(exc, "code"):
+                    log.exception("database task %s failed", getattr(task.fn, "__name__", task.fn))
+                owner.finished.emit(task, None, exc)
+
+
+class DbWorker(QObject):
+    """`worker.submit(fn, *args, on_done=..., on_error=..., key=...)`."""
+
+    finished = Signal(object, object, object)  # task, result, error (cross-thread)
+    idle = Signal()
+    error = Signal(object)  # errors of tasks that had no on_error callback
+
+    def __init__(self, ctx=None, parent: QObject | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self._queue: queue.Queue = queue.Queue()
+        self._tokens = itertools.count(1)
+        self._latest: dict[str, Task] = {}
+        self._outstanding = 0
+        self.finished.connect(self._deliver)
+        self._thread = _Thread(self)
+        self._thread.start()
+
+    def submit(self, fn: Callable, *args, on_done=None, on_error=None,
+               key: str | None = None) -> Task:
+        task = Task(fn, args, on_done, on_error, key, next(self._tokens))
+        if key is not None:
+            old = self._latest.get(key)
+            if old is not None:
+                old.cancelled = True  # skipped if it has not started yet
+            self._latest[key] = task
+        self._outstanding += 1
+        self._queue.put(task)
+        return task
+
+    def set_context(self, ctx) -> None:
+        """Run on the worker thread (as a task) or before any task is queued."""
+        self.ctx = ctx
+
+    def is_idle(self) -> bool:
+        return self._outstanding == 0
+
+    def _stale(self, task: Task) -> bool:
+        return task.cancelled or (task.key is not None and self._latest.get(task.key) is not task)
+
+    def _deliver(self, task: Task, result, error) -> None:  # UI thread
+        self._outstanding -= 1
+        try:
+            if not self._stale(task):
+                if error is None:
+                    if task.on_done:
+                        task.on_done(result)
+                elif task.on_error:
+                    task.on_error(error)
+                else:
+                    self.error.emit(error)
+        finally:
+            if self._outstanding == 0:
+                self.idle.emit()
+
+    def stop(self) -> None:
+        if self._thread.isRunning():
+            self._queue.put(None)
+            self._thread.wait(10_000)
