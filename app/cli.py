@@ -127,6 +127,16 @@ def _show(inv):
     return inv.to_json(), invoice_text(inv)
 
 
+def _auto_print(env, inv, receipt=None) -> None:
+    """Print-on-issue / print-on-pay, after the action has committed: a printer
+    problem leaves the job queued and never undoes the sale."""
+    from app.printing.queue import after_issue, after_payment, process_queue
+
+    job = after_payment(env.ctx, inv, receipt) if receipt else after_issue(env.ctx, inv)
+    if job is not None:
+        process_queue(env.ctx)
+
+
 def cmd_invoice_create(args, env):
     from app.services import invoices
 
@@ -134,6 +144,7 @@ def cmd_invoice_create(args, env):
     if args.issue:
         # Validate everything before anything is stored; then draft and issue.
         inv = invoices.create_and_issue(env.ctx, data)
+        _auto_print(env, inv)
     else:
         inv = invoices.create_draft(env.ctx, data)
     return _show(inv)
@@ -150,7 +161,9 @@ def cmd_invoice_edit(args, env):
 def cmd_invoice_issue(args, env):
     from app.services import invoices
 
-    return _show(invoices.issue(env.ctx, args.id))
+    inv = invoices.issue(env.ctx, args.id)
+    _auto_print(env, inv)
+    return _show(inv)
 
 
 def cmd_invoice_pay(args, env):
@@ -163,6 +176,7 @@ def cmd_invoice_pay(args, env):
         paid_at = parse_due(args.paid_at)
     inv, receipt = invoices.mark_paid(
         env.ctx, args.id, invoices.PaymentInput(args.method, args.reference or "", paid_at))
+    _auto_print(env, inv, receipt)
     payload = inv.to_json()
     payload["receipt"] = receipt.to_json()
     return payload, invoice_text(inv) + "\n\n" + receipt_text(receipt)

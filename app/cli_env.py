@@ -39,6 +39,9 @@ def common_options() -> argparse.ArgumentParser:
                    help="this till's code, the prefix of its numbers (default: $KASIR_TILL or T1)")
     p.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
                    help="machine-readable output")
+    from app.trust.cli_auth import add_options
+
+    add_options(p)  # --pin, --approver, --approver-pin
     return p
 
 
@@ -72,7 +75,11 @@ class CliEnv:
         if self._ctx is None:
             from app.services.context import Context, open_store
 
-            self._ctx = Context(open_store(self.db), operator=self.operator, till=self.till)
+            from app.trust.cli_auth import approval_asker, pin_asker
+
+            self._ctx = Context(open_store(self.db), operator=self.operator, till=self.till,
+                                ask_pin=pin_asker(self.args),
+                                ask_approval=approval_asker(self.args))
         return self._ctx
 
     def close(self) -> None:

@@ -6,6 +6,8 @@ from enum import IntFlag
 
 from PySide6.QtCore import QObject, Signal
 
+from .qtcompat import emit
+
 
 class Change(IntFlag):
     NONE = 0
@@ -28,4 +30,4 @@ class ChangeBus(QObject):
 
     def announce(self, flags: Change, source: object = None) -> None:
         if flags:
-            self.changed.emit(int(flags), source)
+            emit(self.changed, int(flags), source)

@@ -6,12 +6,14 @@ from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem,
                                QPushButton, QVBoxLayout, QWidget)
 
-from app.services.customers import list_customers
+from .qtcompat import emit
 
 MATCHES = 8
 
 
 def _search(ctx, text):  # worker thread
+    from app.services.customers import list_customers
+
     return list_customers(ctx, text, limit=MATCHES).items
 
 
@@ -24,6 +26,7 @@ class CustomerPicker(QWidget):
         super().__init__(parent)
         self.worker = worker
         self.customer = None
+        self.next_focus: QWidget | None = None  # where Enter goes once a customer is picked
         self.edit = QLineEdit(placeholderText=placeholder)
         self.edit.setClearButtonEnabled(True)
         self.edit.setAccessibleName("Customer")
@@ -50,12 +53,12 @@ class CustomerPicker(QWidget):
         self.edit.textEdited.connect(self._typed)
         self.edit.installEventFilter(self)
         self.matches.itemClicked.connect(lambda item: self.pick(item.data(Qt.ItemDataRole.UserRole)))
-        self.new_button.clicked.connect(lambda: self.create_requested.emit(self.edit.text().strip()))
+        self.new_button.clicked.connect(lambda: emit(self.create_requested, self.edit.text().strip()))
 
     def _typed(self, text: str) -> None:
         if self.customer is not None:
             self.customer = None
-            self.picked.emit(None)
+            emit(self.picked, None)
         if not text.strip():
             self.matches.clear()
             self.matches.hide()
@@ -89,8 +92,14 @@ class CustomerPicker(QWidget):
         self.edit.setText(rec.name if rec else "")
         self.matches.clear()
         self.matches.hide()
-        self.picked.emit(rec)
-        if move_on and rec is not None and self.edit.hasFocus():
+        emit(self.picked, rec)
+        if move_on and rec is not None and self.window().focusWidget() is self.edit:
+            self._move_on()
+
+    def _move_on(self) -> None:
+        if self.next_focus is not None:
+            self.next_focus.setFocus()
+        else:
             self.edit.focusNextChild()
 
     def clear(self) -> None:
@@ -113,7 +122,7 @@ class CustomerPicker(QWidget):
                     self.pick(item.data(Qt.ItemDataRole.UserRole))
                     return True
                 if self.customer is not None:
-                    self.edit.focusNextChild()
+                    self._move_on()
                     return True
             if key == Qt.Key.Key_Escape and self.matches.isVisible():
                 self.matches.hide()

@@ -14,6 +14,7 @@ from .changes import CUSTOMER_ACTION, Change
 from .forms import Banner, FormErrors, problems_of, shortcut
 from .invoice_list import InvoiceListModel, make_table
 from .paged_model import ID_ROLE, RECORD_ROLE, PagedModel
+from .qtcompat import emit
 
 FIELDS = (("name", "Name"), ("email", "Email"), ("phone", "Phone"), ("tax_id", "Tax id (NPWP)"),
           ("notes", "Notes"))
@@ -70,7 +71,7 @@ class CustomerDialog(QDialog):
     def _done(self, rec) -> None:
         self.result_record = rec
         self.bus.announce(CUSTOMER_ACTION, self)
-        self.saved.emit(rec)
+        emit(self.saved, rec)
         self.accept()
 
     def _refused(self, exc) -> None:

@@ -11,13 +11,13 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
                                QWidget)
 
 from app.domain.lifecycle import Status
-from app.services.queries import InvoiceQuery, list_invoices
 
 from .changes import Change
 from .customer_picker import CustomerPicker
 from .fmt import due_date, money, status_label, sync_label
 from .paged_model import ID_ROLE, PagedModel
 from .status_chip import STATUS_ROLE, StatusChipDelegate
+from .qtcompat import emit
 
 
 class Columns(IntEnum):
@@ -45,18 +45,20 @@ class InvoiceListModel(PagedModel):
 
     def __init__(self, worker, parent=None):
         super().__init__(worker, parent)
-        self.query = InvoiceQuery(limit=self.page_size)
+        self.query: tuple = (None, None, "")  # status, customer id, search
 
     def set_filter(self, *, status: str | None = None, customer_id: int | None = None,
                    search: str = "") -> None:
-        q = InvoiceQuery(status or None, customer_id, search.strip(), self.page_size)
+        q = (status or None, customer_id, search.strip())
         if q != self.query or not self.first_page_done:
             self.query = q
             self.reload()
 
-    def page(self, ctx, after, limit):  # worker thread
-        q = self.query
-        return list_invoices(ctx, InvoiceQuery(q.status, q.customer_id, q.search, limit, after))
+    def page(self, ctx, after, limit):  # worker thread; the import stays off start-up's path
+        from app.services.queries import InvoiceQuery, list_invoices
+
+        status, customer_id, search = self.query
+        return list_invoices(ctx, InvoiceQuery(status, customer_id, search, limit, after))
 
     def display(self, inv, column: int):
         c = Columns(column)
@@ -99,7 +101,7 @@ class InvoiceTable(QTableView):
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             idx = self.currentIndex()
             if idx.isValid():
-                self.activated_id.emit(idx.data(ID_ROLE))
+                emit(self.activated_id, idx.data(ID_ROLE))
                 return
         super().keyPressEvent(event)
 
@@ -122,7 +124,7 @@ def make_table(model, parent=None) -> InvoiceTable:
                        (Columns.STATUS, 110), (Columns.TOTAL, 130), (Columns.AMOUNT_DUE, 130),
                        (Columns.DUE_DATE, 100), (Columns.SYNC, 90)):
         view.setColumnWidth(col, width)
-    view.doubleClicked.connect(lambda idx: view.activated_id.emit(idx.data(ID_ROLE)))
+    view.doubleClicked.connect(lambda idx: emit(view.activated_id, idx.data(ID_ROLE)))
     return view
 
 

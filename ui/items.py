@@ -18,6 +18,7 @@ from .fmt import money
 from .forms import Banner, FormErrors, problems_of, shortcut
 from .invoice_list import make_table
 from .paged_model import RECORD_ROLE, PagedModel
+from .qtcompat import emit
 
 
 class ItemDialog(QDialog):
@@ -77,7 +78,7 @@ class ItemDialog(QDialog):
 
     def _done(self, rec) -> None:
         self.bus.announce(Change.ITEMS, self)
-        self.saved.emit(rec)
+        emit(self.saved, rec)
         self.accept()
 
     def _refused(self, exc) -> None:

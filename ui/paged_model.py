@@ -12,6 +12,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 
+from .qtcompat import emit
+
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -31,7 +33,7 @@ class PagedModel(QAbstractTableModel):
         self.worker = worker
         self._rows: list = []
         self._cursor: int | None = None
-        self._more = True
+        self._more = False  # nothing is fetched until reload() (the filters are known)
         self._busy = False
         self._generation = 0
         self.rows_read = 0
@@ -114,14 +116,14 @@ class PagedModel(QAbstractTableModel):
         self._cursor = page.next_cursor
         self._more = page.next_cursor is not None
         self.first_page_done = True
-        self.loaded.emit()
+        emit(self.loaded)
 
     def _fail(self, gen: int, exc) -> None:
         if gen != self._generation:
             return
         self._busy = False
         self._more = False
-        self.failed.emit(getattr(exc, "message", None) or "Could not read the list: " + str(exc))
+        emit(self.failed, getattr(exc, "message", None) or "Could not read the list: " + str(exc))
 
     # -- helpers for views
     def record(self, row: int):

@@ -14,7 +14,9 @@ import queue
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, Qt, QThread, Signal
+
+from .qtcompat import emit
 
 log = logging.getLogger(__name__)
 
@@ -41,22 +43,25 @@ class _Thread(QThread):
             task = owner._queue.get()
             if task is None:
                 return
-            if task.cancelled:
-                owner.finished.emit(task, None, None)
-                continue
-            try:
-                result = task.fn(owner.ctx, *task.args)
-                owner.finished.emit(task, result, None)
-            except Exception as exc:  # delivered to the UI, which says what went wrong
-                if not hasattr(exc, "code"):
-                    log.exception("database task %s failed", getattr(task.fn, "__name__", task.fn))
-                owner.finished.emit(task, None, exc)
+            result = error = None
+            if not task.cancelled:
+                try:
+                    result = task.fn(owner.ctx, *task.args)
+                except Exception as exc:  # delivered to the UI, which says what went wrong
+                    if not hasattr(exc, "code"):
+                        log.exception("database task %s failed",
+                                      getattr(task.fn, "__name__", task.fn))
+                    error = exc
+            # Python objects travel through a queue, and the signal carries nothing:
+            # PySide6 miscounts references of objects queued across threads.
+            owner._results.put((task, result, error))
+            emit(owner.ready)
 
 
 class DbWorker(QObject):
     """`worker.submit(fn, *args, on_done=..., on_error=..., key=...)`."""
 
-    finished = Signal(object, object, object)  # task, result, error (cross-thread)
+    ready = Signal()  # a result waits in _results (emitted on the worker thread)
     idle = Signal()
     error = Signal(object)  # errors of tasks that had no on_error callback
 
@@ -64,10 +69,11 @@ class DbWorker(QObject):
         super().__init__(parent)
         self.ctx = ctx
         self._queue: queue.Queue = queue.Queue()
+        self._results: queue.Queue = queue.Queue()
         self._tokens = itertools.count(1)
         self._latest: dict[str, Task] = {}
         self._outstanding = 0
-        self.finished.connect(self._deliver)
+        self.ready.connect(self._drain, Qt.ConnectionType.QueuedConnection)
         self._thread = _Thread(self)
         self._thread.start()
 
@@ -93,6 +99,14 @@ class DbWorker(QObject):
     def _stale(self, task: Task) -> bool:
         return task.cancelled or (task.key is not None and self._latest.get(task.key) is not task)
 
+    def _drain(self) -> None:  # UI thread
+        while True:
+            try:
+                task, result, error = self._results.get_nowait()
+            except queue.Empty:
+                return
+            self._deliver(task, result, error)
+
     def _deliver(self, task: Task, result, error) -> None:  # UI thread
         self._outstanding -= 1
         try:
@@ -103,10 +117,10 @@ class DbWorker(QObject):
                 elif task.on_error:
                     task.on_error(error)
                 else:
-                    self.error.emit(error)
+                    emit(self.error, error)
         finally:
             if self._outstanding == 0:
-                self.idle.emit()
+                emit(self.idle)
 
     def stop(self) -> None:
         if self._thread.isRunning():

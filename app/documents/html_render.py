@@ -21,37 +21,30 @@ MAX_LOGO_BYTES = 512 * 1024
 _TONES = {"good": "#15803D", "bad": "#B91C1C", "muted": "#6B7280"}
 _IMAGE_TYPES = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 
+# Layout is tables, not flexbox: e-mail programs and Qt's rich text (the
+# preview in the desktop app) understand tables and little else.
 _CSS = """
-body{margin:0;background:#f3f4f6;color:#111827;font:14px/1.45 "DejaVu Sans",
-"Segoe UI",Roboto,Helvetica,Arial,sans-serif}
-.page{max-width:760px;margin:16px auto;background:#fff;border-top:8px solid ACCENT;
-padding:28px 32px;box-shadow:0 1px 3px rgba(0,0,0,.12)}
-.head{display:flex;justify-content:space-between;gap:24px;flex-wrap:wrap}
-.shop h1{font-size:22px;margin:4px 0 6px}.muted{color:#6B7280}.small{font-size:12px}
-.logo{max-width:130px;max-height:54px;display:block}
-.title{text-align:right}.title h2{color:ACCENT;font-size:30px;margin:0;letter-spacing:1px}
-.title .number{font-weight:bold;font-size:16px;margin-bottom:8px}
-table.meta td{padding:1px 0 1px 16px;font-size:12px;text-align:right}
-table.meta td.k{color:#6B7280;text-align:left}
-.billto{margin-top:22px;display:flex;justify-content:space-between;align-items:center}
-.label{color:ACCENT;font-weight:bold;font-size:11px;letter-spacing:.5px;text-transform:uppercase}
+body{margin:0;background:#f3f4f6;color:#111827;font-family:"DejaVu Sans","Segoe UI",Roboto,
+Helvetica,Arial,sans-serif;font-size:14px}
+.wrap{max-width:760px;margin:16px auto;background:#fff}
+td{vertical-align:top}.inner{padding:24px 32px}
+h1{font-size:22px;margin:4px 0 6px}.muted{color:#6B7280}.small{font-size:12px}
+.title{color:ACCENT;font-size:30px;font-weight:bold;letter-spacing:1px}
+.number{font-weight:bold;font-size:16px}
+.meta td{padding:1px 0 1px 16px;font-size:12px;text-align:right}
+.meta td.k{color:#6B7280;text-align:left}
+.label{color:ACCENT;font-weight:bold;font-size:11px;letter-spacing:.5px}
 .customer{font-weight:bold;font-size:16px}
-.stamp{border:3px solid;border-radius:6px;padding:4px 14px;font-weight:bold;font-size:22px;
-transform:rotate(-10deg);opacity:.8;white-space:nowrap}
-table.lines{width:100%;border-collapse:collapse;margin-top:20px}
-table.lines th{background:ACCENT;color:#fff;font-size:11px;text-align:right;padding:6px 8px}
-table.lines td{border-bottom:1px solid #E5E7EB;padding:6px 8px;text-align:right;
-vertical-align:top;white-space:nowrap}
-table.lines th.d,table.lines td.d{text-align:left;white-space:normal;word-break:break-word}
-.closing{display:flex;justify-content:space-between;gap:24px;margin-top:18px;flex-wrap:wrap}
-.notes{flex:1;min-width:220px;word-break:break-word}.notes p{margin:0 0 10px}
-table.totals{border-collapse:collapse;min-width:280px}
-table.totals td{padding:3px 8px;text-align:right}table.totals td.k{text-align:left;color:#6B7280}
-table.totals tr.strong td{font-weight:bold;font-size:16px;color:#111827;
-border-top:1px solid ACCENT;padding-top:6px}
-.qr{display:flex;gap:12px;align-items:flex-start}
-.footer{border-top:1px solid #E5E7EB;margin-top:28px;padding-top:10px;text-align:center}
-@media print{body{background:#fff}.page{box-shadow:none;margin:0}}
+.stamp{border:3px solid;padding:4px 14px;font-weight:bold;font-size:22px;white-space:nowrap}
+.lines{border-collapse:collapse;margin-top:20px}
+.lines th{background-color:ACCENT;color:#fff;font-size:11px;text-align:right;padding:6px 8px}
+.lines td{border-bottom:1px solid #E5E7EB;padding:6px 8px;text-align:right;white-space:nowrap}
+.lines th.d,.lines td.d{text-align:left;white-space:normal;word-break:break-word}
+.notes{word-break:break-word;padding-right:24px}
+.totals td{padding:3px 8px;text-align:right}.totals td.k{text-align:left;color:#6B7280}
+.totals tr.strong td{font-weight:bold;font-size:16px;color:#111827;border-top:1px solid ACCENT}
+.footer{border-top:1px solid #E5E7EB;padding-top:10px;text-align:center}
+@media print{body{background:#fff}.wrap{margin:0}}
 """
 
 
@@ -80,19 +73,19 @@ def _br(text: str) -> str:
 def _head(doc: Document) -> str:
     shop = doc.shop
     logo = _logo_uri(shop.logo_path)
-    parts = ['<div class="shop">']
+    left = []
     if logo:
-        parts.append(f'<img class="logo" src="{logo}" alt="{escape(shop.name)}">')
-    parts.append(f"<h1>{escape(shop.name)}</h1>")
+        left.append(f'<img src="{logo}" alt="{escape(shop.name)}" style="max-height:54px">')
+    left.append(f"<h1>{escape(shop.name)}</h1>")
     for line in shop.address_lines + shop.contact_lines:
-        parts.append(f'<div class="muted small">{escape(line)}</div>')
-    parts.append("</div>")
-    meta = "".join(f'<tr><td class="k">{escape(k)}</td><td>{escape(v)}</td></tr>'
+        left.append(f'<div class="muted small">{escape(line)}</div>')
+    meta = "".join(f'<tr><td class="k">{escape(k)}</td><td align="right">{escape(v)}</td></tr>'
                    for k, v in doc.meta)
-    parts.append(f'<div class="title"><h2>{escape(doc.title)}</h2>'
-                 f'<div class="number">{escape(doc.number)}</div>'
-                 f'<table class="meta">{meta}</table></div>')
-    return f'<div class="head">{"".join(parts)}</div>'
+    right = (f'<div class="title">{escape(doc.title)}</div>'
+             f'<div class="number">{escape(doc.number)}</div>'
+             f'<table class="meta" align="right" cellspacing="0">{meta}</table>')
+    return (f'<table width="100%" cellspacing="0" cellpadding="0"><tr>'
+            f'<td width="55%">{"".join(left)}</td><td align="right">{right}</td></tr></table>')
 
 
 def _bill_to(doc: Document) -> str:
@@ -101,9 +94,12 @@ def _bill_to(doc: Document) -> str:
     stamp = ""
     if doc.stamp:
         color = _TONES.get(doc.stamp_tone, _TONES["muted"])
-        stamp = f'<div class="stamp" style="color:{color}">{escape(doc.stamp)}</div>'
-    return (f'<div class="billto"><div><div class="label">Bill to</div>'
-            f'<div class="customer">{escape(name)}</div>{who}</div>{stamp}</div>')
+        stamp = (f'<span class="stamp" style="color:{color};border-color:{color}">'
+                 f"{escape(doc.stamp)}</span>")
+    return (f'<table width="100%" cellspacing="0" cellpadding="0" style="margin-top:22px"><tr>'
+            f'<td><div class="label">BILL TO</div><div class="customer">{escape(name)}</div>'
+            f'{who}</td><td align="right" style="vertical-align:middle">{stamp}</td>'
+            f"</tr></table>")
 
 
 def _lines(doc: Document) -> str:
@@ -112,27 +108,37 @@ def _lines(doc: Document) -> str:
         f"<td>{escape(l.unit_amount)}</td><td>{escape(l.amount)}</td></tr>" for l in doc.lines)
     if not rows:
         rows = '<tr><td class="d muted" colspan="4">No items.</td></tr>'
-    return ('<table class="lines"><thead><tr><th class="d">Description</th><th>Qty</th>'
+    return ('<table class="lines" width="100%" cellspacing="0"><thead><tr><th class="d">Description</th><th>Qty</th>'
             f"<th>Unit price</th><th>Amount</th></tr></thead><tbody>{rows}</tbody></table>")
 
 
+def _qr_img(url: str) -> str:
+    svg = base64.b64encode(qr_svg(url).encode("ascii")).decode("ascii")
+    return (f'<img src="data:image/svg+xml;base64,{svg}" width="132" height="132" '
+            f'alt="QR code of the payment link">')
+
+
 def _closing(doc: Document) -> str:
-    notes = "".join(f'<p><span class="label">{escape(k)}</span><br>{_br(v)}</p>'
+    notes = "".join(f'<p><span class="label">{escape(k.upper())}</span><br>{_br(v)}</p>'
                     for k, v in doc.notes)
     if doc.hosted_url:
         url = escape(doc.hosted_url, quote=True)
         link = f'<a href="{url}">{url}</a>'
         if doc.show_qr:
-            notes += (f'<div class="qr">{qr_svg(doc.hosted_url)}<p><span class="label">'
-                      f'Pay online</span><br>Scan the code or open:<br>'
-                      f'<span class="small">{link}</span></p></div>')
+            notes += (f'<table cellspacing="0" cellpadding="0"><tr><td>{_qr_img(doc.hosted_url)}'
+                      f'</td><td style="padding-left:12px"><span class="label">PAY ONLINE</span>'
+                      f'<br>Scan the code or open:<br><span class="small">{link}</span></td>'
+                      f"</tr></table>")
         else:
-            notes += f'<p><span class="label">Online</span><br><span class="small">{link}</span></p>'
+            notes += (f'<p><span class="label">ONLINE</span><br>'
+                      f'<span class="small">{link}</span></p>')
     totals = "".join(
         f'<tr{" class=strong" if t.strong else ""}><td class="k">{escape(t.label)}</td>'
-        f"<td>{escape(t.value)}</td></tr>" for t in doc.totals)
-    return (f'<div class="closing"><div class="notes">{notes}</div>'
-            f'<table class="totals">{totals}</table></div>')
+        f'<td align="right">{escape(t.value)}</td></tr>' for t in doc.totals)
+    return (f'<table width="100%" cellspacing="0" cellpadding="0" style="margin-top:18px"><tr>'
+            f'<td class="notes">{notes}</td><td align="right">'
+            f'<table class="totals" align="right" cellspacing="0">{totals}</table></td>'
+            f"</tr></table>")
 
 
 def render_html(doc: Document) -> str:
@@ -141,10 +147,13 @@ def render_html(doc: Document) -> str:
     title = escape(f"{doc.title.title()} {doc.number} \u2013 {doc.shop.name}")
     footer = (f'<div class="footer muted small">{_br(doc.shop.footer)}</div>'
               if doc.shop.footer else "")
+    bar = (f'<tr><td bgcolor="{doc.shop.accent}" height="8" '
+           f'style="background-color:{doc.shop.accent};font-size:1px">&nbsp;</td></tr>')
     return ("<!DOCTYPE html>\n"
             f'<html lang="id"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width,initial-scale=1">'
-            f"<title>{title}</title><style>{css}</style></head>"
-            f'<body><div class="page" data-kind="{escape(doc.kind)}">'
+            f"<title>{title}</title><style>{css}</style></head><body>"
+            f'<div class="wrap" data-kind="{escape(doc.kind)}">'
+            f'<table width="100%" cellspacing="0" cellpadding="0">{bar}<tr><td class="inner">'
             f"{_head(doc)}{_bill_to(doc)}{_lines(doc)}{_closing(doc)}{footer}"
-            "</div></body></html>\n")
+            "</td></tr></table></div></body></html>\n")

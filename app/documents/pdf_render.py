@@ -144,7 +144,7 @@ class _Painter:
             for line in lines:
                 self.text(self.right, ry, line, 8.5, align="right")
                 ry -= 11.5
-        y = min(left_end, ry) - 10
+        y = block_top = min(left_end, ry) - 10
 
         self.text(self.left, y, "BILL TO", 8, True, self.accent)
         y -= 15
@@ -153,7 +153,11 @@ class _Painter:
         for line in rest:
             y = self.wrapped(self.left, y, line, half, 9, color=GREY, leading=12, max_lines=2)
         if d.stamp:
-            self.stamp(self.right - 105, y + 28)
+            # The turned stamp reaches ~31 pt above and below its centre: keep it clear
+            # of the meta block above and the line table below.
+            centre = block_top - 30
+            self.stamp(self.right - 105, centre)
+            y = min(y, centre - 40)
         return y - 12
 
     def stamp(self, cx, cy):
@@ -198,7 +202,7 @@ class _Painter:
         c = self.c
         c.setFillColor(self.accent)
         c.rect(self.left, y - 6, self.right - self.left, 19, stroke=0, fill=1)
-        numeric_left, edges = self.column_edges()
+        _, edges = self.column_edges()
         self.text(self.left + 6, y, COLS[0][0], 8, True, white)
         for (title, _), edge in zip(COLS[1:], edges):
             self.text(edge - 6, y, title, 8, True, white, "right")

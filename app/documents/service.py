@@ -136,7 +136,8 @@ def write_file_atomically(path: str | os.PathLike, data: bytes) -> Path:
     try:
         fd, tmp = tempfile.mkstemp(prefix=".kasir-", suffix=".part", dir=folder)
     except OSError as exc:
-        raise ValidationError(f"Cannot write in {folder}: {exc.strerror}.", field="output") from None
+        raise ValidationError(f"Cannot write in {folder}: {exc.strerror}.",
+                              field="output") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -147,7 +148,7 @@ def write_file_atomically(path: str | os.PathLike, data: bytes) -> Path:
         except OSError:
             pass
         raise ValidationError(f"Cannot write {target}: {exc.strerror}.", field="output") from None
-    return target
+    return target.resolve()
 
 
 def save_document(ctx, ref, path, *, receipt: bool = False, paper: str = "a4",

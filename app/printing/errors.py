@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.domain.errors import KasirError
 
-UDEV_RULE = "packaging/99-kasir-printers.rules"
+UDEV_RULE = "packaging/udev/60-kasir-thermal-printers.rules"  # shipped by packaging
 
 
 class PrinterError(KasirError):

@@ -15,6 +15,7 @@ from app.store.models import Customer
 from .audit import enqueue, record_history
 from .context import Context
 from .mappers import customer_record
+from .retry import retrying
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[0-9 ()./-]{4,30}$")
@@ -67,6 +68,7 @@ def load_customer(session, customer_id) -> Customer:
     return c
 
 
+@retrying
 def add_customer(ctx: Context, data: CustomerInput) -> CustomerRecord:
     data = validate_customer(data)
     with ctx.store.unit_of_work() as uow:
@@ -82,6 +84,7 @@ def add_customer(ctx: Context, data: CustomerInput) -> CustomerRecord:
     return rec
 
 
+@retrying
 def edit_customer(ctx: Context, customer_id, data: CustomerInput) -> CustomerRecord:
     data = validate_customer(data)
     with ctx.store.unit_of_work() as uow:

@@ -14,12 +14,14 @@ from app.domain.records import InvoiceRecord, ReceiptRecord
 from app.domain.totals import compute_totals, line_amount
 from app.domain.validation import DraftInput, Problems, clean_text, validate_draft, validate_reason
 from app.store.models import Invoice, InvoiceLine, Payment, Receipt
+from app.trust.roles import require_role
 
 from .audit import enqueue, record_history
 from .context import Context
 from .customers import load_customer
 from .mappers import invoice_record, receipt_record
 from .numbering import next_number
+from .retry import retrying
 
 PAYMENT_METHODS = {
     "transfer": "Bank transfer",
@@ -86,6 +88,7 @@ def _record(session: Session, ctx: Context, inv: Invoice) -> InvoiceRecord:
     return invoice_record(inv, ctx.now())
 
 
+@retrying
 def create_draft(ctx: Context, data: DraftInput) -> InvoiceRecord:
     data = validate_draft(data)
     with ctx.store.unit_of_work() as uow:
@@ -103,6 +106,7 @@ def create_draft(ctx: Context, data: DraftInput) -> InvoiceRecord:
     return rec
 
 
+@retrying
 def edit_draft(ctx: Context, ref, data: DraftInput) -> InvoiceRecord:
     data = validate_draft(data)
     with ctx.store.unit_of_work() as uow:
@@ -146,6 +150,7 @@ def _issue_in(s: Session, ctx: Context, inv: Invoice, target: Status = Status.OP
     enqueue(s, ctx, f"invoice:{inv.id}", "invoice.issue", _issue_payload(inv))
 
 
+@retrying
 def issue(ctx: Context, ref) -> InvoiceRecord:
     with ctx.store.unit_of_work() as uow:
         s = uow.session
@@ -220,6 +225,7 @@ def pay_in_session(s: Session, ctx: Context, ref, data: PaymentInput = PaymentIn
     return inv, receipt, pay
 
 
+@retrying
 def mark_paid(ctx: Context, ref, data: PaymentInput = PaymentInput()
               ) -> tuple[InvoiceRecord, ReceiptRecord]:
     """Open or past-due → paid, with method, reference, operator and time; issues a receipt."""
@@ -232,8 +238,10 @@ def mark_paid(ctx: Context, ref, data: PaymentInput = PaymentInput()
     return rec, rrec
 
 
+@retrying
 def void(ctx: Context, ref, reason: str = "") -> InvoiceRecord:
     reason = validate_reason(reason)
+    require_role(ctx, "void")  # a cashier needs a manager's PIN on the spot
     with ctx.store.unit_of_work() as uow:
         s = uow.session
         inv = load_invoice(s, ref, lock=True)
@@ -260,8 +268,10 @@ def void(ctx: Context, ref, reason: str = "") -> InvoiceRecord:
     return rec
 
 
+@retrying
 def write_off(ctx: Context, ref, reason: str = "") -> InvoiceRecord:
     reason = validate_reason(reason)
+    require_role(ctx, "write_off")  # a cashier needs a manager's PIN on the spot
     with ctx.store.unit_of_work() as uow:
         s = uow.session
         inv = load_invoice(s, ref, lock=True)
@@ -281,6 +291,7 @@ def write_off(ctx: Context, ref, reason: str = "") -> InvoiceRecord:
     return rec
 
 
+@retrying
 def create_and_issue(ctx: Context, data: DraftInput) -> InvoiceRecord:
     """A sale made at once: the draft and its issue are one transaction, so a
     refusal (say, a due date already past) leaves no stray draft behind."""

@@ -33,6 +33,9 @@ class Credentials:
     base_url: str = DEFAULT_BASE_URL
     source: str = "keyring"  # keyring | environment
 
+    def _replace_url(self, base_url: str) -> "Credentials":
+        return Credentials(self.key_id, self.secret, base_url.rstrip("/"), self.source)
+
     def describe(self) -> dict:
         """What may be shown: never the secret."""
         return {"keyId": self.key_id, "baseUrl": self.base_url, "source": self.source}

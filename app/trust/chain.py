@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import timezone
 
 GENESIS = "0" * 64
 HEAD_ID = 1
@@ -18,17 +18,16 @@ RAW_TEXT = ("at", "before", "after")  # read as stored, not as parsed Python val
 
 
 def canonical_at(value) -> str:
-    """One spelling of a timestamp whatever the driver hands back."""
+    """A timestamp as SQLite stores it (SQLAlchemy's format): text read back from
+    SQLite is hashed exactly as stored, so even an equivalent respelling shows;
+    datetimes (PostgreSQL, or an entry being written) are spelled that way."""
     if value is None:
         return ""
     if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value.strip())
-        except ValueError:
-            return "!" + value  # not a timestamp: hashes differently, so it shows
+        return value
     if value.tzinfo is not None:
         value = value.astimezone(timezone.utc).replace(tzinfo=None)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.%f")
+    return value.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 def entry_hash(prev_hash: str, content: dict) -> str:
@@ -166,13 +165,24 @@ def check_rows(rows: list[dict], head: tuple[int, str] | None) -> ChainReport:
             f"History id {r['id']} ({r['action']} by {r['operator']}) is not in the chain: "
             "it was inserted outside the app."))
     chained.sort(key=lambda r: r["chain_seq"])
+    bad = {r["id"] for r in chained if entry_hash(r["prev_hash"] or "", r) != r["entry_hash"]}
+    moved: set[int] = set()  # altered entries already named at the place they left
     expect_seq, expect_prev = 1, GENESIS
     for r in chained:
         seq = r["chain_seq"]
-        if entry_hash(r["prev_hash"] or "", r) != r["entry_hash"]:
+        if r["id"] in moved:
+            pass
+        elif r["id"] in bad:
             problems.append(ChainProblem("altered", seq, r["id"],
                                          f"{_name(r).capitalize()} was altered: its content no "
                                          "longer matches its hash."))
+        elif seq > expect_seq and (m := next((x for x in chained if x["id"] in bad and x is not r
+                                              and x["prev_hash"] == expect_prev), None)):
+            # The entry that belongs here is still present, its position changed.
+            moved.add(m["id"])
+            problems.append(ChainProblem("altered", expect_seq, m["id"],
+                                         f"Entry #{expect_seq} (history id {m['id']}) was "
+                                         f"altered: it now claims to be #{m['chain_seq']}."))
         elif seq > expect_seq:
             gap = f"#{expect_seq}" if seq == expect_seq + 1 else f"#{expect_seq} to #{seq - 1}"
             problems.append(ChainProblem("removed", expect_seq, r["id"],

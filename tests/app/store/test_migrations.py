@@ -55,3 +55,10 @@ def test_write_transactions_begin_immediate(tmp_path):
         other.rollback()
         other.close()
     store.dispose()
+
+
+def test_fast_head_reading_agrees_with_alembic():
+    from alembic.script import ScriptDirectory
+
+    from app.store.migrate import alembic_config
+    assert head_revisions() == set(ScriptDirectory.from_config(alembic_config(None)).get_heads())

@@ -1,0 +1,151 @@
+"""A throwaway PostgreSQL server for tests and benchmarks: `initdb` into a
+temporary folder, `pg_ctl start` on a free loopback port, stop and delete on exit.
+
+Uses Debian's `postgresql` package (binaries under /usr/lib/postgresql/N/bin).
+initdb refuses to run as root, so as root the server runs as the `postgres`
+user (via `runuser`), which the package creates."""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+DB_NAME = "kasir"
+
+
+class PostgresUnavailable(RuntimeError):
+    """No PostgreSQL binaries here, or the server would not start."""
+
+
+def find_bin_dir() -> Path | None:
+    """The newest installed PostgreSQL's bin folder, or None."""
+    env = os.environ.get("KASIR_PG_BIN")
+    if env and (Path(env) / "initdb").exists():
+        return Path(env)
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
+                   key=lambda p: int(Path(p).parent.parent.name) if Path(p).parent.parent.name.isdigit() else 0)
+    if found:
+        return Path(found[-1]).parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb else None
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class PostgresServer:
+    """`with PostgresServer() as pg: pg.url` -> a SQLAlchemy URL (psycopg 3)."""
+
+    def __init__(self, bin_dir: Path | None = None, *, fsync: bool = False):
+        self.bin_dir = bin_dir or find_bin_dir()
+        if self.bin_dir is None:
+            raise PostgresUnavailable(
+                "PostgreSQL is not installed (apt-get install postgresql).")
+        self.fsync = fsync
+        self.port = free_port()
+        self.dir: Path | None = None
+        self._as_user: list[str] = []
+
+    # ------------------------------------------------------------ running
+    def _run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        cmd = self._as_user + [str(self.bin_dir / args[0]), *args[1:]]
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        if check and proc.returncode != 0:
+            raise PostgresUnavailable(
+                f"{args[0]} failed ({proc.returncode}): {proc.stderr.strip() or proc.stdout.strip()}")
+        return proc
+
+    def start(self) -> "PostgresServer":
+        self.dir = Path(tempfile.mkdtemp(prefix="kasir-pg-"))
+        data = self.dir / "data"
+        if os.geteuid() == 0:
+            import pwd
+
+            try:
+                pw = pwd.getpwnam("postgres")
+            except KeyError:
+                raise PostgresUnavailable("Running as root and there is no `postgres` user "
+                                          "to run the server as.") from None
+            os.chown(self.dir, pw.pw_uid, pw.pw_gid)
+            self._as_user = ["runuser", "-u", "postgres", "--"]
+        self._run("initdb", "-D", str(data), "-U", "postgres", "-A", "trust",
+                  "-E", "UTF8", "--locale=C.UTF-8" if _has_c_utf8() else "--locale=C")
+        opts = (f"-c listen_addresses=127.0.0.1 -c port={self.port} "
+                f"-c unix_socket_directories={self.dir} -c max_connections=100 "
+                f"-c shared_buffers=128MB -c deadlock_timeout=200ms")
+        if not self.fsync:
+            opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        self._run("pg_ctl", "-D", str(data), "-l", str(self.dir / "server.log"),
+                  "-o", opts, "-w", "-t", "60", "start")
+        self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", DB_NAME)
+        return self
+
+    def stop(self) -> None:
+        if self.dir is None:
+            return
+        data = self.dir / "data"
+        if data.exists():
+            self._run("pg_ctl", "-D", str(data), "-m", "immediate", "-w", "stop", check=False)
+        shutil.rmtree(self.dir, ignore_errors=True)
+        self.dir = None
+
+    def log_tail(self, n: int = 40) -> str:
+        try:
+            return "\n".join((self.dir / "server.log").read_text().splitlines()[-n:])
+        except (OSError, TypeError):
+            return ""
+
+    @property
+    def url(self) -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{DB_NAME}"
+
+    def create_database(self, name: str) -> str:
+        """Another empty database on the same server; returns its URL."""
+        self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", name)
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{name}"
+
+    def __enter__(self) -> "PostgresServer":
+        try:
+            return self.start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def _has_c_utf8() -> bool:
+    try:
+        out = subprocess.run(["locale", "-a"], capture_output=True, text=True, timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return any(l.lower() in ("c.utf8", "c.utf-8") for l in out.splitlines())
+
+
+def wait_ready(url: str, timeout: float = 20.0) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            try:
+                with engine.connect() as c:
+                    c.execute(text("select 1"))
+                return
+            except Exception:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+    finally:
+        engine.dispose()

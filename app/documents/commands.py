@@ -1,0 +1,62 @@
+"""`kasir pdf ID [--receipt] [--paper a4|letter] [--html] [-o FILE]`.
+
+Module-level imports stay cheap: reportlab and the store load only when the
+command runs.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def cmd_pdf(args, env):
+    from .service import check_paper, save_document
+
+    paper = check_paper(args.paper)
+    output = args.output
+    html = bool(args.html) or (output not in (None, "-")
+                               and output.lower().endswith((".html", ".htm")))
+    if output == "-":
+        return _to_stdout(args, env, paper, html)
+    info = save_document(env.ctx, args.id, output, receipt=args.receipt, paper=paper, html=html,
+                         receipt_number=args.receipt_number)
+    what = "Receipt" if info["kind"] == "receipt" else "Invoice"
+    pages = f", {info['pages']} page{'s' if info['pages'] != 1 else ''}" if info["pages"] else ""
+    fmt = "HTML" if html else f"PDF ({paper.upper() if paper == 'a4' else 'Letter'}{pages})"
+    return info, f"{what} {info['number']} saved as {fmt}: {info['path']}"
+
+
+def _to_stdout(args, env, paper, html):
+    from .service import invoice_doc, receipt_doc, render_doc_html, render_doc_pdf
+
+    if env.json:
+        from app.domain.errors import ValidationError
+
+        raise ValidationError("--json and '-o -' both want standard output. Choose one.",
+                              field="output")
+    doc = (receipt_doc(env.ctx, args.id, receipt_number=args.receipt_number)
+           if args.receipt or args.receipt_number else invoice_doc(env.ctx, args.id))
+    data = render_doc_html(doc).encode("utf-8") if html else render_doc_pdf(doc, paper).data
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+    return 0
+
+
+def register(subparsers, common) -> None:
+    p = subparsers.add_parser(
+        "pdf", parents=[common], help="save an invoice or receipt as PDF (or HTML)",
+        description="Save an invoice, or its receipt with --receipt, as a PDF on A4 or Letter "
+                    "paper, or as an HTML page with --html (or an -o name ending in .html). "
+                    "ID is an invoice id or number, or a receipt number like T1-R000003.")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--receipt", action="store_true",
+                   help="the receipt of a paid invoice instead of the invoice")
+    p.add_argument("--receipt-number", metavar="NUMBER",
+                   help="which receipt, when an invoice has more than one (default: the latest)")
+    p.add_argument("--paper", default="a4", metavar="a4|letter", help="paper size (default a4)")
+    p.add_argument("--html", action="store_true", help="write HTML instead of PDF")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="file to write ('-' for standard output; default: the document's "
+                        "number, e.g. T1-000042.pdf, in the current folder)")
+    p.set_defaults(handler=cmd_pdf)

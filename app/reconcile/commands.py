@@ -1,0 +1,275 @@
+"""`kasir reconcile ...` and `kasir shift ...`. Imports stay inside handlers so
+that `kasir --help` stays fast."""
+
+from __future__ import annotations
+
+from app.cli_env import parse_int
+from app.domain.errors import ValidationError
+
+CSV_OPTIONS = ("date_col", "amount_col", "credit_col", "debit_col", "type_col", "balance_col",
+               "ref_col", "date_format", "decimal_sep", "thousands_sep", "delimiter")
+
+
+def _mapping(args, env):
+    from app.reconcile.csv_format import CsvMapping
+    from app.reconcile.importer import get_mapping
+
+    base = get_mapping(env.ctx, args.mapping) if args.mapping else None
+    given = {k: getattr(args, k) for k in CSV_OPTIONS if getattr(args, k) is not None}
+    if args.description_col:
+        given["description_cols"] = tuple(args.description_col)
+    for k in ("bank", "account", "currency"):
+        if getattr(args, k):
+            given[k] = getattr(args, k).upper() if k == "currency" else getattr(args, k)
+    if base is None and not given:
+        return None
+    data = {**(base.to_dict() if base else {}), **given}
+    if args.save_mapping:
+        data["name"] = args.save_mapping
+    return CsvMapping.from_dict(data)
+
+
+def cmd_import(args, env):
+    from pathlib import Path
+
+    from app.reconcile.importer import import_statement, save_mapping
+
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise ValidationError(f"Cannot read {args.file}: {e.strerror}.", field="file") from None
+    mapping = _mapping(args, env)
+    result = import_statement(env.ctx, data, args.format, mapping=mapping,
+                              bank=args.bank or "", account=args.account or "",
+                              filename=path.name)
+    if args.save_mapping and mapping is not None:
+        save_mapping(env.ctx, mapping)
+    text = (f"Imported {result.added} new line(s) from {path.name} ({result.format}, "
+            f"{result.bank} {result.account}): {result.credits} credit(s), {result.debits} "
+            f"debit(s); {result.skipped} already known, skipped.")
+    return result.to_json(), text
+
+
+def _suggest_text(results, env) -> str:
+    from app.domain.money import format_money
+    from app.reconcile.service import list_lines
+
+    lines = {l.id: l for l in list_lines(env.ctx, "unmatched")}
+    out = []
+    for r in results:
+        l = lines.get(r.line_id)
+        head = f"Line {r.line_id}"
+        if l:
+            head += f"  {l.booked_on}  {format_money(l.amount, l.currency)}  {l.description[:60]}"
+        out.append(head + (f"  [{r.flag}]" if r.flag else ""))
+        for s in r.suggestions:
+            out.append(f"    {s.confidence:>3}%  invoice(s) {', '.join(map(str, s.invoice_ids))}"
+                       f"  — {'; '.join(s.reasons)}")
+        if not r.suggestions:
+            out.append("    no suggestion: " + (r.note or "nothing matches"))
+    return "\n".join(out) or "No unmatched credits."
+
+
+def cmd_suggest(args, env):
+    from app.reconcile.service import suggest
+
+    ids = [parse_int(x, "Line id", "line_id") for x in (args.line or [])]
+    results = suggest(env.ctx, ids or None, limit=parse_int(args.limit, "Limit", "limit"))
+    return [r.to_json() for r in results], _suggest_text(results, env)
+
+
+def cmd_confirm(args, env):
+    from app.reconcile.service import confirm
+
+    matches = confirm(env.ctx, args.line_id, args.invoice_ids)
+    text = "\n".join(f"Line {m.line_id} paid {m.invoice_number} ({m.amount}), receipt "
+                     f"{m.receipt_number}." for m in matches)
+    return [m.to_json() for m in matches], text
+
+
+def cmd_undo(args, env):
+    from app.reconcile.undo import undo_match
+
+    matches = undo_match(env.ctx, args.line_id, args.approved_by or "", args.reason or "")
+    text = "\n".join(f"Undone: {m.invoice_number} is unpaid again; receipt {m.receipt_number} "
+                     f"cancelled (approved by {m.approved_by})." for m in matches)
+    return [m.to_json() for m in matches], text
+
+
+def parse_confidence(text) -> int | None:
+    from decimal import Decimal, InvalidOperation
+
+    if text is None:
+        return None
+    try:
+        value = Decimal(str(text).strip().rstrip("%"))
+    except InvalidOperation:
+        raise ValidationError(f"{text!r} is not a confidence: give 0.9 or 90.",
+                              field="min_confidence") from None
+    if value <= 1:
+        value *= 100
+    if value != value.to_integral_value():
+        raise ValidationError("Give the confidence in whole percent (e.g. 90).",
+                              field="min_confidence")
+    return int(value)
+
+
+def cmd_auto(args, env):
+    from app.reconcile.service import auto_match, set_auto_threshold
+
+    level = parse_confidence(args.min_confidence)
+    if args.save and level is not None:
+        set_auto_threshold(env.ctx, level)
+    outcomes = auto_match(env.ctx, level)
+    done = [o for o in outcomes if o.confirmed]
+    out = [f"Auto-matched {len(done)} of {len(outcomes)} credit(s)."]
+    for o in outcomes:
+        mark = "OK  " if o.confirmed else "left"
+        out.append(f"  {mark} line {o.line_id} -> {', '.join(map(str, o.invoice_ids)) or '-'}"
+                   f" ({o.confidence}%): {o.note}")
+    return [o.to_json() for o in outcomes], "\n".join(out)
+
+
+def _date(text, field):
+    from datetime import date
+
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(f"{text!r} is not a date like 2026-11-30.", field=field) from None
+
+
+def cmd_report(args, env):
+    from app.domain.money import format_money
+    from app.reconcile.report import reconcile_report
+
+    rep = reconcile_report(env.ctx, _date(args.date_from, "from"), _date(args.date_to, "to"))
+    out = []
+    for cur, s in rep["summary"].items():
+        out.append(f"{cur}: {s['credits']} credit(s) {format_money(s['creditAmount'], cur)}, "
+                   f"matched {s['matched']} ({format_money(s['matchedAmount'], cur)}), "
+                   f"unmatched {s['unmatched']} ({format_money(s['unmatchedAmount'], cur)}), "
+                   f"{s['debits']} debit(s)")
+    out.append(f"\nNeeds a person ({len(rep['needsAttention'])}):")
+    for a in rep["needsAttention"]:
+        out.append(f"  line {a['lineId']} {a['bookedOn']} {format_money(a['amount'], a['currency'])}"
+                   f" [{a['flag']}] {a['description'][:50]}")
+    out.append(f"\nUnpaid invoices ({rep['unpaidCount']}):")
+    for u in rep["unpaidInvoices"][:50]:
+        out.append(f"  {u['number'] or u['invoiceId']:<12} {u['customer'][:24]:<24} "
+                   f"{format_money(u['amountDue'], u['currency']):>16}  due {u['dueOn'] or '-'}"
+                   + ("  PAST DUE" if u["pastDue"] else ""))
+    return rep, "\n".join(out)
+
+
+def _amounts(values, label):
+    out = {}
+    for item in values or ():
+        cur, sep, amount = item.partition("=")
+        if not sep:
+            raise ValidationError(f"Write {label} as CURRENCY=AMOUNT, e.g. IDR=1500000.",
+                                  field=label)
+        out[cur.strip().upper()] = parse_int(amount, f"{label} {cur}", label)
+    return out
+
+
+def _report_out(rep, args):
+    from app.reconcile.shift_print import shift_report_lines, shift_report_pdf
+
+    width = parse_int(args.width, "Width", "width")
+    if not 24 <= width <= 120:
+        raise ValidationError("The width must be between 24 and 120 columns.", field="width")
+    text = "\n".join(shift_report_lines(rep, width))
+    if args.pdf:
+        shift_report_pdf(rep, args.pdf)
+        text += f"\n(PDF written to {args.pdf})"
+    return rep, text
+
+
+def cmd_shift_open(args, env):
+    from app.reconcile.shift import open_shift
+
+    rep = open_shift(env.ctx, _amounts(args.float, "float"))
+    return rep, f"Shift #{rep['shiftId']} opened on till {rep['till']} for {rep['operator']}."
+
+
+def cmd_shift_close(args, env):
+    from app.reconcile.shift import close_shift
+
+    return _report_out(close_shift(env.ctx, _amounts(args.counted, "counted"),
+                                   args.note or ""), args)
+
+
+def cmd_shift_report(args, env):
+    from app.reconcile.shift import shift_report
+
+    sid = parse_int(args.shift, "Shift id", "shift") if args.shift else None
+    return _report_out(shift_report(env.ctx, sid), args)
+
+
+def register(subparsers, common) -> None:
+    def leaf(subs, name, handler, text):
+        p = subs.add_parser(name, parents=[common], help=text, description=text)
+        p.set_defaults(handler=handler)
+        return p
+
+    from app.cli_env import Parser
+    rec = subparsers.add_parser("reconcile", help="import bank statements and match transfers")
+    rs = rec.add_subparsers(dest="subcommand", metavar="ACTION", required=True, parser_class=Parser)
+    p = leaf(rs, "import", cmd_import, "import a bank statement (CSV, OFX or MT940)")
+    p.add_argument("file")
+    p.add_argument("--format", choices=("csv", "ofx", "mt940"), help="default: from the file")
+    p.add_argument("--mapping", metavar="NAME", help="saved CSV mapping or bca|mandiri|bri")
+    p.add_argument("--save-mapping", metavar="NAME", help="save the CSV mapping under NAME")
+    p.add_argument("--bank", metavar="NAME")
+    p.add_argument("--account", metavar="NUMBER")
+    p.add_argument("--currency", metavar="IDR|USD", help="a CSV statement's currency")
+    p.add_argument("--date-col", metavar="C", help="header name or 1-based column number")
+    p.add_argument("--description-col", metavar="C", action="append",
+                   help="repeat to join several columns")
+    p.add_argument("--amount-col", metavar="C", help="signed, or with CR/DB after it")
+    p.add_argument("--credit-col", metavar="C")
+    p.add_argument("--debit-col", metavar="C")
+    p.add_argument("--type-col", metavar="C", help="a CR/DB column giving the amount's sign")
+    p.add_argument("--balance-col", metavar="C")
+    p.add_argument("--ref-col", metavar="C")
+    p.add_argument("--date-format", metavar="FMT", help="e.g. %%d/%%m/%%Y (default)")
+    p.add_argument("--decimal-sep", metavar="SEP", help="',' (default) or '.'")
+    p.add_argument("--thousands-sep", metavar="SEP", help="'.' (default), ',' or ''")
+    p.add_argument("--delimiter", metavar="D", help=", ; tab | or auto (default)")
+    p = leaf(rs, "suggest", cmd_suggest, "rank invoices for each unmatched credit")
+    p.add_argument("--line", action="append", metavar="ID", help="only this line; repeatable")
+    p.add_argument("--limit", default="3", help="suggestions per line")
+    p = leaf(rs, "confirm", cmd_confirm, "mark the invoice(s) paid by this statement line")
+    p.add_argument("line_id")
+    p.add_argument("invoice_ids", nargs="+", metavar="INVOICE_ID")
+    p = leaf(rs, "auto", cmd_auto, "confirm every exact suggestion at or above a confidence")
+    p.add_argument("--min-confidence", metavar="X", help="0.9 or 90 (default: the shop's, 90)")
+    p.add_argument("--save", action="store_true", help="make it the shop's default")
+    p = leaf(rs, "report", cmd_report, "what came in, what it paid, what needs a person")
+    p.add_argument("--from", dest="date_from", metavar="DATE")
+    p.add_argument("--to", dest="date_to", metavar="DATE")
+    p = leaf(rs, "undo", cmd_undo, "undo a confirmed match (a manager, before the close)")
+    p.add_argument("line_id")
+    p.add_argument("--approved-by", metavar="MANAGER",
+                   help="the approving manager's name (with staff accounts: --approver/PIN)")
+    p.add_argument("--reason", metavar="TEXT", required=True)
+
+    sh = subparsers.add_parser("shift", help="open and close the till's shift (Z report)")
+    ss = sh.add_subparsers(dest="subcommand", metavar="ACTION", required=True, parser_class=Parser)
+    p = leaf(ss, "open", cmd_shift_open, "open a shift with the cash float in the drawer")
+    p.add_argument("--float", action="append", metavar="CUR=AMOUNT")
+    for name, handler, text in (("close", cmd_shift_close, "close the shift: frozen Z report"),
+                                ("report", cmd_shift_report, "the shift's report so far")):
+        p = leaf(ss, name, handler, text)
+        if name == "close":
+            p.add_argument("--counted", action="append", metavar="CUR=AMOUNT",
+                           help="cash counted in the drawer, smallest unit; repeat per currency")
+            p.add_argument("--note", metavar="TEXT")
+        else:
+            p.add_argument("--shift", metavar="ID", help="a closed shift (default: the open one)")
+        p.add_argument("--width", default="42", help="slip columns (default 42)")
+        p.add_argument("--pdf", metavar="PATH", help="also write a PDF")

@@ -1,0 +1,223 @@
+"""Reconciliation actions: suggest, confirm (one transaction for the whole
+transfer), undo (a manager, before the day is closed, before Plugipay heard of
+it) and auto-match."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timezone
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.domain.errors import ConflictError, NotFoundError, ValidationError
+from app.services.audit import record_history
+from app.services.context import Context
+
+from .matching import HIGH, Candidate, Credit, LineSuggestions, Matcher
+from .records import AutoOutcome, MatchRecord, StatementLineRecord
+
+AUTO_SETTING = "reconcile.auto_min_confidence"
+DEFAULT_AUTO = 90
+
+
+def _local_date(dt: datetime | None) -> date | None:
+    return dt.astimezone().date() if dt else None
+
+
+def load_candidates(session: Session) -> list[Candidate]:
+    """Every open (or past due) invoice with something left to pay, in one query."""
+    from app.store.models import Customer, Invoice
+
+    rows = session.execute(
+        select(Invoice.id, Invoice.local_number, Invoice.number, Invoice.memo,
+               Invoice.customer_id, Customer.name, Invoice.currency,
+               Invoice.total - Invoice.amount_paid, Invoice.issued_at, Invoice.due_at)
+        .join(Customer, Customer.id == Invoice.customer_id)
+        .where(Invoice.status == "open", Invoice.total > Invoice.amount_paid))
+    return [Candidate(r[0], r[1], r[2], r[3] or "", r[4], r[5], r[6], r[7],
+                      _local_date(r[8]), _local_date(r[9])) for r in rows]
+
+
+def _line_record(line, invoice_ids=()) -> StatementLineRecord:
+    return StatementLineRecord(line.id, line.statement_id, line.bank, line.account,
+                               line.currency, line.booked_on, line.amount, line.description,
+                               line.balance, line.state, tuple(invoice_ids))
+
+
+def list_lines(ctx: Context, state: str | None = "unmatched", date_from=None, date_to=None,
+               limit: int = 1000) -> list[StatementLineRecord]:
+    from app.store.reconcile_models import StatementLine, StatementMatch
+
+    with ctx.store.reader() as uow:
+        stmt = select(StatementLine).order_by(StatementLine.booked_on, StatementLine.id)
+        if state:
+            stmt = stmt.where(StatementLine.state == state)
+        if date_from:
+            stmt = stmt.where(StatementLine.booked_on >= date_from)
+        if date_to:
+            stmt = stmt.where(StatementLine.booked_on <= date_to)
+        lines = list(uow.session.execute(stmt.limit(limit)).scalars())
+        links: dict[int, list[int]] = {}
+        ids = [l.id for l in lines if l.state == "matched"]
+        for i in range(0, len(ids), 500):
+            for m in uow.session.execute(select(StatementMatch).where(
+                    StatementMatch.line_id.in_(ids[i:i + 500]),
+                    StatementMatch.state == "active")).scalars():
+                links.setdefault(m.line_id, []).append(m.invoice_id)
+        return [_line_record(l, links.get(l.id, ())) for l in lines]
+
+
+def suggest(ctx: Context, line_ids=None, limit: int = 5) -> list[LineSuggestions]:
+    """Ranked suggestions for unmatched credits (all of them, or the ones named)."""
+    from app.store.reconcile_models import StatementLine
+
+    with ctx.store.reader() as uow:
+        stmt = select(StatementLine).where(StatementLine.state == "unmatched")
+        if line_ids:
+            stmt = stmt.where(StatementLine.id.in_(list(line_ids)))
+        credits = [Credit(l.id, l.booked_on, l.amount, l.currency, l.description)
+                   for l in uow.session.execute(stmt.order_by(StatementLine.id)).scalars()]
+        if not credits:
+            return []
+        matcher = Matcher(load_candidates(uow.session))
+    return [matcher.suggest(c, limit) for c in credits]
+
+
+def _paid_at(booked_on: date, now: datetime) -> datetime:
+    local = datetime.combine(booked_on, time(0)).astimezone()
+    return min(local.astimezone(timezone.utc), now)
+
+
+def _line_reference(line) -> str:
+    ref = f"Bank {line.bank} {line.account} {line.booked_on.isoformat()} line #{line.id}"
+    return (ref + (f": {line.description}" if line.description else ""))[:200]
+
+
+def confirm(ctx: Context, line_id, invoice_refs, *, confidence: int | None = None,
+            auto: bool = False) -> list[MatchRecord]:
+    """Pay every invoice named with this credit and link them, or change nothing."""
+    from app.services.invoices import PaymentInput, load_invoice, pay_in_session
+    from app.store.reconcile_models import StatementLine, StatementMatch
+
+    refs = [str(r).strip() for r in (invoice_refs or ()) if str(r).strip()]
+    if not refs:
+        raise ValidationError("Name at least one invoice to match the line with.",
+                              field="invoice_ids")
+    now = ctx.now()
+    with ctx.store.unit_of_work() as uow:
+        s = uow.session
+        line = _load_line(s, line_id)
+        if line.state == "debit":
+            raise ConflictError(f"Line {line.id} is a debit: money going out pays no invoice.",
+                                field="line_id")
+        if line.state != "unmatched":
+            raise ConflictError(f"Line {line.id} is already matched. Undo that match first.",
+                                field="line_id")
+        invoices = []
+        for ref in refs:
+            inv = load_invoice(s, ref, lock=True)
+            if any(i.id == inv.id for i in invoices):
+                raise ValidationError(f"Invoice {ref} is named twice.", field="invoice_ids")
+            if inv.currency != line.currency:
+                raise ConflictError(f"Invoice {inv.local_number or inv.id} is in {inv.currency}, "
+                                    f"the transfer in {line.currency}.", field="invoice_ids")
+            invoices.append(inv)
+        due = sum(i.total - i.amount_paid for i in invoices)
+        if due != line.amount:
+            word = "less" if line.amount < due else "more"
+            raise ConflictError(
+                f"The transfer of {line.amount} pays {word} than the {due} due on "
+                f"{', '.join(i.local_number or str(i.id) for i in invoices)} (difference "
+                f"{line.amount - due}). It is left for a person to settle; nothing was "
+                "marked paid.", field="amount")
+        data = PaymentInput("transfer", _line_reference(line), _paid_at(line.booked_on, now))
+        made = []
+        for inv in invoices:
+            before = {"status": inv.status, "amountPaid": inv.amount_paid,
+                      "paidAt": inv.paid_at.isoformat() if inv.paid_at else None,
+                      "syncState": inv.sync_state}
+            inv, receipt, pay = pay_in_session(s, ctx, inv.id, data)
+            m = StatementMatch(line_id=line.id, invoice_id=inv.id, payment_id=pay.id,
+                               receipt_number=receipt.number, amount=pay.amount, state="active",
+                               auto=auto, confidence=confidence, till_code=ctx.till,
+                               confirmed_by=ctx.operator, confirmed_at=now, before=before)
+            s.add(m)
+            made.append((m, inv))
+        line.state = "matched"
+        s.flush()
+        record_history(s, ctx, "statement_line", line.id, "match", {"state": "unmatched"},
+                       {"state": "matched", "invoiceIds": [i.id for i in invoices],
+                        "auto": auto, "confidence": confidence},
+                       "Auto-matched" if auto else "Confirmed")
+        out = [_match_record(m, inv) for m, inv in made]
+        uow.commit()
+    return out
+
+
+def _load_line(s: Session, line_id):
+    from app.store.reconcile_models import StatementLine
+
+    try:
+        key = int(str(line_id).strip())
+    except ValueError:
+        raise NotFoundError(f"There is no statement line {line_id}.", field="line_id") from None
+    line = s.get(StatementLine, key)
+    if line is None:
+        raise NotFoundError(f"There is no statement line {line_id}.", field="line_id")
+    return line
+
+
+def _match_record(m, inv) -> MatchRecord:
+    return MatchRecord(m.id, m.line_id, m.invoice_id, inv.local_number or inv.number or str(inv.id),
+                       m.amount, m.receipt_number, m.state, m.auto, m.confirmed_by,
+                       m.confirmed_at, m.undone_by, m.approved_by, m.undo_reason)
+
+
+def auto_match(ctx: Context, min_confidence: int | None = None) -> list[AutoOutcome]:
+    """Confirm every suggestion at or above the shop's confidence that pays exactly and
+    that no other line claims too. Each confirmation is its own transaction."""
+    if min_confidence is None:
+        from app.services.settings import get_setting
+        min_confidence = int(get_setting(ctx, AUTO_SETTING, DEFAULT_AUTO))
+    if not HIGH <= min_confidence <= 100:
+        raise ValidationError(f"The confidence for auto-matching must be between {HIGH} and "
+                              "100: below that a person should look.", field="min_confidence")
+    results = suggest(ctx, limit=2)
+    claims: dict[int, int] = {}
+    for r in results:
+        if r.best:
+            for i in r.best.invoice_ids:
+                claims[i] = claims.get(i, 0) + 1
+    out = []
+    for r in results:
+        b = r.best
+        if b is None:
+            out.append(AutoOutcome(r.line_id, (), 0, False, r.note or "no match"))
+            continue
+        note = ""
+        if not b.exact:
+            note = r.note or "amount differs from what is due"
+        elif b.confidence < min_confidence:
+            note = f"confidence {b.confidence} below {min_confidence}"
+        elif any(claims[i] > 1 for i in b.invoice_ids):
+            note = "another statement line fits the same invoice: a person must choose"
+        if note:
+            out.append(AutoOutcome(r.line_id, b.invoice_ids, b.confidence, False, note))
+            continue
+        try:
+            confirm(ctx, r.line_id, b.invoice_ids, confidence=b.confidence, auto=True)
+            out.append(AutoOutcome(r.line_id, b.invoice_ids, b.confidence, True,
+                                   "; ".join(b.reasons)))
+        except (ConflictError, ValidationError, NotFoundError) as e:
+            out.append(AutoOutcome(r.line_id, b.invoice_ids, b.confidence, False, e.message))
+    return out
+
+
+def set_auto_threshold(ctx: Context, value: int) -> int:
+    from app.services.settings import set_setting
+
+    if not HIGH <= value <= 100:
+        raise ValidationError(f"Choose a confidence between {HIGH} and 100.",
+                              field="min_confidence")
+    set_setting(ctx, AUTO_SETTING, int(value))
+    return int(value)

@@ -1,0 +1,226 @@
+"""End of day: a shift per till and operator, its Z report, and closing it.
+A closed shift's report is frozen in its row and nothing changes it; whatever
+happens after the close (a later payment, a void) falls in the next shift."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import select
+
+from app.domain.currency import get_currency
+from app.domain.errors import ConflictError, NotFoundError, ValidationError
+from app.domain.records import iso
+from app.services.audit import record_history
+from app.services.context import Context
+
+EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
+
+
+def _history(s, till, operator, start, end, actions):
+    from app.store.models import HistoryEntry
+
+    q = select(HistoryEntry).where(
+        HistoryEntry.entity_type == "invoice", HistoryEntry.action.in_(actions),
+        HistoryEntry.till_code == till, HistoryEntry.operator == operator,
+        HistoryEntry.at >= start)
+    if end is not None:
+        q = q.where(HistoryEntry.at < end)
+    return list(s.execute(q.order_by(HistoryEntry.id)).scalars())
+
+
+def build_report(s, till: str, operator: str, start: datetime, end: datetime | None,
+                 opening_float: dict, counted: dict | None = None, *,
+                 now: datetime | None = None) -> dict:
+    """The shift's figures from `start` up to `end` (excluded; None: up to now)."""
+    from app.store.models import Invoice, Payment, Receipt
+    from app.store.reconcile_models import StatementMatch
+
+    totals: dict[str, dict[str, int]] = defaultdict(
+        lambda: {"issued": 0, "paid": 0, "voided": 0, "writtenOff": 0})
+    issued = []
+    for h in _history(s, till, operator, start, end, ("issue",)):
+        a = h.after or {}
+        issued.append({"invoiceId": h.entity_id, "number": a.get("localNumber"),
+                       "currency": a.get("currency"), "total": int(a.get("total", 0))})
+        totals[a.get("currency", "IDR")]["issued"] += int(a.get("total", 0))
+    cancelled = select(StatementMatch.payment_id).where(StatementMatch.state == "undone",
+                                                        StatementMatch.payment_id.is_not(None))
+    q = (select(Payment.currency, Payment.method, Payment.amount)
+         .join(Receipt, Receipt.payment_id == Payment.id)
+         .where(Payment.operator == operator, Payment.recorded_at >= start,
+                Receipt.number.like(f"{till}-R%"), Payment.id.not_in(cancelled)))
+    if end is not None:
+        q = q.where(Payment.recorded_at < end)
+    rows = s.execute(q)
+    by_method: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for cur, method, amount in rows:
+        by_method[(cur, method)][0] += 1
+        by_method[(cur, method)][1] += amount
+        totals[cur]["paid"] += amount
+    payments = [{"currency": c, "method": m, "count": v[0], "amount": v[1]}
+                for (c, m), v in sorted(by_method.items())]
+    undone = _history(s, till, operator, start, end, ("unpay",))
+
+    def changes(action, key):
+        out = []
+        for h in _history(s, till, operator, start, end, (action,)):
+            a = h.after or {}
+            out.append({"invoiceId": h.entity_id, "number": a.get("localNumber"),
+                        "currency": a.get("currency"), "total": int(a.get("total", 0)),
+                        "amountDue": int(a.get("total", 0)) - int(a.get("amountPaid", 0)),
+                        "reason": a.get("reason") or "", "at": iso(h.at)})
+            totals[a.get("currency", "IDR")][key] += int(a.get("total", 0))
+        return out
+
+    voids, write_offs = changes("void", "voided"), changes("write_off", "writtenOff")
+    currencies = set(totals) | set(opening_float or {}) | set(counted or {})
+    cash = {}
+    for cur in sorted(currencies):
+        fl = int((opening_float or {}).get(cur, 0))
+        taken = by_method.get((cur, "cash"), [0, 0])[1]
+        row = {"float": fl, "cashPayments": taken, "expected": fl + taken,
+               "counted": None, "difference": None}
+        if counted is not None:
+            row["counted"] = int(counted.get(cur, 0))
+            row["difference"] = row["counted"] - row["expected"]
+        cash[cur] = row
+        totals[cur]  # every currency of the drawer shows in the totals
+    numbers = {i: n for i, n in s.execute(select(Invoice.id, Invoice.local_number).where(
+        Invoice.id.in_([v["invoiceId"] for v in voids + write_offs] or [0])))}
+    for v in voids + write_offs:
+        v["number"] = v["number"] or numbers.get(v["invoiceId"])
+    return {"till": till, "operator": operator, "from": iso(start), "to": iso(end or now),
+            "invoicesIssued": len(issued), "invoices": issued, "payments": payments,
+            "voids": voids, "writeOffs": write_offs, "paymentsUndone": len(undone),
+            "totals": {c: totals[c] for c in sorted(totals)}, "cash": cash}
+
+
+def _amounts(values: dict | None, label: str) -> dict:
+    out = {}
+    for cur, amount in (values or {}).items():
+        code = get_currency(cur).code
+        if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
+            raise ValidationError(f"{label} in {code} must be a whole number, not negative, in "
+                                  "the smallest unit.", field=label.lower().replace(" ", "_"))
+        out[code] = amount
+    return out
+
+
+def _open_row(s, ctx: Context):
+    from app.store.reconcile_models import Shift
+
+    return s.execute(select(Shift).where(Shift.till_code == ctx.till,
+                                         Shift.operator == ctx.operator,
+                                         Shift.state == "open")).scalar()
+
+
+def _last_close(s, ctx: Context) -> datetime:
+    from sqlalchemy import func
+
+    from app.store.reconcile_models import Shift
+    last = s.execute(select(func.max(Shift.closed_at)).where(
+        Shift.till_code == ctx.till, Shift.operator == ctx.operator)).scalar()
+    if last is not None and last.tzinfo is None:
+        last = last.replace(tzinfo=timezone.utc)
+    return last or EPOCH
+
+
+def open_shift(ctx: Context, opening_float: dict | None = None) -> dict:
+    from app.store.reconcile_models import Shift
+
+    fl = _amounts(opening_float, "Opening float")
+    with ctx.store.unit_of_work() as uow:
+        s = uow.session
+        if _open_row(s, ctx) is not None:
+            raise ConflictError(f"{ctx.operator} already has an open shift on till {ctx.till}.",
+                                field="shift")
+        row = Shift(till_code=ctx.till, operator=ctx.operator, state="open",
+                    opened_at=max(ctx.now(), _last_close(s, ctx)), opening_float=fl)
+        s.add(row)
+        s.flush()
+        record_history(s, ctx, "shift", row.id, "open", None, {"openingFloat": fl})
+        out = _summary(row)
+        uow.commit()
+    return out
+
+
+def _summary(row) -> dict:
+    return {"shiftId": row.id, "till": row.till_code, "operator": row.operator,
+            "state": row.state, "openedAt": iso(row.opened_at), "closedAt": iso(row.closed_at),
+            "closedBy": row.closed_by or None, "openingFloat": row.opening_float}
+
+
+def shift_report(ctx: Context, shift_id=None) -> dict:
+    """The frozen report of a closed shift, or the running one of the open shift."""
+    from app.store.reconcile_models import Shift
+
+    with ctx.store.reader() as uow:
+        s = uow.session
+        if shift_id is not None:
+            row = s.get(Shift, int(shift_id))
+            if row is None:
+                raise NotFoundError(f"There is no shift {shift_id}.", field="shift")
+        else:
+            row = _open_row(s, ctx)
+        if row is not None and row.state == "closed":
+            return {**_summary(row), **row.report}
+        if row is not None:
+            rep = build_report(s, row.till_code, row.operator, row.opened_at, None,
+                               row.opening_float, now=ctx.now())
+            return {**_summary(row), **rep}
+        start = _last_close(s, ctx)
+        rep = build_report(s, ctx.till, ctx.operator, start, None, {}, now=ctx.now())
+        return {"shiftId": None, "till": ctx.till, "operator": ctx.operator, "state": "open",
+                "openedAt": iso(start) if start != EPOCH else None, "closedAt": None,
+                "closedBy": None, "openingFloat": {}, **rep}
+
+
+def close_shift(ctx: Context, counted: dict | None, note: str = "") -> dict:
+    """Freeze the Z report of this till and operator's shift. Counted cash is required
+    for every currency the drawer held (zero is a valid count)."""
+    from app.store.reconcile_models import Shift
+
+    cnt = _amounts(counted, "Counted cash")
+    try:
+        from app.trust.roles import require_role
+    except ImportError:  # pragma: no cover - the trust package is part of the app
+        require_role = None
+    if require_role is not None:
+        require_role(ctx, "shift_close")
+    # The close takes in everything up to and including this instant.
+    now = ctx.now() + timedelta(microseconds=1)
+    with ctx.store.unit_of_work() as uow:
+        s = uow.session
+        row = _open_row(s, ctx)
+        if row is None:
+            row = Shift(till_code=ctx.till, operator=ctx.operator, state="open",
+                        opened_at=_last_close(s, ctx), opening_float={})
+            s.add(row)
+            s.flush()
+        rep = build_report(s, row.till_code, row.operator, row.opened_at, now,
+                           row.opening_float, cnt)
+        missing = [c for c, v in rep["cash"].items()
+                   if c not in cnt and (v["expected"] or v["float"])]
+        if missing:
+            raise ValidationError("Count the cash in the drawer first: give the counted "
+                                  "amount for " + ", ".join(missing) + ".", field="counted")
+        row.state, row.closed_at, row.closed_by = "closed", now, ctx.operator
+        row.counted, row.note = cnt, note.strip()[:500]
+        row.report = rep
+        s.flush()
+        record_history(s, ctx, "shift", row.id, "close", None,
+                       {"cash": rep["cash"], "totals": rep["totals"]}, row.note)
+        out = {**_summary(row), **rep}
+        uow.commit()
+    return out
+
+
+def list_shifts(ctx: Context, limit: int = 50) -> list[dict]:
+    from app.store.reconcile_models import Shift
+
+    with ctx.store.reader() as uow:
+        rows = uow.session.execute(select(Shift).where(Shift.till_code == ctx.till)
+                                   .order_by(Shift.id.desc()).limit(limit)).scalars()
+        return [_summary(r) for r in rows]

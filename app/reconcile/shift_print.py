@@ -1,0 +1,113 @@
+"""The Z report as plain slip lines (any width) and as a simple PDF."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from app.domain.money import format_money
+
+METHOD_LABELS = {"transfer": "Transfer", "cash": "Cash", "edc": "Card (EDC)", "other": "Other"}
+
+
+def _when(text: str | None) -> str:
+    if not text:
+        return "-"
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone().strftime(
+        "%Y-%m-%d %H:%M")
+
+
+def _pair(left: str, right: str, width: int) -> str:
+    room = width - len(right) - 1
+    if room < 1:
+        return (left[:width] + "\n" + right.rjust(width))
+    return left[:room].ljust(room) + " " + right
+
+
+def _wrap(text: str, width: int, indent: str = "  ") -> list[str]:
+    out, line = [], indent
+    for word in text.split():
+        if len(line) + len(word) + 1 > width and line.strip():
+            out.append(line.rstrip())
+            line = indent
+        while len(word) > width - len(indent):
+            out.append(indent + word[:width - len(indent)])
+            word = word[width - len(indent):]
+        line += word + " "
+    if line.strip():
+        out.append(line.rstrip())
+    return out
+
+
+def shift_report_lines(report: dict, width: int = 42) -> list[str]:
+    """Plain lines, none longer than `width`, for the slip printer."""
+    if width < 24:
+        raise ValueError("a Z report needs at least 24 columns")
+    m = format_money
+    rule = "-" * width
+    title = "Z REPORT" if report.get("state") == "closed" else "X REPORT (shift open)"
+    out = [title.center(width).rstrip(), rule,
+           _pair("Till", str(report.get("till")), width),
+           _pair("Operator", str(report.get("operator"))[:width - 10], width),
+           _pair("From", _when(report.get("openedAt") or report.get("from")), width),
+           _pair("To", _when(report.get("closedAt") or report.get("to")), width)]
+    if report.get("shiftId"):
+        out.insert(2, _pair("Shift", f"#{report['shiftId']}", width))
+    out += [rule, _pair("Invoices issued", str(report.get("invoicesIssued", 0)), width)]
+    for cur, t in report.get("totals", {}).items():
+        out.append(_pair(f"  Issued {cur}", m(t["issued"], cur), width))
+    out += [rule, "PAYMENTS"]
+    for p in report.get("payments", []):
+        out.append(_pair(f"  {METHOD_LABELS.get(p['method'], p['method'])} x{p['count']}",
+                         m(p["amount"], p["currency"]), width))
+    if not report.get("payments"):
+        out.append("  none")
+    for label, key in (("VOIDS", "voids"), ("WRITE-OFFS", "writeOffs")):
+        rows = report.get(key, [])
+        out += [rule, f"{label} ({len(rows)})"]
+        for v in rows:
+            out.append(_pair(f"  {v.get('number') or v['invoiceId']}", m(v["total"], v["currency"]),
+                             width))
+            out += _wrap("reason: " + (v.get("reason") or "-"), width, "    ")
+    out += [rule, "TOTALS"]
+    for cur, t in report.get("totals", {}).items():
+        out.append(_pair(f"  Paid {cur}", m(t["paid"], cur), width))
+        out.append(_pair(f"  Voided {cur}", m(t["voided"], cur), width))
+        out.append(_pair(f"  Written off {cur}", m(t["writtenOff"], cur), width))
+    out += [rule, "CASH DRAWER"]
+    for cur, c in report.get("cash", {}).items():
+        out.append(_pair(f"  Float {cur}", m(c["float"], cur), width))
+        out.append(_pair("  Cash taken", m(c["cashPayments"], cur), width))
+        out.append(_pair("  Expected", m(c["expected"], cur), width))
+        if c.get("counted") is not None:
+            out.append(_pair("  Counted", m(c["counted"], cur), width))
+            diff = c["difference"]
+            word = "Over" if diff > 0 else "Short" if diff < 0 else "Difference"
+            out.append(_pair(f"  {word}", m(abs(diff), cur), width))
+    if report.get("paymentsUndone"):
+        out.append(_pair("Bank matches undone", str(report["paymentsUndone"]), width))
+    out.append(rule)
+    if report.get("state") == "closed":
+        out.append(_pair("Closed by", str(report.get("closedBy") or "-")[:width - 11], width))
+    return [l for chunk in out for l in chunk.split("\n")]
+
+
+def shift_report_pdf(report: dict, path) -> None:
+    """A one-column A4 PDF of the same lines, in a monospaced font."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.pdfgen.canvas import Canvas
+
+    lines = shift_report_lines(report, 64)
+    c = Canvas(str(path), pagesize=A4)
+    c.setTitle(f"Shift report {report.get('till')} {report.get('operator')}")
+    width, height = A4
+    y = height - 20 * mm
+    for line in lines:
+        if y < 20 * mm:
+            c.showPage()
+            y = height - 20 * mm
+        c.setFont("Courier-Bold" if line.isupper() else "Courier", 10)
+        c.drawString(20 * mm, y, line)
+        y -= 5 * mm
+    c.showPage()
+    c.save()

@@ -1,0 +1,121 @@
+"""Undoing a confirmed match. Paid -> open is not a transition Plugipay knows, so
+an undo is only possible while the payment has not left this till: its
+`invoice.pay` outbox operation must still be pending and never attempted (an
+attempt whose answer was lost may have reached Plugipay). Then the operation is
+cancelled, the invoice goes back to what it was, the line is unmatched again,
+and the receipt stays on record as cancelled in the history (numbers are never
+reused). Once the operation was sent, or the shift that holds the match is
+closed, the undo is refused with what to do instead."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.domain.errors import ConflictError, ValidationError
+from app.domain.validation import validate_reason
+from app.services.audit import record_history
+from app.services.context import Context
+
+from .records import MatchRecord
+from .service import _load_line, _match_record
+
+
+def _pay_operation(s, invoice_id: int, receipt_number: str):
+    from app.store.models import OutboxOperation
+
+    ops = s.execute(select(OutboxOperation).where(
+        OutboxOperation.aggregate == f"invoice:{invoice_id}",
+        OutboxOperation.operation == "invoice.pay")).scalars()
+    for op in ops:
+        if (op.payload or {}).get("receiptNumber") == receipt_number:
+            return op
+    return None
+
+
+def _approver(ctx: Context, given: str | None) -> str:
+    """Who approved: with staff accounts, the trust rules decide (a manager's PIN);
+    without them, a manager's name must still be given and is recorded."""
+    try:
+        from app.trust.roles import require_role
+    except ImportError:  # pragma: no cover - the trust package is part of the app
+        require_role = None
+    if require_role is not None:
+        require_role(ctx, "reconcile_undo")
+    name = (given or "").strip() or (getattr(ctx, "approved_by", None) or "")
+    if not name and getattr(ctx, "role", None) in ("manager", "owner"):
+        name = ctx.operator
+    if not name:
+        raise ValidationError("Undoing a match needs a manager's approval: give the manager's "
+                              "name.", field="approved_by")
+    return name[:100]
+
+
+def undo_match(ctx: Context, line_id, approved_by: str, reason: str) -> list[MatchRecord]:
+    from app.services.invoices import load_invoice, snapshot
+    from app.store.models import OutboxOperation
+    from app.store.reconcile_models import Shift, StatementMatch
+
+    reason = validate_reason(reason)
+    if not reason:
+        raise ValidationError("Say why the match is undone.", field="reason")
+    approved_by = _approver(ctx, approved_by)
+    now = ctx.now()
+    with ctx.store.unit_of_work() as uow:
+        s = uow.session
+        line = _load_line(s, line_id)
+        matches = list(s.execute(select(StatementMatch).where(
+            StatementMatch.line_id == line.id, StatementMatch.state == "active")).scalars())
+        if line.state != "matched" or not matches:
+            raise ConflictError(f"Line {line.id} is not matched: there is nothing to undo.",
+                                field="line_id")
+        for m in matches:
+            closed = s.execute(select(Shift.id).where(
+                Shift.till_code == m.till_code, Shift.operator == m.confirmed_by,
+                Shift.state == "closed", Shift.opened_at <= m.confirmed_at,
+                Shift.closed_at > m.confirmed_at)).first()
+            if closed:
+                raise ConflictError(
+                    f"The shift that holds this match (till {m.till_code}) is closed, so it "
+                    "cannot change. Record a correction in today's shift instead.",
+                    field="line_id")
+        out = []
+        for m in matches:
+            inv = load_invoice(s, m.invoice_id, lock=True)
+            op = _pay_operation(s, inv.id, m.receipt_number)
+            if op is None or op.state != "pending" or op.attempts > 0:
+                raise ConflictError(
+                    f"The payment of {inv.local_number or inv.id} has already been sent to "
+                    "Plugipay, where a paid invoice cannot be reopened. Settle it there "
+                    "(refund) instead; nothing was changed here.", field="line_id")
+            if inv.status != "paid":
+                raise ConflictError(f"Invoice {inv.local_number or inv.id} is no longer paid "
+                                    f"(it is {inv.status}); the match cannot be undone.",
+                                    field="line_id")
+            before = snapshot(inv)
+            b = m.before or {}
+            inv.status = b.get("status", "open")
+            inv.amount_paid = int(b.get("amountPaid", 0))
+            inv.paid_at = None
+            inv.updated_at = now
+            op.state = "cancelled"
+            op.done_at = now
+            op.last_error = f"Cancelled before sending: bank match undone by {ctx.operator}, " \
+                            f"approved by {approved_by}."
+            s.flush()
+            others = s.execute(select(OutboxOperation.id).where(
+                OutboxOperation.aggregate == f"invoice:{inv.id}",
+                OutboxOperation.state == "pending")).first()
+            inv.sync_state = "pending" if others else b.get("syncState", inv.sync_state)
+            m.state, m.undone_by, m.approved_by = "undone", ctx.operator, approved_by
+            m.undone_at, m.undo_reason = now, reason
+            s.flush()
+            record_history(s, ctx, "invoice", inv.id, "unpay", before,
+                           {**snapshot(inv), "cancelledReceipt": m.receipt_number},
+                           f"Bank match undone (receipt {m.receipt_number} cancelled), "
+                           f"approved by {approved_by}: {reason}")
+            out.append(_match_record(m, inv))
+        line.state = "unmatched"
+        record_history(s, ctx, "statement_line", line.id, "unmatch", {"state": "matched"},
+                       {"state": "unmatched", "approvedBy": approved_by}, reason)
+        uow.commit()
+    return out

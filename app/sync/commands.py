@@ -1,0 +1,207 @@
+"""Command line for Plugipay sync:
+
+    kasir login [--key-id ID] [--base-url URL] [--secret-stdin]
+    kasir logout
+    kasir sync [--reconcile] [--drain]        one full pass (push, pull), says what it did
+    kasir sync status
+    kasir sync conflicts [--all]
+    kasir sync resolve ID [--retry] [--note TEXT]
+    kasir sync reminders [--every-days N | --off]
+    kasir invoice send ID [--to EMAIL]
+    kasir invoice emails ID
+"""
+
+from __future__ import annotations
+
+from app.domain.errors import ValidationError
+
+
+def _sync_parsers(sub, common, name, help_text, handler):
+    p = sub.add_parser(name, parents=[common], help=help_text, description=help_text)
+    p.set_defaults(handler=handler)
+    return p
+
+
+def register(sub, common) -> None:
+    p = _sync_parsers(sub, common, "login", "connect this till to Plugipay (key kept in the "
+                      "OS keyring)", cmd_login)
+    p.add_argument("--key-id", metavar="ak_live_...")
+    p.add_argument("--base-url", metavar="URL", help="default https://plugipay.com")
+    p.add_argument("--secret-stdin", action="store_true",
+                   help="read the secret from standard input instead of asking")
+    _sync_parsers(sub, common, "logout", "forget the Plugipay key stored on this computer",
+                  cmd_logout)
+
+    sync = _sync_parsers(sub, common, "sync", "send queued sales to Plugipay and fetch what "
+                         "changed there (one full pass)", cmd_sync)
+    sync.add_argument("--reconcile", action="store_true",
+                      help="also compare every invoice list (done every 15 minutes anyway)")
+    sync.add_argument("--drain", action="store_true",
+                      help="repeat until the queue is empty (or Plugipay cannot be reached)")
+    from app.cli_env import Parser
+
+    ssub = sync.add_subparsers(dest="sync_command", metavar="ACTION", parser_class=Parser)
+    _sync_parsers(ssub, common, "status", "connection, queue and conflicts", cmd_status)
+    p = _sync_parsers(ssub, common, "conflicts", "what Plugipay refused or changed, for a "
+                      "manager to resolve", cmd_conflicts)
+    p.add_argument("--all", action="store_true", help="resolved ones too")
+    p = _sync_parsers(ssub, common, "resolve", "mark a conflict dealt with (or --retry a "
+                      "refused sale)", cmd_resolve)
+    p.add_argument("id")
+    p.add_argument("--retry", action="store_true",
+                   help="send the refused operation again, with a new key")
+    p.add_argument("--note", metavar="TEXT", default="")
+    p = _sync_parsers(ssub, common, "reminders", "show or set the payment reminder schedule",
+                      cmd_reminders)
+    p.add_argument("--every-days", metavar="N")
+    p.add_argument("--off", action="store_true")
+
+
+def register_invoice(isub, common) -> None:
+    p = _sync_parsers(isub, common, "send", "email the invoice through Plugipay (queued "
+                      "while offline)", cmd_invoice_send)
+    p.add_argument("id")
+    p.add_argument("--to", metavar="EMAIL", help="default: the customer's email")
+    p = _sync_parsers(isub, common, "emails", "every email of an invoice, queued and sent",
+                      cmd_invoice_emails)
+    p.add_argument("id")
+
+
+# ── handlers ─────────────────────────────────────────────────────────
+def cmd_login(args, env):
+    import getpass
+    import sys
+
+    from . import credentials
+
+    key_id = args.key_id or (input("Plugipay key id: ") if sys.stdin.isatty() else "")
+    if args.secret_stdin or not sys.stdin.isatty():
+        secret = sys.stdin.readline().strip()
+    else:
+        secret = getpass.getpass("Plugipay secret (not shown): ")
+    creds = credentials.save(key_id, secret, args.base_url or credentials.DEFAULT_BASE_URL)
+    text = (f"Connected to {creds.base_url} with key {creds.key_id}. The secret is kept in "
+            "this computer's password store, not in Kasir's files.")
+    return creds.describe(), text
+
+
+def cmd_logout(args, env):
+    from . import credentials
+
+    had = credentials.forget()
+    return {"forgotten": had}, ("The Plugipay key was removed from this computer."
+                                if had else "No Plugipay key was stored on this computer.")
+
+
+def _engine(env):
+    from .engine import SyncEngine
+
+    return SyncEngine(env.ctx.store, till=env.till)
+
+
+def cmd_sync(args, env):
+    engine = _engine(env)
+    try:
+        if args.drain:
+            reports = engine.drain(reconcile=True, max_passes=50)
+            report = reports[-1]
+            report.pushed = sum(r.pushed for r in reports)
+            report.retried = sum(r.retried for r in reports)
+            report.refused = sum(r.refused for r in reports)
+            report.events = sum(r.events for r in reports)
+            report.imported = sum(r.imported for r in reports)
+            report.updated = sum(r.updated for r in reports)
+        else:
+            report = engine.run_pass(reconcile=True if args.reconcile else None)
+    finally:
+        engine.close()
+    if not report.connected:
+        from .credentials import CredentialsError
+
+        raise CredentialsError(report.error)
+    return report.to_json(), report.summary()
+
+
+def cmd_status(args, env):
+    from . import credentials
+    from .conflicts import open_conflict_count
+    from .engine import queue_counts
+    from .puller import get_cursor
+
+    creds = credentials.load()
+    pending, conflicts = queue_counts(env.ctx)
+    last = get_cursor(env.ctx, "last_pass")
+    payload = {"connected": creds is not None, "credentials": creds.describe() if creds else None,
+               "pending": pending, "conflicts": conflicts or open_conflict_count(env.ctx),
+               "lastPass": last}
+    text = "\n".join([
+        f"Plugipay  {creds.base_url} (key {creds.key_id}, from the {creds.source})" if creds
+        else "Plugipay  not connected: run 'kasir login'",
+        f"Waiting   {pending} operation(s)",
+        f"Conflicts {conflicts}" + ("  -> 'kasir sync conflicts'" if conflicts else ""),
+        f"Last sync {last or 'never'}",
+    ])
+    return payload, text
+
+
+def _conflict_text(c) -> str:
+    head = (f"#{c.id}  {c.label}  {c.kind}" + ("  [holding back later changes]" if c.blocking else "")
+            + (f"  resolved ({c.resolution}) by {c.resolved_by}" if c.state == "resolved" else ""))
+    return f"{head}\n     {c.message}"
+
+
+def cmd_conflicts(args, env):
+    from .conflicts import list_conflicts
+
+    items = list_conflicts(env.ctx, include_resolved=args.all)
+    text = "\n".join(map(_conflict_text, items)) or "No conflicts."
+    if items and not args.all:
+        text += "\n\nResolve one with 'kasir sync resolve ID' (add --retry to send a refused sale again)."
+    return [c.to_json() for c in items], text
+
+
+def cmd_resolve(args, env):
+    from .conflicts import resolve
+
+    c = resolve(env.ctx, args.id, "retry" if args.retry else "accept", args.note)
+    return c.to_json(), f"Conflict #{c.id} resolved ({c.resolution})."
+
+
+def cmd_reminders(args, env):
+    from app.cli_env import parse_int
+
+    from .emails import reminder_settings, set_reminders
+
+    if args.off and args.every_days:
+        raise ValidationError("Give either --every-days or --off.")
+    if args.off:
+        cfg = set_reminders(env.ctx, enabled=False,
+                            every_days=reminder_settings(env.ctx)["everyDays"])
+    elif args.every_days:
+        cfg = set_reminders(env.ctx, enabled=True,
+                            every_days=parse_int(args.every_days, "Days", "every_days"))
+    else:
+        cfg = reminder_settings(env.ctx)
+    text = (f"Open invoices are emailed again every {cfg['everyDays']} day(s) until paid or void."
+            if cfg["enabled"] else "Payment reminders are off.")
+    return cfg, text
+
+
+def cmd_invoice_send(args, env):
+    from .emails import send_invoice
+
+    mail = send_invoice(env.ctx, args.id, args.to)
+    return mail.to_json(), (f"Email to {mail.to or 'the customer'} queued; it goes out with the "
+                            "next sync ('kasir sync').")
+
+
+def cmd_invoice_emails(args, env):
+    from app.cli_format import _date
+
+    from .emails import invoice_emails
+
+    items = invoice_emails(env.ctx, args.id)
+    text = "\n".join(f"{_date(m.queued_at)}  {m.reason:<8} {m.sent_to or m.to or '(customer)'}  "
+                     + (f"sent {_date(m.sent_at)}" if m.sent_at else "queued")
+                     for m in items) or "No emails yet."
+    return [m.to_json() for m in items], text

@@ -1,0 +1,105 @@
+"""Who may do what. Cashiers sell and take payments; voiding, writing off,
+undoing a reconciliation, closing a shift and looking after staff need a
+manager: the manager themself, or a manager's PIN given on the spot, which
+is then recorded with the action (history.approved_by).
+
+A database without any staff account (old databases, scripts, the tests of
+other parts) has no role rules: actions still record the operator's name.
+Creating the owner (the first run) turns the rules on for good."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from app.domain.errors import PermissionDeniedError
+from app.services.context import Context
+
+# action -> the lowest role that may do it without an approval
+GUARDED = {
+    "void": "manager",
+    "write_off": "manager",
+    "reconcile_undo": "manager",
+    "shift_close": "manager",
+    "staff_manage": "manager",
+}
+WHAT = {
+    "void": "void an invoice",
+    "write_off": "write off an invoice",
+    "reconcile_undo": "undo a reconciliation",
+    "shift_close": "close a shift",
+    "staff_manage": "manage staff accounts",
+}
+
+
+def _rank(role: str | None) -> int:
+    from .staff import RANK
+
+    return RANK.get(role or "", -1)
+
+
+def login(ctx: Context, name: str, pin) -> Context:
+    """A context for `name` once their PIN checks out (the lock screen, the CLI)."""
+    from .staff import authenticate
+
+    rec = authenticate(ctx, name, pin)
+    return dataclasses.replace(ctx, operator=rec.name, role=rec.role, approved_by=None)
+
+
+def with_approval(ctx: Context, action: str, manager: str, pin) -> Context:
+    """A context for ONE action, approved on the spot by `manager` with their PIN.
+    Use the returned context for that action only."""
+    approver = _approver(ctx, action, manager, pin)
+    return dataclasses.replace(ctx, approved_by=approver)
+
+
+def _approver(ctx: Context, action: str, manager: str, pin) -> str:
+    from .staff import authenticate
+
+    needed = GUARDED[action]
+    rec = authenticate(ctx, manager, pin)
+    if _rank(rec.role) < _rank(needed):
+        raise PermissionDeniedError(f"{rec.display_name} is a {rec.role} and cannot approve: "
+                                    f"to {WHAT[action]} takes a {needed}'s PIN.", field="approver")
+    return rec.name
+
+
+def needs_approval(ctx: Context, action: str) -> bool:
+    """For the UI: would `action` by this context be refused without a manager's PIN?"""
+    from .staff import has_staff
+
+    if not has_staff(ctx):
+        return False
+    return _rank(ctx.role) < _rank(GUARDED[action]) and not ctx.approved_by
+
+
+def require_role(ctx: Context, action: str) -> None:
+    """Refuse `action` unless the operator's proven role allows it or a manager
+    approved it on the spot. Asks through ctx.ask_pin / ctx.ask_approval (the
+    command line) when those are set. Raises PermissionDeniedError; changes nothing."""
+    from .staff import authenticate, get_staff, has_staff
+
+    needed = GUARDED[action]
+    if not has_staff(ctx):
+        return  # no accounts yet: no role rules (see the module's docstring)
+    if ctx.role is None and ctx.ask_pin is not None:
+        pin = ctx.ask_pin(f"PIN for {ctx.operator}: ")
+        if pin:
+            ctx.role = authenticate(ctx, ctx.operator, pin).role
+    if ctx.role is None:
+        raise PermissionDeniedError(
+            f"To {WHAT[action]}, {ctx.operator} must sign in with their PIN first.",
+            field="pin")
+    if _rank(ctx.role) >= _rank(needed):
+        return
+    if ctx.approved_by:
+        approver = get_staff(ctx, ctx.approved_by)
+        if approver.active and _rank(approver.role) >= _rank(needed):
+            return
+    if ctx.ask_approval is not None:
+        given = ctx.ask_approval(f"A {needed}'s approval is needed to {WHAT[action]}.")
+        if given:
+            ctx.approved_by = _approver(ctx, action, given[0], given[1])
+            return
+    raise PermissionDeniedError(
+        f"A {ctx.role} cannot {WHAT[action]} alone. Ask a {needed} to approve it with "
+        "their PIN.", field="approver")

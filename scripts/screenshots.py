@@ -1,0 +1,110 @@
+"""Render the main screens offscreen with demo data into docs/images/*.png.
+
+    python scripts/screenshots.py [--out docs/images]
+
+Uses a throw-away database seeded by app.demo, and a throw-away QSettings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+SIZE = (1280, 800)
+
+
+def wait(app, worker, seconds: float = 10.0) -> None:
+    """Process events until the DB worker is idle (and debounce timers have fired)."""
+    deadline = time.monotonic() + seconds
+    settle = time.monotonic() + 0.4
+    while time.monotonic() < deadline:
+        app.processEvents()
+        if worker.is_idle() and time.monotonic() > settle:
+            return
+        time.sleep(0.01)
+
+
+def shoot(app, window, worker, path: Path) -> None:
+    wait(app, worker)
+    window.grab().save(str(path))
+    print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default=str(ROOT / "docs" / "images"))
+    args = parser.parse_args(argv)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from app.demo import seed_demo
+    from app.services.context import Context, open_store
+    from app.services.queries import InvoiceQuery, list_invoices
+    from ui.changes import ChangeBus
+    from ui.main_window import MainWindow
+    from ui.worker import DbWorker
+
+    tmp = Path(tempfile.mkdtemp(prefix="kasir-shots-"))
+    store = open_store(tmp / "demo.db")
+    ctx = Context(store, operator="ana", till="T1")
+    seed_demo(ctx, invoices=60)
+
+    app = QApplication.instance() or QApplication(["kasir"])
+    worker = DbWorker(ctx)
+    settings = QSettings(str(tmp / "ui.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(worker, ChangeBus(), operator="ana", till="T1",
+                        db_label=str(tmp / "demo.db"), settings=settings)
+    window.show()
+    window.resize(*SIZE)
+    window.start()
+    try:
+        shoot(app, window, worker, out / "invoice-list.png")
+
+        paid = list_invoices(ctx, InvoiceQuery(status="paid", limit=1)).items
+        if paid:
+            window.open_invoice(paid[0].id)
+            shoot(app, window, worker, out / "invoice-detail.png")
+
+        window.new_invoice()
+        editor = window.editor
+        customer_name = "Budi"
+        editor.customer.edit.setText(customer_name)
+        editor.customer._lookup()
+        wait(app, worker)
+        if editor.customer.matches.count():
+            editor.customer.pick(editor.customer.matches.item(0).data(256), move_on=False)
+        rows = editor.lines.rows
+        rows[0].set_texts(("Kopi susu gula aren", "2", "18.000"))
+        editor.lines.add_row(("Roti bakar cokelat keju", "1", "25.000"), focus=False)
+        editor.lines.add_row(focus=False)
+        editor.discount.setText("5.000")
+        editor.memo.setText("Meja 4")
+        editor.pay_now.setChecked(True)
+        editor.lines.rows[-1].desc.setFocus()
+        shoot(app, window, worker, out / "invoice-editor.png")
+
+        window.back_to_list()
+        window.nav.setCurrentRow(1)
+        shoot(app, window, worker, out / "customers.png")
+        window.nav.setCurrentRow(2)
+        shoot(app, window, worker, out / "items.png")
+    finally:
+        window.close()
+        worker.stop()
+        store.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

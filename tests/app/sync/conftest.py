@@ -1,0 +1,54 @@
+"""Fixtures for the sync engine tests: a real sandbox subprocess on 127.0.0.1
+(shared per module, reset per test), an in-memory keyring, an engine."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.sandbox.testing import running_sandbox
+from app.sync.engine import SyncEngine
+from app.sync.outbox import Backoff
+from tests.app.sync.helpers import MemoryKeyring, creds_for
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    """The till's database on tmpfs where there is one (SQLite fsyncs every commit)."""
+    from tests.app.sync.faultrun import fast_dir
+
+    return fast_dir(tmp_path) / "kasir.db"
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring(monkeypatch):
+    import keyring
+
+    for name in ("PLUGIPAY_KEY_ID", "PLUGIPAY_SECRET", "PLUGIPAY_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture(scope="module")
+def sandbox_proc(tmp_path_factory):
+    with running_sandbox(tmp_path_factory.mktemp("sync-sandbox")) as sbx:
+        yield sbx
+
+
+@pytest.fixture
+def sandbox(sandbox_proc):
+    """The module's sandbox, emptied and without faults."""
+    sandbox_proc.set_faults(fail_rate=0, drop_rate=0, latency_ms=0, rate_limit=0, clock_skew=0)
+    sandbox_proc.reset()
+    return sandbox_proc
+
+
+@pytest.fixture
+def engine(store, sandbox):
+    eng = SyncEngine(store, till="T1", credentials=creds_for(sandbox),
+                     backoff=Backoff(base=0.01, cap=0.05), remind=False, timeout=5)
+    yield eng
+    eng.close()

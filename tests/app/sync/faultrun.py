@@ -1,0 +1,178 @@
+"""Seeded fault runs: a till works online and offline while the sandbox fails
+requests, drops responses after doing the work, rate-limits and runs a skewed
+clock; then the queue drains and both sides must agree exactly.
+
+Used by test_fault_runs.py; `KASIR_SOAK_RUNS=5000` makes the long run."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+
+from app.domain.errors import KasirError
+from app.services.context import Context, open_store, utcnow
+from app.services.customers import CustomerInput, add_customer, edit_customer
+from app.services.invoices import (PaymentInput, create_and_issue, create_draft, issue,
+                                   mark_paid, void, write_off)
+from app.store.models import Customer, Invoice, OutboxOperation
+from app.store.sync_models import InvoiceEmail, SyncConflict
+from app.sync.emails import send_invoice
+from app.sync.engine import SyncEngine
+from app.sync.outbox import Backoff
+from tests.conftest import draft_input
+
+from tests.app.sync.helpers import creds_for
+
+
+@dataclass
+class RunResult:
+    seed: int
+    invoices: int = 0
+    actions: Counter = field(default_factory=Counter)
+    faults: Counter = field(default_factory=Counter)  # as the client saw them
+    requests: int = 0
+    passes: int = 0
+    duplicates: int = 0
+    problems: list = field(default_factory=list)
+
+
+def fast_dir(fallback: Path) -> Path:
+    """tmpfs when there is one: the till's database does an fsync per commit."""
+    shm = Path("/dev/shm")
+    if shm.is_dir():
+        import tempfile
+
+        return Path(tempfile.mkdtemp(prefix="kasir-fault-", dir=shm))
+    return fallback
+
+
+def open_run_store(workdir: Path):
+    """One store for every run (its engine's statement cache stays warm),
+    emptied by `clear_store` between runs."""
+    return open_store(fast_dir(workdir) / "fault-runs.db")
+
+
+def clear_store(store) -> None:
+    from app.store.models_all import Base
+
+    with store.unit_of_work() as uow:
+        for table in reversed(Base.metadata.sorted_tables):
+            if table.name != "alembic_version":
+                uow.session.execute(table.delete())
+        uow.commit()
+
+
+def _all(list_page):
+    cursor, out = None, []
+    while True:
+        page = list_page(cursor)
+        out += [x.raw for x in page.data]
+        if not page.has_more:
+            return out
+        cursor = page.cursor
+
+
+def fault_run(sbx, store, seed: int, client=None) -> RunResult:
+    rng = random.Random(seed)
+    res = RunResult(seed)
+    sbx.reset()
+    faults = {"fail_rate": rng.choice([0, 0.1, 0.2, 0.3]), "drop_rate": rng.choice([0, 0.1, 0.2, 0.3]),
+              "latency_ms": rng.choice([0, 0, 1, 3]), "seed": seed,
+              "rate_limit": 8 if rng.random() < 0.05 else 0,
+              "clock_skew": rng.choice([0] * 8 + [420, -420])}
+    sbx.set_faults(**faults)
+    clear_store(store)
+    ctx = Context(store, operator="ana", till="T1", clock=utcnow)
+    engine = SyncEngine(store, credentials=creds_for(sbx), remind=False, timeout=5,
+                        backoff=Backoff(base=0.005, cap=0.05, rng=random.Random(seed)))
+    try:
+        customers = [add_customer(ctx, CustomerInput(f"Pelanggan {i}", f"p{i}@example.com")).id
+                     for i in range(rng.randint(1, 2))]
+        invoices: list[int] = []
+        for _ in range(rng.randint(3, 8)):
+            act = rng.random()
+            try:
+                if act < 0.35 or not invoices:
+                    inv = create_and_issue(ctx, draft_input(rng.choice(customers),
+                                           lines=(("Kopi", rng.randint(1, 3), 18000),)))
+                    invoices.append(inv.id); res.actions["issue"] += 1
+                elif act < 0.45:
+                    d = create_draft(ctx, draft_input(rng.choice(customers)))
+                    issue(ctx, d.id)
+                    invoices.append(d.id); res.actions["draft+issue"] += 1
+                elif act < 0.65:
+                    mark_paid(ctx, rng.choice(invoices), PaymentInput("cash")); res.actions["pay"] += 1
+                elif act < 0.78:
+                    void(ctx, rng.choice(invoices), "salah input"); res.actions["void"] += 1
+                elif act < 0.84:
+                    write_off(ctx, rng.choice(invoices), "tidak tertagih"); res.actions["write_off"] += 1
+                elif act < 0.92:
+                    send_invoice(ctx, rng.choice(invoices)); res.actions["email"] += 1
+                else:
+                    cid = rng.choice(customers)
+                    edit_customer(ctx, cid, CustomerInput(f"Pelanggan {cid} baru", f"p{cid}@example.com"))
+                    res.actions["edit_customer"] += 1
+            except KasirError:
+                res.actions["refused_locally"] += 1  # e.g. paying a void invoice
+            if rng.random() < 0.4:  # online for a moment; otherwise the till is offline
+                engine.run_pass(max_sends=rng.randint(1, 6), reconcile=False)
+                res.passes += 1
+        sbx.set_faults(fail_rate=0, drop_rate=0, rate_limit=0, latency_ms=0)
+        reports = engine.drain(max_passes=200, sleep=time.sleep)
+        res.passes += len(reports)
+        res.requests = engine.gateway.requests if engine.gateway else 0
+        res.faults = Counter(engine.gateway.failures) if engine.gateway else Counter()
+        sbx.set_faults(clock_skew=0)
+        _check(client, store, res)
+    finally:
+        engine.close()
+    return res
+
+
+def _check(client, store, res: RunResult) -> None:
+    remote_invoices = _all(lambda c: client.invoices.list(limit=100, cursor=c))
+    remote_customers = _all(lambda c: client.customers.list(limit=100, cursor=c))
+    sent_events = _all(lambda c: client.events.list(limit=100, cursor=c,
+                                                    type="plugipay.invoice.sent.v1"))
+    by_id = {r["id"]: r for r in remote_invoices}
+    with store.reader() as uow:
+        s = uow.session
+        local = s.execute(select(Invoice).where(Invoice.local_number.is_not(None))).scalars().all()
+        res.invoices = len(local)
+        keys = Counter((r.get("metadata") or {}).get("kasirInvoiceId") for r in remote_invoices)
+        res.duplicates = sum(n - 1 for n in keys.values() if n > 1)
+        if res.duplicates or len(remote_invoices) != len(local):
+            res.problems.append(f"{len(remote_invoices)} invoices on Plugipay for {len(local)} local")
+        for inv in local:
+            r = by_id.get(inv.plugipay_id)
+            if r is None:
+                res.problems.append(f"{inv.local_number} not on Plugipay"); continue
+            want = "open" if inv.status == "uncollectible" else inv.status  # write-off stays local
+            got = "open" if r["status"] == "past_due" else r["status"]
+            if got != want or r["number"] != inv.number or not r["memo"].startswith(inv.local_number):
+                res.problems.append(f"{inv.local_number}: till {inv.status}/{inv.number}, "
+                                    f"Plugipay {r['status']}/{r['number']}")
+            if inv.sync_state != "synced":
+                res.problems.append(f"{inv.local_number} sync_state {inv.sync_state}")
+        ext = Counter(c.get("externalId") for c in remote_customers)
+        n_local_customers = s.execute(select(Customer)).scalars().all()
+        if sorted(ext) != sorted(str(c.id) for c in n_local_customers) or max(ext.values()) > 1:
+            res.problems.append(f"customers: Plugipay {dict(ext)}")
+        for c in n_local_customers:
+            rc = next((x for x in remote_customers if x.get("externalId") == str(c.id)), None)
+            if rc and rc["name"] != c.name:
+                res.problems.append(f"customer {c.id} name {rc['name']!r} != {c.name!r}")
+        mails = s.execute(select(InvoiceEmail)).scalars().all()
+        if len(sent_events) != len(mails) or any(m.sent_at is None for m in mails):
+            res.problems.append(f"{len(sent_events)} emails sent for {len(mails)} asked")
+        left = s.execute(select(OutboxOperation).where(OutboxOperation.state != "done")).scalars().all()
+        if left:
+            res.problems.append("not done: " + ", ".join(f"{o.operation}={o.state}:{o.last_error}" for o in left))
+        conflicts = s.execute(select(SyncConflict)).scalars().all()
+        if conflicts:
+            res.problems.append("conflicts: " + "; ".join(c.message for c in conflicts))

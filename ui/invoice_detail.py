@@ -1,0 +1,286 @@
+"""One invoice: numbers, status, customer, dates, lines, totals, history, the
+actions its status allows, and the share-and-reprint panel."""
+
+from __future__ import annotations
+
+import html
+from typing import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QGridLayout, QGroupBox,
+                               QHBoxLayout, QLabel, QListWidget, QPushButton, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout, QWidget, QHeaderView)
+
+from app.domain.errors import ConflictError
+from app.domain.lifecycle import Action, allowed_actions, check_transition
+from app.services import invoices as svc
+from app.services.queries import get_invoice, invoice_history, invoice_receipts
+
+from .action_dialogs import PaymentDialog, ReasonDialog
+from .changes import INVOICE_ACTION, Change
+from .fmt import due_date, local_dt, money
+from .forms import Banner, problems_of, shortcut
+from .status_chip import StatusChip
+from .qtcompat import emit
+
+ACTION_WORDS = {"create": "Created", "edit": "Edited", "issue": "Issued", "pay": "Marked paid",
+                "void": "Voided", "write_off": "Written off"}
+NOT_READY = {
+    "print": "Printing is not set up yet.",
+    "pdf": "PDF export is not set up yet.",
+    "email": "Email is not set up yet.",
+}
+
+
+def load_detail(ctx, ref):  # worker thread
+    return get_invoice(ctx, ref), invoice_history(ctx, ref), invoice_receipts(ctx, ref)
+
+
+class InvoiceDetail(QWidget):
+    closed = Signal()
+    edit_requested = Signal(object)  # the draft's InvoiceRecord
+
+    def __init__(self, worker, bus, share: dict[str, Callable] | None = None, parent=None):
+        super().__init__(parent)
+        self.worker, self.bus = worker, bus
+        self.share = dict(share or {})
+        self.inv = None
+        self.dialog = None
+        self.banner = Banner()
+        self.number = QLabel()
+        self.number.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.chip = StatusChip()
+        self.info = QLabel()
+        self.info.setWordWrap(True)
+        self.lines = QTableWidget(0, 4)
+        self.lines.setHorizontalHeaderLabels(["Description", "Qty", "Unit price", "Amount"])
+        self.lines.verticalHeader().hide()
+        self.lines.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.lines.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.lines.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.totals = {k: QLabel() for k in ("subtotal", "discount", "tax", "total", "paid", "due")}
+        tbox = QGroupBox("Totals")
+        tf = QFormLayout(tbox)
+        for key, label in (("subtotal", "Subtotal"), ("discount", "Discount"), ("tax", "Tax"),
+                           ("total", "Total"), ("paid", "Amount paid"), ("due", "Amount due")):
+            self.totals[key].setAlignment(Qt.AlignmentFlag.AlignRight)
+            tf.addRow(label, self.totals[key])
+        self.totals["due"].setStyleSheet("font-weight:700; font-size:16px;")
+        self.history = QListWidget()
+        self.history.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        hbox = QGroupBox("History")
+        QVBoxLayout(hbox).addWidget(self.history)
+
+        self.buttons = {
+            Action.ISSUE: QPushButton("Issue (F9)"),
+            Action.EDIT: QPushButton("Edit draft (Ctrl+E)"),
+            Action.PAY: QPushButton("Mark paid (F10)"),
+            Action.VOID: QPushButton("Void… (Ctrl+Shift+V)"),
+            Action.WRITE_OFF: QPushButton("Write off… (Ctrl+Shift+W)"),
+        }
+        self.back = QPushButton("Back to list (Esc)")
+        actions = QHBoxLayout()
+        actions.addWidget(self.back)
+        actions.addStretch(1)
+        for b in self.buttons.values():
+            actions.addWidget(b)
+
+        share_box = QGroupBox("Share and reprint")
+        sg = QGridLayout(share_box)
+        self.share_buttons = {}
+        for i, (key, label) in enumerate((("print", "Print slip"), ("pdf", "Save PDF"),
+                                          ("email", "Email"))):
+            b = QPushButton(label)
+            b.clicked.connect(lambda _c=False, k=key: self._share(k))
+            self.share_buttons[key] = b
+            sg.addWidget(b, 0, i)
+        self.share_note = QLabel()
+        self.share_note.setWordWrap(True)
+        sg.addWidget(self.share_note, 1, 0, 1, 3)
+
+        head = QHBoxLayout()
+        head.addWidget(self.number)
+        head.addWidget(self.chip)
+        head.addStretch(1)
+        middle = QHBoxLayout()
+        middle.addWidget(self.lines, 3)
+        side = QVBoxLayout()
+        side.addWidget(tbox)
+        side.addWidget(share_box)
+        side.addStretch(1)
+        middle.addLayout(side, 2)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.banner)
+        lay.addLayout(head)
+        lay.addWidget(self.info)
+        lay.addLayout(middle, 3)
+        lay.addWidget(hbox, 2)
+        lay.addLayout(actions)
+
+        self.back.clicked.connect(self.closed)
+        self.buttons[Action.ISSUE].clicked.connect(self.issue)
+        self.buttons[Action.EDIT].clicked.connect(self.edit)
+        self.buttons[Action.PAY].clicked.connect(self.pay)
+        self.buttons[Action.VOID].clicked.connect(self.void)
+        self.buttons[Action.WRITE_OFF].clicked.connect(self.write_off)
+        shortcut(self, "F9", self.issue)
+        shortcut(self, "Ctrl+E", self.edit)
+        shortcut(self, "F10", self.pay)
+        shortcut(self, "Ctrl+Shift+V", self.void)
+        shortcut(self, "Ctrl+Shift+W", self.write_off)
+        bus.changed.connect(self._on_changed)
+        self._update_share()
+
+    # -- loading
+    def show_invoice(self, invoice_id: int, message: str = "", kind: str = "ok") -> None:
+        self.banner.show_message(message, kind)
+        self.worker.submit(load_detail, invoice_id, key=f"{id(self)}:load",
+                           on_done=self._fill, on_error=self._load_failed)
+
+    def reload(self) -> None:
+        if self.inv is not None:
+            self.worker.submit(load_detail, self.inv.id, key=f"{id(self)}:load",
+                               on_done=self._fill, on_error=self._load_failed)
+
+    def _load_failed(self, exc) -> None:
+        self.banner.show_message(problems_of(exc)[0][1], "error")
+
+    def _fill(self, result) -> None:
+        inv, history, receipts = result
+        self.inv = inv
+        nums = inv.display_number + (f"  ·  Plugipay {inv.number}" if inv.number else "")
+        self.number.setText(f"<h2>{html.escape(nums)}</h2>")
+        self.chip.set_status(inv.status)
+        esc = html.escape
+        rows = [f"<b>{esc(inv.customer_name)}</b>"
+                + (f" · {esc(inv.customer_email)}" if inv.customer_email else "")]
+        dates = [("Created", local_dt(inv.created_at)), ("Issued", local_dt(inv.issued_at)),
+                 ("Due", due_date(inv.due_at)), ("Paid", local_dt(inv.paid_at)),
+                 ("Voided", local_dt(inv.voided_at)), ("Written off", local_dt(inv.written_off_at))]
+        rows.append(" · ".join(f"{k} {v}" for k, v in dates if v))
+        if inv.memo:
+            rows.append(f"Memo: {esc(inv.memo)}")
+        if inv.reason:
+            rows.append(f"Reason: {esc(inv.reason)}")
+        if receipts:
+            rows.append("Receipts: " + ", ".join(
+                f"{r.number} ({money(r.amount, r.currency)}, "
+                f"{svc.PAYMENT_METHODS.get(r.method, r.method)})" for r in receipts))
+        self.info.setText("<br>".join(rows))
+        self.lines.setRowCount(len(inv.lines))
+        for i, line in enumerate(inv.lines):
+            for col, text in enumerate((line.description, str(line.quantity),
+                                        money(line.unit_amount, inv.currency),
+                                        money(line.amount, inv.currency))):
+                item = QTableWidgetItem(text)
+                if col:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.lines.setItem(i, col, item)
+        for key, value in (("subtotal", inv.subtotal), ("discount", -inv.discount),
+                           ("tax", inv.tax), ("total", inv.total), ("paid", inv.amount_paid),
+                           ("due", inv.amount_due)):
+            self.totals[key].setText(money(value, inv.currency))
+        self.history.clear()
+        for h in history:
+            text = f"{local_dt(h.at)} · {h.operator} at {h.till} · {ACTION_WORDS.get(h.action, h.action)}"
+            if h.note:
+                text += f" — {h.note}"
+            self.history.addItem(text)
+        allowed = set(allowed_actions(inv.status))
+        for action, button in self.buttons.items():
+            button.setEnabled(action in allowed)
+            button.setToolTip("" if action in allowed else self.refusal(action))
+        self._update_share()
+
+    def refusal(self, action: Action) -> str:
+        try:
+            check_transition(action, self.inv.status)
+        except ConflictError as exc:
+            return exc.message
+        return ""
+
+    def _update_share(self) -> None:
+        notes = []
+        for key, button in self.share_buttons.items():
+            ready = key in self.share
+            button.setEnabled(ready and self.inv is not None)
+            if not ready:
+                notes.append(NOT_READY[key])
+        self.share_note.setText(" ".join(notes))
+
+    def _share(self, key: str) -> None:
+        if key in self.share and self.inv is not None:
+            self.share[key](self.inv)
+
+    # -- actions: the service has the last word; a refusal is shown, nothing changes
+    def _run(self, fn, *args, done: str) -> None:
+        inv_id = self.inv.id
+        self.worker.submit(fn, inv_id, *args,
+                           on_done=lambda _r: self._acted(done),
+                           on_error=self._refused)
+
+    def _acted(self, message: str) -> None:
+        self.bus.announce(INVOICE_ACTION, self)
+        self.show_invoice(self.inv.id, message, "ok")
+
+    def _refused(self, exc) -> None:
+        self.banner.show_message("Refused: " + problems_of(exc)[0][1], "error")
+        self.reload()
+
+    def _allowed(self, action: Action) -> bool:
+        """Refuse at once, with the reason, what the status shown does not allow."""
+        if self.inv is None:
+            return False
+        if action in allowed_actions(self.inv.status):
+            return True
+        self.banner.show_message("Refused: " + self.refusal(action), "error")
+        return False
+
+    def issue(self) -> None:
+        if self._allowed(Action.ISSUE):
+            self._run(svc.issue, done="Issued.")
+
+    def edit(self) -> None:
+        if self._allowed(Action.EDIT):
+            emit(self.edit_requested, self.inv)
+
+    def pay(self) -> None:
+        if not self._allowed(Action.PAY):
+            return
+        self.dialog = PaymentDialog(self.inv, self.worker.ctx.now(), self)
+        self.dialog.confirmed.connect(lambda p: self._run(svc.mark_paid, p, done="Marked paid."))
+        self.dialog.setModal(True)
+        self.dialog.show()
+
+    def void(self) -> None:
+        if not self._allowed(Action.VOID):
+            return
+        n = self.inv.display_number
+        self.dialog = ReasonDialog(
+            f"Void {n}", f"Void {n}? A voided invoice cannot be paid or used again; "
+            "this cannot be undone.", "Void invoice", self)
+        self.dialog.confirmed.connect(lambda r: self._run(svc.void, r, done="Voided."))
+        self.dialog.setModal(True)
+        self.dialog.show()
+
+    def write_off(self) -> None:
+        if not self._allowed(Action.WRITE_OFF):
+            return
+        n = self.inv.display_number
+        self.dialog = ReasonDialog(
+            f"Write off {n}", f"Write off {n} as uncollectible? It stays in the books "
+            "as money that will not come.", "Write off", self)
+        self.dialog.confirmed.connect(lambda r: self._run(svc.write_off, r, done="Written off."))
+        self.dialog.setModal(True)
+        self.dialog.show()
+
+    def _on_changed(self, flags: int, source) -> None:
+        if source is not self and flags & (Change.INVOICES | Change.CUSTOMERS) \
+                and self.isVisible() and self.inv is not None:
+            self.reload()
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            emit(self.closed)
+            return
+        super().keyPressEvent(event)

@@ -1,0 +1,215 @@
+"""The main window: navigation, the invoice screens, and a status bar with the
+till, the operator, online/offline and what waits to sync."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QMainWindow, QStackedWidget,
+                               QWidget)
+
+from .changes import Change
+from .forms import shortcut
+from .invoice_list import InvoiceListPage
+from .qtcompat import emit
+
+PAGES = ("Invoices", "Customers", "Items", "Settings")
+
+
+class MainWindow(QMainWindow):
+    first_page_shown = Signal()
+
+    def __init__(self, worker, bus, *, operator: str, till: str, db_label: str = "",
+                 settings: QSettings | None = None, share=None, parent=None):
+        super().__init__(parent)
+        self.worker, self.bus = worker, bus
+        self.settings = settings if settings is not None else QSettings("Kasir", "Kasir")
+        self.setWindowTitle(f"Kasir — {till}")
+        self._first_page = False
+
+        self.nav = QListWidget()
+        for i, name in enumerate(PAGES, start=1):
+            self.nav.addItem(f"{name}   Ctrl+{i}")
+        self.nav.setFixedWidth(170)
+        self.nav.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+        # Only the list is built at start-up; other screens on first use.
+        self._share = share
+        self._facts = {"Till": till, "Operator": operator, "Database": db_label or "default"}
+        self._built: dict[str, QWidget] = {}
+        self.invoice_list = InvoiceListPage(worker, bus, self.settings)
+        self.invoices = QStackedWidget()
+        self.invoices.addWidget(self.invoice_list)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.invoices)
+        self._slots = [QWidget() for _ in PAGES[1:]]  # placeholders until first shown
+        for w in self._slots:
+            self.pages.addWidget(w)
+
+        central = QWidget()
+        lay = QHBoxLayout(central)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.nav)
+        lay.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+
+        self.till_label = QLabel(f"Till {till}")
+        self.operator_label = QLabel(f"Operator {operator}")
+        self.online_label = QLabel()
+        self.pending_label = QLabel()
+        for w in (self.till_label, self.operator_label, self.online_label, self.pending_label):
+            self.statusBar().addPermanentWidget(w)
+        self.set_online(False)
+        self.set_pending(0)
+
+        self.nav.currentRowChanged.connect(self.show_page)
+        self.invoice_list.new_invoice.connect(self.new_invoice)
+        self.invoice_list.open_invoice.connect(self.open_invoice)
+        self.invoice_list.model.loaded.connect(self._list_loaded)
+        self.worker.error.connect(lambda exc: self.statusBar().showMessage(str(exc), 10_000))
+        bus.changed.connect(self._on_changed)
+
+        shortcut(self, "Ctrl+N", self.new_invoice, window=True)
+        for i in range(len(PAGES)):
+            shortcut(self, f"Ctrl+{i + 1}", lambda i=i: self.nav.setCurrentRow(i), window=True)
+        shortcut(self.invoice_list, "Ctrl+F", self.invoice_list.focus_search)
+        self.nav.setCurrentRow(0)
+        self._restore_geometry()
+
+    # -- screens, built on first use
+    def _build(self, name: str) -> QWidget:
+        w = self._built.get(name)
+        if w is not None:
+            return w
+        worker, bus = self.worker, self.bus
+        if name == "editor":
+            from .invoice_editor import InvoiceEditor
+            w = InvoiceEditor(worker, bus)
+            w.closed.connect(self.back_to_list)
+            w.saved.connect(lambda inv_id, msg: self.open_invoice(inv_id, msg))
+            self.invoices.addWidget(w)
+        elif name == "detail":
+            from .invoice_detail import InvoiceDetail
+            w = InvoiceDetail(worker, bus, share=self._share)
+            w.closed.connect(self.back_to_list)
+            w.edit_requested.connect(self.edit_invoice)
+            self.invoices.addWidget(w)
+        else:
+            if name == "customers":
+                from .customers import CustomersPage
+                w = CustomersPage(worker, bus)
+                w.open_invoice.connect(self.open_invoice)
+            elif name == "items":
+                from .items import ItemsPage
+                w = ItemsPage(worker, bus)
+            else:
+                from .settings_page import SettingsPage
+                w = SettingsPage(worker, bus, self._facts)
+            index = PAGES.index(name.capitalize())
+            slot = self._slots[index - 1]
+            self.pages.insertWidget(index, w)
+            self.pages.removeWidget(slot)
+            slot.deleteLater()
+        self._built[name] = w
+        return w
+
+    @property
+    def editor(self):
+        return self._build("editor")
+
+    @property
+    def detail(self):
+        return self._build("detail")
+
+    @property
+    def customers(self):
+        return self._build("customers")
+
+    @property
+    def items(self):
+        return self._build("items")
+
+    @property
+    def settings_page(self):
+        return self._build("settings")
+
+    # -- navigation
+    def show_page(self, index: int) -> None:
+        if index > 0:
+            self._build(PAGES[index].lower())
+        self.pages.setCurrentIndex(index)
+        if index == 0 and self.invoices.currentWidget() is self.invoice_list:
+            self.invoice_list.table.setFocus()
+
+    def new_invoice(self) -> None:
+        self.nav.setCurrentRow(0)
+        self.invoices.setCurrentWidget(self.editor)
+        self.editor.start_new()
+
+    def edit_invoice(self, inv) -> None:
+        self.nav.setCurrentRow(0)
+        self.invoices.setCurrentWidget(self.editor)
+        self.editor.start_edit(inv)
+
+    def open_invoice(self, invoice_id: int, message: str = "") -> None:
+        self.nav.setCurrentRow(0)
+        self.detail.inv = None
+        self.invoices.setCurrentWidget(self.detail)
+        self.detail.show_invoice(invoice_id, message)
+        self.detail.setFocus()
+
+    def back_to_list(self) -> None:
+        self.invoices.setCurrentWidget(self.invoice_list)
+        self.invoice_list.table.setFocus()
+
+    def screen_name(self) -> str:
+        page = self.pages.currentWidget()
+        if page is self.invoices:
+            page = self.invoices.currentWidget()
+            if page is self.invoice_list:
+                return "list"
+        return next(k for k, w in self._built.items() if w is page)
+
+    # -- start-up and status
+    def start(self) -> None:
+        """The store is open: load the first page and the status."""
+        self.invoice_list.start()
+        self.refresh_pending()
+
+    def _list_loaded(self) -> None:
+        if not self._first_page:
+            self._first_page = True
+            self.invoice_list.table.setFocus()
+            emit(self.first_page_shown)
+
+    def set_online(self, online: bool) -> None:
+        """The sync engine reports here; until it does, the till is offline."""
+        self.online_label.setText("● Online" if online else "● Offline")
+        self.online_label.setStyleSheet("color:#065F46;" if online else "color:#92400E;")
+
+    def set_pending(self, count: int) -> None:
+        self.pending = count
+        self.pending_label.setText(f"{count} waiting to sync")
+
+    def refresh_pending(self) -> None:
+        from app.services.sync_status import pending_operations
+
+        self.worker.submit(pending_operations, key="pending", on_done=self.set_pending,
+                           on_error=lambda _e: None)
+
+    def _on_changed(self, flags: int, _source) -> None:
+        if flags & Change.OUTBOX:
+            self.refresh_pending()
+
+    # -- remembered between runs
+    def _restore_geometry(self) -> None:
+        geo = self.settings.value("mainWindow/geometry")
+        if isinstance(geo, QByteArray) and not geo.isEmpty():
+            self.restoreGeometry(geo)
+        else:
+            self.resize(1200, 760)
+
+    def closeEvent(self, event) -> None:
+        self.settings.setValue("mainWindow/geometry", self.saveGeometry())
+        self.invoice_list.apply_filters()  # keeps the last filters
+        self.settings.sync()
+        super().closeEvent(event)
