@@ -44,13 +44,8 @@ def setup() -> None:
 
 
 def run_app(extra: list[str]) -> int:
-    DEMO_DIR.mkdir(exist_ok=True)
-    db = DEMO_DIR / "kasir-demo.db"
-    env = dict(os.environ)
-    subprocess.check_call([str(PY), "-m", "app.cli", "--db", str(db), "demo", "--if-empty"],
-                          cwd=ROOT, env=env)
-    _say(f"opening Kasir on {db}")
-    return subprocess.call([str(PY), "-m", "app.cli", "--db", str(db), *extra], cwd=ROOT, env=env)
+    _say("starting a local Plugipay sandbox and opening Kasir on the demo database")
+    return subprocess.call([str(PY), "-m", "app.demo_launch", str(DEMO_DIR), *extra], cwd=ROOT)
 
 
 def run_tests(extra: list[str]) -> int:

@@ -54,6 +54,8 @@ def run_app(db: str | None, operator: str, till: str, argv: list[str]) -> int:
     try:
         return app.exec()
     finally:
+        window.close()  # remembers the geometry and filters
+        window.deleteLater()
         worker.stop()
         if "ctx" in holder:
             holder["ctx"].store.dispose()

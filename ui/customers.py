@@ -94,8 +94,11 @@ class CustomerListModel(PagedModel):
         super().__init__(worker, parent)
         self.search = ""
 
-    def page(self, ctx, after, limit):
-        return list_customers(ctx, self.search, limit=limit, after=after)
+    def page_args(self):
+        return self.search
+
+    def page(self, ctx, after, limit, search):
+        return list_customers(ctx, search, limit=limit, after=after)
 
     def display(self, c, column):
         return (c.name, c.phone, c.email, c.tax_id)[column]

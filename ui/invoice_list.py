@@ -54,10 +54,13 @@ class InvoiceListModel(PagedModel):
             self.query = q
             self.reload()
 
-    def page(self, ctx, after, limit):  # worker thread; the import stays off start-up's path
+    def page_args(self):
+        return self.query
+
+    def page(self, ctx, after, limit, args):  # worker thread; the import stays off start-up's path
         from app.services.queries import InvoiceQuery, list_invoices
 
-        status, customer_id, search = self.query
+        status, customer_id, search = args
         return list_invoices(ctx, InvoiceQuery(status, customer_id, search, limit, after))
 
     def display(self, inv, column: int):

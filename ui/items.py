@@ -101,8 +101,11 @@ class ItemListModel(PagedModel):
         super().__init__(worker, parent)
         self.search = ""
 
-    def page(self, ctx, after, limit):
-        return list_items(ctx, self.search, limit=limit, after=after, include_inactive=True)
+    def page_args(self):
+        return self.search
+
+    def page(self, ctx, after, limit, search):
+        return list_items(ctx, search, limit=limit, after=after, include_inactive=True)
 
     def display(self, item, column):
         return (item.code, item.name, money(item.unit_amount, item.currency),

@@ -25,6 +25,7 @@ class MainWindow(QMainWindow):
         self.settings = settings if settings is not None else QSettings("Kasir", "Kasir")
         self.setWindowTitle(f"Kasir — {till}")
         self._first_page = False
+        self.default_currency = "IDR"  # the shop's, once read
 
         self.nav = QListWidget()
         for i, name in enumerate(PAGES, start=1):
@@ -143,7 +144,7 @@ class MainWindow(QMainWindow):
     def new_invoice(self) -> None:
         self.nav.setCurrentRow(0)
         self.invoices.setCurrentWidget(self.editor)
-        self.editor.start_new()
+        self.editor.start_new(self.default_currency)
 
     def edit_invoice(self, inv) -> None:
         self.nav.setCurrentRow(0)
@@ -174,6 +175,14 @@ class MainWindow(QMainWindow):
         """The store is open: load the first page and the status."""
         self.invoice_list.start()
         self.refresh_pending()
+        self.refresh_shop()
+
+    def refresh_shop(self) -> None:
+        from app.services.settings import get_shop
+
+        self.worker.submit(get_shop, key="shop", on_error=lambda _e: None,
+                           on_done=lambda shop: setattr(self, "default_currency",
+                                                        shop.default_currency))
 
     def _list_loaded(self) -> None:
         if not self._first_page:
@@ -199,6 +208,8 @@ class MainWindow(QMainWindow):
     def _on_changed(self, flags: int, _source) -> None:
         if flags & Change.OUTBOX:
             self.refresh_pending()
+        if flags & Change.SETTINGS:
+            self.refresh_shop()
 
     # -- remembered between runs
     def _restore_geometry(self) -> None:

@@ -19,7 +19,8 @@ RECORD_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 class PagedModel(QAbstractTableModel):
-    """Subclasses give `Columns`, `headers`, `display(record, column)` and `page(ctx, after, limit)`."""
+    """Subclasses give `Columns`, `headers`, `display(record, column)`, `page_args()`
+    and `page(ctx, after, limit, args)`."""
 
     Columns: type[IntEnum]
     headers: dict[int, str] = {}
@@ -41,7 +42,11 @@ class PagedModel(QAbstractTableModel):
         self.first_page_done = False
 
     # -- what subclasses fill in
-    def page(self, ctx, after: int | None, limit: int):  # worker thread
+    def page_args(self):
+        """The filters, read on the UI thread and handed to `page` with the request."""
+        return None
+
+    def page(self, ctx, after: int | None, limit: int, args):  # worker thread
         raise NotImplementedError
 
     def display(self, record, column: int) -> Any:
@@ -91,12 +96,12 @@ class PagedModel(QAbstractTableModel):
         self._generation += 1
         self._busy = True
         gen = self._generation
-        self.worker.submit(self._fetch_page, after, key=f"{id(self)}:page",
+        self.worker.submit(self._fetch_page, after, self.page_args(), key=f"{id(self)}:page",
                            on_done=lambda page: self._arrived(gen, page, replace),
                            on_error=lambda exc: self._fail(gen, exc))
 
-    def _fetch_page(self, ctx, after):
-        return self.page(ctx, after, self.page_size)
+    def _fetch_page(self, ctx, after, args):
+        return self.page(ctx, after, self.page_size, args)
 
     def _arrived(self, gen: int, page, replace: bool) -> None:
         if gen != self._generation:

@@ -46,12 +46,10 @@ def timed_run(cmd: list[str], mark: str, cwd: str | None = None) -> tuple[float,
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
     deadline = time.monotonic() + TIMEOUT
-    while proc.poll() is None and time.monotonic() < deadline:
-        try:
-            _, status, usage = os.wait4(proc.pid, os.WNOHANG)
-        except ChildProcessError:
-            break
-        if _ == proc.pid:
+    while time.monotonic() < deadline:
+        # wait4, not Popen.wait: it hands back this child's own peak RSS.
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid == proc.pid:
             proc.returncode = os.waitstatus_to_exitcode(status)
             reader.join(5)
             rss = usage.ru_maxrss / 1024  # Linux: KiB

@@ -94,7 +94,7 @@ class InvoiceRecord:
 
     @property
     def display_number(self) -> str:
-        return self.local_number or f"Draft #{self.id}"
+        return self.local_number or self.number or f"Draft #{self.id}"
 
     def to_json(self) -> dict:
         return {

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 
 from app.domain.currency import get_currency
@@ -181,10 +181,3 @@ def parse_csv(data: bytes, m: CsvMapping) -> ParsedStatement:
         raise ValidationError("The file has no statement lines that this mapping can read.",
                               field="file")
     return ParsedStatement(m.bank or m.name or "bank", m.account, m.currency, "csv", tuple(lines))
-
-
-def mapping_field_names() -> list[str]:
-    return [f.name for f in fields(CsvMapping)]
-
-
-__all__ = ["CsvMapping", "PRESETS", "parse_csv", "validate_mapping", "field"]

@@ -130,6 +130,11 @@ class Matcher:
         refs = {i: (k, n) for i, k, n in self.refs.find(credit.description)
                 if self.by_id[i].currency == cur}
         names = self.names.find(credit.description)
+        # A cut-off reference could be any of many invoices: only those due exactly
+        # this amount, or of a customer named in the description, stay in the running.
+        refs = {i: r for i, r in refs.items()
+                if r[0] != "truncated" or r[1] == 1 or self.by_id[i].amount_due == credit.amount
+                or self.by_id[i].customer_id in names}
         pool = set(refs)
         # A name many customers share narrows nothing down: then only their
         # invoices of exactly this amount are worth showing.
@@ -151,8 +156,10 @@ class Matcher:
         strong_names = {c for c, k in names.items() if k == "full"}
         out = [self._single(credit, self.by_id[i], refs.get(i), names, strong_names)
                for i in pool]
-        group_customers = {self.by_id[i].customer_id for i in refs} | (set(names) if few else set())
-        out.extend(self._groups(credit, refs, group_customers, names, strong_names))
+        if not certain:
+            group_customers = ({self.by_id[i].customer_id for i in refs}
+                               | (set(names) if few else set()))
+            out.extend(self._groups(credit, refs, group_customers, names, strong_names))
         return self._finish(credit, out, limit)
 
     def _common(self, ev: _Evidence, credit: Credit, cs: list[Candidate], names, strong) -> None:

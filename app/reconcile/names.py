@@ -22,6 +22,7 @@ class NameIndex:
     def __init__(self):
         self.full: dict[str, set[int]] = defaultdict(set)
         self.pair: dict[str, set[int]] = defaultdict(set)
+        self.first: set[str] = set()  # a window can only start on a name's first word
         self._sorted: list[str] | None = None
 
     def add(self, customer_id: int, name: str) -> None:
@@ -29,6 +30,7 @@ class NameIndex:
         if not words or (len(words) == 1 and len(words[0]) < 4):
             return  # too short to tell anyone apart
         self.full[" ".join(words)].add(customer_id)
+        self.first.add(words[0])
         if len(words) >= 3:
             self.pair[" ".join(words[:2])].add(customer_id)
         self._sorted = None
@@ -39,7 +41,10 @@ class NameIndex:
         words = [w for w in _WORD.findall((description or "").upper()) if w not in STOPWORDS]
         out: dict[int, str] = {}
         n = len(words)
+        first = self.first
         for i in range(n):
+            if words[i] not in first:
+                continue
             for size in range(1, 5):
                 if i + size > n:
                     break

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -109,7 +109,3 @@ def fingerprints(bank: str, account: str, lines) -> list[str]:
         seen[key] = n + 1
         out.append(fingerprint(bank, account, line, n))
     return out
-
-
-def with_row(line: ParsedLine, row: int) -> ParsedLine:
-    return replace(line, row=row)

@@ -17,18 +17,6 @@ _TOKEN = re.compile(r"[A-Z0-9]+")
 _DIGIT = re.compile(r"\d")
 
 
-def norm(text: str) -> str:
-    return re.sub(r"[^A-Z0-9]", "", (text or "").upper())
-
-
-def split_local(number: str | None):
-    """`T1-000042` -> ("T1", 42)."""
-    if not number or "-" not in number:
-        return None
-    till, _, digits = number.rpartition("-")
-    return (till.upper(), int(digits)) if digits.isdigit() else None
-
-
 def split_plugipay(number: str | None):
     """`INV-2026-001` -> (2026, 1)."""
     parts = (number or "").upper().split("-")
@@ -91,17 +79,25 @@ class RefIndex:
         self._local_re = None
 
     def add(self, invoice_id: int, local_number, number, memo) -> None:
-        lk = split_local(local_number)
-        if lk:
-            if lk[0] not in self.local:
-                self._local_re = None
-            self.local[lk[0]].add(lk[1], invoice_id)
-        pk = split_plugipay(number)
-        if pk:
-            self.plugipay[pk[0]].add(pk[1], invoice_id)
+        # Called 100,000 times when a big shop opens the screen: kept lean.
+        if local_number:
+            till, _, digits = local_number.rpartition("-")
+            if digits.isdigit():
+                till = till.upper()
+                if till not in self.local:
+                    self._local_re = None
+                self.local[till].add(int(digits), invoice_id)
+        if number:
+            pk = split_plugipay(number)
+            if pk:
+                self.plugipay[pk[0]].add(pk[1], invoice_id)
         if memo:
-            for t in memo_tokens(memo, local_number, number):
-                self.memo[t].add(invoice_id)
+            rest = memo.upper()
+            if local_number:
+                rest = rest.replace(local_number.upper(), " ")
+            if _DIGIT.search(rest):
+                for t in memo_tokens(rest, number):
+                    self.memo[t].add(invoice_id)
 
     def _pattern(self):
         if self._local_re is None:

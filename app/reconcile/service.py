@@ -97,7 +97,7 @@ def confirm(ctx: Context, line_id, invoice_refs, *, confidence: int | None = Non
             auto: bool = False) -> list[MatchRecord]:
     """Pay every invoice named with this credit and link them, or change nothing."""
     from app.services.invoices import PaymentInput, load_invoice, pay_in_session
-    from app.store.reconcile_models import StatementLine, StatementMatch
+    from app.store.reconcile_models import StatementMatch
 
     refs = [str(r).strip() for r in (invoice_refs or ()) if str(r).strip()]
     if not refs:
@@ -130,7 +130,11 @@ def confirm(ctx: Context, line_id, invoice_refs, *, confidence: int | None = Non
                 f"{', '.join(i.local_number or str(i.id) for i in invoices)} (difference "
                 f"{line.amount - due}). It is left for a person to settle; nothing was "
                 "marked paid.", field="amount")
-        data = PaymentInput("transfer", _line_reference(line), _paid_at(line.booked_on, now))
+        paid_at = _paid_at(line.booked_on, now)
+        issued = [i.issued_at for i in invoices if i.issued_at]
+        if issued and paid_at < max(issued) <= now:
+            paid_at = max(issued)  # the bank gives a day only: not before the invoice existed
+        data = PaymentInput("transfer", _line_reference(line), paid_at)
         made = []
         for inv in invoices:
             before = {"status": inv.status, "amountPaid": inv.amount_paid,

@@ -73,14 +73,19 @@ def run(args: argparse.Namespace) -> int:
     def _stop(signum, frame):  # noqa: ARG001
         raise KeyboardInterrupt
 
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _stop)
-    print(f"Plugipay sandbox listening on {server.url}", flush=True)
+    main_thread = threading.current_thread() is threading.main_thread()
     try:
+        # The handler is installed and the line printed inside the try: a SIGTERM
+        # sent the moment a test reads the line must still end in a clean exit.
+        if main_thread:
+            signal.signal(signal.SIGTERM, _stop)
+        print(f"Plugipay sandbox listening on {server.url}", flush=True)
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
+        if main_thread:  # a second SIGTERM must not interrupt the shutdown
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
         server.stop()
     return 0
 

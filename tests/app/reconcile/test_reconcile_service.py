@@ -16,7 +16,7 @@ from app.reconcile.undo import undo_match
 from app.services.queries import get_invoice, invoice_history
 from app.services.settings import get_setting
 from app.store.models import OutboxOperation, Payment
-from reconcile_files import DAY, bca_csv
+from reconcile_files import DAY, bca_csv, mandiri_csv, mt940_file, ofx_file
 
 STATEMENT = [
     (DAY, "TRSF E-BANKING CR 2311/FTSCY/WS95031 t1 000001 BUDI SANTOSO", 150_000),  # 1 exact
@@ -191,3 +191,23 @@ def test_report_lists_matched_flagged_and_unpaid(ctx, imported):
     assert rep["unpaidCount"] == 5
     empty = reconcile_report(ctx, DAY.replace(day=1), DAY.replace(day=2))
     assert empty["summary"] == {} and empty["needsAttention"] == []
+
+
+@pytest.mark.parametrize("fmt", ["bca", "mandiri", "ofx", "mt940"])
+def test_hard_cases_read_alike_in_every_format(ctx, clock, shop, fmt):
+    """The same deposits through each format: same suggestions, same flags; a second
+    import of the file adds nothing."""
+    inv = shop["inv"]
+    clock.advance(days=1)
+    files = {"bca": lambda: (bca_csv(STATEMENT), "csv", PRESETS["bca"]),
+             "mandiri": lambda: (mandiri_csv(STATEMENT), "csv", PRESETS["mandiri"]),
+             "ofx": lambda: (ofx_file(STATEMENT), "ofx", None),
+             "mt940": lambda: (mt940_file(STATEMENT), "mt940", None)}
+    data, kind, mapping = files[fmt]()
+    assert import_statement(ctx, data, kind, mapping=mapping).added == 6
+    assert import_statement(ctx, data, kind, mapping=mapping).added == 0
+    got = {r.line_id: r for r in suggest(ctx)}
+    assert got[1].best.invoice_ids == (inv["budi_150"].id,) and got[1].best.exact
+    assert got[4].best.invoice_ids == (inv["toko_1"].id, inv["toko_2"].id)
+    assert got[5].flag == "underpaid" and got[6].flag == "no_match"
+    assert [o.line_id for o in auto_match(ctx, 90) if o.confirmed] == [1, 4]
