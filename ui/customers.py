@@ -12,7 +12,7 @@ from app.services.customers import CustomerInput, add_customer, edit_customer, l
 
 from .changes import CUSTOMER_ACTION, Change
 from .forms import Banner, FormErrors, problems_of, shortcut
-from .invoice_list import InvoiceListModel, make_table
+from .invoice_list import InvoiceListModel, make_table, set_widths
 from .paged_model import ID_ROLE, RECORD_ROLE, PagedModel
 from .qtcompat import emit
 
@@ -118,6 +118,9 @@ class CustomersPage(QWidget):
         self.model = CustomerListModel(worker, self)
         self.table = make_table(self.model, self)
         self.table.setItemDelegateForColumn(3, None)
+        set_widths(self.table, CustomerColumns.NAME, {CustomerColumns.PHONE: 190,
+                                                      CustomerColumns.EMAIL: 280,
+                                                      CustomerColumns.TAX_ID: 190})
         self.invoices = InvoiceListModel(worker, self)
         self.invoice_table = make_table(self.invoices, self)
         self.invoices_title = QLabel("Choose a customer to see their invoices.")

@@ -270,7 +270,9 @@ class InvoiceEditor(QWidget):
         tax = self._amount(self.tax, "tax", problems)
         due = None
         try:
-            due = parse_due_text(self.due.text(), self.worker.ctx.now().date())
+            ctx = self.worker.ctx
+            now = ctx.now() if ctx is not None else datetime.now(timezone.utc)
+            due = parse_due_text(self.due.text(), now.date())
         except ValidationError as exc:
             problems.append(("due_at", exc.message))
         cust = self.customer.customer

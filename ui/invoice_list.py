@@ -127,6 +127,20 @@ def make_table(model, parent=None) -> InvoiceTable:
                        (Columns.STATUS, 110), (Columns.TOTAL, 130), (Columns.AMOUNT_DUE, 130),
                        (Columns.DUE_DATE, 100), (Columns.SYNC, 90)):
         view.setColumnWidth(col, width)
+    return _wire(view)
+
+
+def set_widths(view, stretch: int, widths: dict[int, int]) -> None:
+    """Column widths for lists that are not invoices: one stretches, the rest fixed."""
+    header = view.horizontalHeader()
+    for col in range(view.model().columnCount()):
+        header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    for col, width in widths.items():
+        view.setColumnWidth(col, width)
+
+
+def _wire(view: "InvoiceTable") -> "InvoiceTable":
     view.doubleClicked.connect(lambda idx: emit(view.activated_id, idx.data(ID_ROLE)))
     return view
 
@@ -191,6 +205,14 @@ class InvoiceListPage(QWidget):
         self.search.blockSignals(True)
         self.search.setText(self.settings.value("invoiceList/search", "", str))
         self.search.blockSignals(False)
+        cid = self.settings.value("invoiceList/customerId", 0, int)
+        if cid:
+            from app.domain.records import CustomerRecord
+            name = self.settings.value("invoiceList/customerName", "", str)
+            self.customer.blockSignals(True)
+            self.customer.pick(CustomerRecord(cid, name, "", "", "", "", None, None, None),
+                               move_on=False)
+            self.customer.blockSignals(False)
 
     def apply_filters(self) -> None:
         self._debounce.stop()
@@ -201,6 +223,8 @@ class InvoiceListPage(QWidget):
         if self.settings is not None:
             self.settings.setValue("invoiceList/status", status or "")
             self.settings.setValue("invoiceList/search", self.search.text())
+            self.settings.setValue("invoiceList/customerId", cust.id if cust else 0)
+            self.settings.setValue("invoiceList/customerName", cust.name if cust else "")
 
     def start(self) -> None:
         """Load the first page (called once the store is open)."""

@@ -16,7 +16,7 @@ from app.services.items import ItemInput, add_item, edit_item, list_items
 from .changes import Change
 from .fmt import money
 from .forms import Banner, FormErrors, problems_of, shortcut
-from .invoice_list import make_table
+from .invoice_list import make_table, set_widths
 from .paged_model import RECORD_ROLE, PagedModel
 from .qtcompat import emit
 
@@ -125,6 +125,8 @@ class ItemsPage(QWidget):
         self.model = ItemListModel(worker, self)
         self.table = make_table(self.model, self)
         self.table.setItemDelegateForColumn(3, None)
+        set_widths(self.table, ItemColumns.NAME, {ItemColumns.CODE: 170, ItemColumns.PRICE: 150,
+                                                  ItemColumns.ACTIVE: 90})
         bar = QHBoxLayout()
         bar.addWidget(self.search, 1)
         bar.addWidget(self.add_button)

@@ -7,6 +7,8 @@ empty line's description, adds that catalogue item as a line.
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (QGridLayout, QLabel, QLineEdit, QScrollArea, QToolButton,
                                QVBoxLayout, QWidget)
@@ -62,7 +64,9 @@ class LineRow:
         desc = self.desc.text().strip()
         if not desc:
             problems["description"] = "Describe what was sold."
-        qty_text = self.qty.text().strip().replace(".", "")
+        qty_text = self.qty.text().strip()
+        if re.fullmatch(r"\d{1,3}(\.\d{3})+", qty_text):  # 1.000 is grouping, 1.5 is not
+            qty_text = qty_text.replace(".", "")
         qty = 1
         if qty_text:
             if not qty_text.isdigit():

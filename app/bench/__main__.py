@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         print(f"kasir-bench: unknown benchmark(s): {', '.join(sorted(unknown))}", file=sys.stderr)
         return 2
-    results = args.out.parent
+    results = args.out.resolve().parent  # absolute: the sandbox runs in its own folder
     results.mkdir(parents=True, exist_ok=True)
 
     from .dataset import build_database

@@ -57,7 +57,8 @@ class Row:
 
 
 def missing(name: str, unit: str, why: str = NOT_AVAILABLE, **kw) -> Row:
-    return Row(name, None, unit, note=why, **kw)
+    first = (why.strip().splitlines() or [NOT_AVAILABLE])[0]
+    return Row(name, None, unit, note=first[:160], **kw)
 
 
 def _num(v: float | None) -> str:

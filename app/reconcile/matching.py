@@ -29,6 +29,7 @@ MAX_AMOUNT_ONLY = 30  # an amount shared by more invoices than this says nothing
 MAX_SUBSET = 16  # open invoices of one customer searched for a sum of 2 or 3
 MAX_NAMESAKES = 3  # customers one name may point at before it stops narrowing
 NEAR_DUE = timedelta(days=45)
+ONE_DAY = timedelta(days=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,11 +142,14 @@ class Matcher:
         few = len(names) <= MAX_NAMESAKES
         for cust in names:
             pool.update(self.by_customer_amount.get((cust, cur, credit.amount), ()))
-        # A full reference to an invoice due exactly this amount outranks anything a
-        # bare amount could add (at most 50 points against 90): skip that search.
+        # With a full reference found, an invoice that only shares the amount (35
+        # points, 50 with the name, and those of named customers are in the pool
+        # already) can neither win nor come close: skip that search. With the
+        # amount due matching too, no group can beat it either.
+        strong_ref = any(k in ("exact", "memo") for k, _ in refs.values())
         certain = any(k == "exact" and self.by_id[i].amount_due == credit.amount
                       for i, (k, _) in refs.items())
-        same_amount = () if certain else self.by_amount.get((cur, credit.amount), ())
+        same_amount = () if strong_ref else self.by_amount.get((cur, credit.amount), ())
         if len(same_amount) <= MAX_AMOUNT_ONLY:
             pool.update(same_amount)
         if not pool and few:
@@ -173,7 +177,7 @@ class Matcher:
             ev.add(-OTHER_CUSTOMER, "the description names another customer")
         issued = [c.issued_on for c in cs if c.issued_on]
         # A day of slack: the bank's date is local, the invoice's a UTC instant.
-        if issued and credit.booked_on < max(issued) - timedelta(days=1):
+        if issued and credit.booked_on < max(issued) - ONE_DAY:
             ev.add(-BEFORE_ISSUE, "the money arrived before the invoice was issued")
         elif issued:
             dues = [c.due_on for c in cs if c.due_on]
@@ -192,13 +196,33 @@ class Matcher:
                                       "short": f"reference {label} (written short)"}[kind])
 
     def _single(self, credit, c: Candidate, ref, names, strong) -> Suggestion:
+        # The same scoring as _common/_make for one invoice, written out: it runs for
+        # every candidate of every line.
         ev = _Evidence()
         if ref:
             self._ref_points(ev, c, ref)
-        if credit.amount == c.amount_due:
+        diff = credit.amount - c.amount_due
+        if not diff:
             ev.add(AMOUNT_POINTS, "amount equals the amount due")
-        self._common(ev, credit, [c], names, strong)
-        return self._make(credit, (c,), ev)
+        kind = names.get(c.customer_id)
+        if kind == "full":
+            ev.add(NAME_FULL, f"customer's name {c.customer_name!r} in the description")
+        elif kind == "partial":
+            ev.add(NAME_PARTIAL, f"part of the customer's name {c.customer_name!r}")
+        elif strong:
+            ev.add(-OTHER_CUSTOMER, "the description names another customer")
+        if c.issued_on:
+            if credit.booked_on < c.issued_on - ONE_DAY:
+                ev.add(-BEFORE_ISSUE, "the money arrived before the invoice was issued")
+            elif not c.due_on or abs(credit.booked_on - c.due_on) <= NEAR_DUE:
+                ev.add(DATE_POINTS, "paid after issue, near the due date")
+        conf = max(0, min(100, ev.points))
+        reasons = ev.reasons
+        if diff:
+            conf = min(conf, MISMATCH_CAP)
+            reasons.append(("pays less than due, short by " if diff < 0 else
+                            "pays more than due, over by ") + str(abs(diff)))
+        return Suggestion((c.id,), conf, c.amount_due, diff, tuple(reasons))
 
     def _groups(self, credit, refs, customers, names, strong) -> list[Suggestion]:
         """One transfer paying several invoices of one customer: those it names, or

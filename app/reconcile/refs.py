@@ -34,8 +34,6 @@ def memo_tokens(memo: str, *known: str | None) -> set[str]:
     for k in known:
         if k:
             text = text.replace(k.upper(), " ")
-    if not _DIGIT.search(text):
-        return set()
     return {t for t in _TOKEN.findall(text) if len(t) >= 5 and not t.isdigit()
             and not t.isalpha()}
 

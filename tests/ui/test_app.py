@@ -1,27 +1,27 @@
-"""`run_app`: opens the store off the UI thread, paints the first page, exits cleanly."""
+"""`run_app` (what `kasir` with no command runs): opens the store off the UI
+thread, paints the first page and exits cleanly. In a child process, as a
+user would start it, so that its QApplication.quit() touches no other test."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+import os
+import subprocess
+import sys
 
 from app.services.context import Context, open_store
 from app.services.queries import list_invoices
 
+CODE = "import sys; from ui.app import run_app; sys.exit(run_app(sys.argv[1], 'ana', 'T1', ['kasir']))"
 
-def test_run_app_paints_first_page_and_exits(qapp, tmp_path, monkeypatch, capsys):
-    from ui.app import run_app
 
+def test_run_app_paints_first_page_and_exits(tmp_path):
     db = tmp_path / "fresh.db"
-    monkeypatch.setenv("KASIR_EXIT_AFTER_FIRST_PAGE", "1")
-    safety = QTimer(singleShot=True, interval=20_000)  # a safety net, never the normal path
-    safety.timeout.connect(QApplication.quit)
-    safety.start()
-    try:
-        assert run_app(str(db), "ana", "T1", ["kasir"]) == 0
-    finally:
-        safety.stop()
-    assert "first page painted after" in capsys.readouterr().err
+    env = {**os.environ, "KASIR_EXIT_AFTER_FIRST_PAGE": "1", "QT_QPA_PLATFORM": "offscreen",
+           "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    done = subprocess.run([sys.executable, "-c", CODE, str(db)], env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "first page painted after" in done.stderr
     store = open_store(db)  # migrated by the app
     try:
         assert list_invoices(Context(store, "ana")).items == ()

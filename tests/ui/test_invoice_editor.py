@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 
 from app.services.items import ItemInput, add_item
-from app.services.queries import get_invoice, invoice_history
+from app.services.queries import invoice_history
 from app.store.models import Customer, Invoice
 
 K = Qt.Key
@@ -62,7 +62,7 @@ def test_invalid_input_is_marked_and_nothing_is_saved(qtbot, ctx, window, custom
 
     editor.customer.pick(customer, move_on=False)
     row = editor.lines.rows[0]
-    fill_row(row, "Kopi", "dua", "18.000")
+    fill_row(row, "Kopi", "1.5", "18.000")
     editor.lines.add_row(("", "", "abc"), focus=False)
     editor.due.setText("31/12/2026")
     editor.save(issue=True)
@@ -75,6 +75,8 @@ def test_invalid_input_is_marked_and_nothing_is_saved(qtbot, ctx, window, custom
     assert count(ctx, Invoice) == before and window.screen_name() == "editor"
 
     # a due date already past is refused by the service: shown, still nothing saved
+    row.qty.setText("1.000")  # grouping: one thousand
+    assert row.amount.text() == "Rp 18.000.000"
     row.qty.setText("2")
     editor.lines.remove_row(second)
     editor.due.setText("2020-01-01")

@@ -44,6 +44,7 @@ def test_geometry_and_filters_remembered(qtbot, worker, bus, settings, customer,
     win.start()
     win.invoice_list.status.setCurrentIndex(win.invoice_list.status.findData("paid"))
     win.invoice_list.search.setText("kopi")
+    win.invoice_list.customer.pick(customer, move_on=False)
     idle()
     win.close()
     again = MainWindow(worker, bus, operator="ana", till="T1", settings=settings)
@@ -51,6 +52,7 @@ def test_geometry_and_filters_remembered(qtbot, worker, bus, settings, customer,
     assert (again.size().width(), again.size().height()) == (640, 480)
     assert again.invoice_list.status.currentData() == "paid"
     assert again.invoice_list.search.text() == "kopi"
+    assert again.invoice_list.customer.edit.text() == "Budi Santoso"
     again.start()
     idle()
-    assert again.invoice_list.model.query == ("paid", None, "kopi")
+    assert again.invoice_list.model.query == ("paid", customer.id, "kopi")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import time
 from datetime import date
 from pathlib import Path
 
@@ -155,17 +154,3 @@ def test_generated_set_never_offers_a_wrong_invoice_with_high_confidence(seed):
     assert result["credits"] >= 400
     assert result["wrong_high_confidence"] == 0
     assert result["right_first_pct_with_a_clue"] >= 95
-
-
-def test_matching_is_fast_enough_on_a_busy_shop():
-    bench = _bench()
-    import random
-    rng = random.Random(3)
-    invoices = bench.make_invoices(rng, 20_000, 4_000, date(2026, 6, 1))
-    credits, _, _ = bench.make_credits(rng, invoices, 2_000)
-    t = time.perf_counter()
-    m = Matcher(invoices)
-    for c in credits:
-        m.suggest(c)
-    # 1/5 of the 10,000 x 100,000 target (2 s), with room for a loaded CI machine.
-    assert time.perf_counter() - t < 4.0

@@ -1,0 +1,1 @@
+"""The item catalogue's command line (the service is app.services.items)."""
