@@ -18,6 +18,7 @@ from app.domain.errors import KasirError, ValidationError
 
 FEATURE_COMMANDS = (
     "app.demo_commands",
+    "app.items.commands",
     "app.sandbox.commands",
     "app.sync.commands",
     "app.printing.commands",

@@ -77,6 +77,8 @@ def history_text(entries: list[HistoryRecord]) -> str:
     out = []
     for h in entries:
         line = f"{_date(h.at)}  {h.operator:<12} {h.action}"
+        if h.approved_by:
+            line += f" (approved by {h.approved_by})"
         if h.note:
             line += f"  — {h.note}"
         out.append(line)

@@ -185,13 +185,14 @@ class HistoryRecord:
     before: dict | None
     after: dict | None
     note: str
+    approved_by: str | None = None  # the manager whose PIN allowed it, on the spot
 
     def to_json(self) -> dict:
         return {
             "id": self.id, "entityType": self.entity_type, "entityId": self.entity_id,
             "action": self.action, "operator": self.operator, "till": self.till,
             "at": iso(self.at), "before": self.before, "after": self.after,
-            "note": self.note or None,
+            "note": self.note or None, "approvedBy": self.approved_by,
         }
 
 

@@ -183,12 +183,10 @@ def close_shift(ctx: Context, counted: dict | None, note: str = "") -> dict:
     from app.store.reconcile_models import Shift
 
     cnt = _amounts(counted, "Counted cash")
-    try:
-        from app.trust.roles import require_role
-    except ImportError:  # pragma: no cover - the trust package is part of the app
-        require_role = None
-    if require_role is not None:
-        require_role(ctx, "shift_close")
+    from app.trust.chain import seal
+    from app.trust.roles import require_role
+
+    require_role(ctx, "shift_close")
     # The close takes in everything up to and including this instant.
     now = ctx.now() + timedelta(microseconds=1)
     with ctx.store.unit_of_work() as uow:
@@ -212,6 +210,9 @@ def close_shift(ctx: Context, counted: dict | None, note: str = "") -> dict:
         s.flush()
         record_history(s, ctx, "shift", row.id, "close", None,
                        {"cash": rep["cash"], "totals": rep["totals"]}, row.note)
+        # Sealed in the history chain: a later change to anything before it shows.
+        rep = {**rep, "seal": seal(s, ctx, "shift", row.id, {"report": rep})}
+        row.report = rep  # a new dict, so the JSON column sees the change
         out = {**_summary(row), **rep}
         uow.commit()
     return out

@@ -33,17 +33,17 @@ def _pay_operation(s, invoice_id: int, receipt_number: str):
 
 
 def _approver(ctx: Context, given: str | None) -> str:
-    """Who approved: with staff accounts, the trust rules decide (a manager's PIN);
-    without them, a manager's name must still be given and is recorded."""
-    try:
-        from app.trust.roles import require_role
-    except ImportError:  # pragma: no cover - the trust package is part of the app
-        require_role = None
-    if require_role is not None:
-        require_role(ctx, "reconcile_undo")
-    name = (given or "").strip() or (getattr(ctx, "approved_by", None) or "")
-    if not name and getattr(ctx, "role", None) in ("manager", "owner"):
+    """Who approved: with staff accounts, the trust rules decide (a manager's PIN,
+    verified, in ctx.approved_by; or a manager acting themself); without them, a
+    manager's name must still be given and is recorded."""
+    from app.trust.roles import require_role
+
+    require_role(ctx, "reconcile_undo")
+    name = ctx.approved_by or ""
+    if not name and ctx.role in ("manager", "owner"):
         name = ctx.operator
+    if not name:
+        name = (given or "").strip()
     if not name:
         raise ValidationError("Undoing a match needs a manager's approval: give the manager's "
                               "name.", field="approved_by")

@@ -45,4 +45,4 @@ def receipt_record(r: Receipt, p: Payment) -> ReceiptRecord:
 
 def history_record(h: HistoryEntry) -> HistoryRecord:
     return HistoryRecord(h.id, h.entity_type, h.entity_id, h.action, h.operator, h.till_code,
-                         h.at, h.before, h.after, h.note)
+                         h.at, h.before, h.after, h.note, h.approved_by)

@@ -21,6 +21,7 @@ GUARDED = {
     "reconcile_undo": "manager",
     "shift_close": "manager",
     "staff_manage": "manager",
+    "conflict_resolve": "manager",
 }
 WHAT = {
     "void": "void an invoice",
@@ -28,6 +29,7 @@ WHAT = {
     "reconcile_undo": "undo a reconciliation",
     "shift_close": "close a shift",
     "staff_manage": "manage staff accounts",
+    "conflict_resolve": "resolve a sync conflict",
 }
 
 
