@@ -12,6 +12,7 @@ import importlib
 import importlib.util
 import sys
 
+from app.i18n import _
 from app import __version__
 from app.cli_env import (CliEnv, Parser, common_options, emit, emit_error, parse_int)
 from app.domain.errors import KasirError, ValidationError
@@ -67,7 +68,7 @@ def cmd_customer_list(args, env):
     from app.services.customers import list_customers
 
     page = list_customers(env.ctx, args.search or "", limit=_limit(args.limit))
-    return [c.to_json() for c in page.items], "\n".join(map(customer_line, page.items)) or "No customers."
+    return [c.to_json() for c in page.items], "\n".join(map(customer_line, page.items)) or _("No customers.")
 
 
 def cmd_customer_show(args, env):
@@ -81,9 +82,9 @@ def cmd_customer_show(args, env):
 # ---------------------------------------------------------------- invoices
 
 def _limit(value) -> int:
-    n = parse_int(value, "Limit", "limit")
+    n = parse_int(value, _("Limit"), "limit")
     if not 1 <= n <= 500:
-        raise ValidationError("The limit must be between 1 and 500.", field="limit")
+        raise ValidationError(_("The limit must be between 1 and 500."), field="limit")
     return n
 
 
@@ -92,8 +93,8 @@ def _lines(raw):
 
     lines = []
     for i, (desc, qty, unit) in enumerate(raw or (), start=1):
-        lines.append(LineInput(desc, parse_int(qty, f"Line {i} quantity", f"lines[{i}].quantity"),
-                               parse_int(unit, f"Line {i} unit amount", f"lines[{i}].unit_amount")))
+        lines.append(LineInput(desc, parse_int(qty, _("Line {n} quantity", n=i), f"lines[{i}].quantity"),
+                               parse_int(unit, _("Line {n} unit amount", n=i), f"lines[{i}].unit_amount")))
     return tuple(lines)
 
 
@@ -102,11 +103,11 @@ def _draft_input(args, base=None):
 
     def given(name):
         return getattr(args, name, None) is not None
-    customer = parse_int(args.customer, "Customer id", "customer_id") if given("customer") else (
+    customer = parse_int(args.customer, _("Customer id"), "customer_id") if given("customer") else (
         base.customer_id if base else None)
     currency = args.currency.upper() if given("currency") else (base.currency if base else None)
     if currency is None:
-        raise ValidationError("Give the currency with --currency IDR or --currency USD.",
+        raise ValidationError(_("Give the currency with --currency IDR or --currency USD."),
                               field="currency")
     if given("line"):
         lines = _lines(args.line)
@@ -114,9 +115,9 @@ def _draft_input(args, base=None):
         lines = tuple(LineInput(l.description, l.quantity, l.unit_amount) for l in base.lines)
     else:
         lines = ()
-    discount = parse_int(args.discount, "Discount", "discount") if given("discount") else (
+    discount = parse_int(args.discount, _("Discount"), "discount") if given("discount") else (
         base.discount if base else 0)
-    tax = parse_int(args.tax, "Tax", "tax") if given("tax") else (base.tax if base else 0)
+    tax = parse_int(args.tax, _("Tax"), "tax") if given("tax") else (base.tax if base else 0)
     due = parse_due(args.due) if given("due") else (base.due_at if base else None)
     memo = args.memo if given("memo") else (base.memo if base else "")
     return DraftInput(customer, currency, lines, discount, tax, due, memo)
@@ -205,13 +206,13 @@ def cmd_invoice_list(args, env):
     from app.cli_format import invoice_line
     from app.services.queries import InvoiceQuery, list_invoices
 
-    customer = parse_int(args.customer, "Customer id", "customer_id") if args.customer else None
-    after = parse_int(args.after, "Cursor", "after") if args.after else None
+    customer = parse_int(args.customer, _("Customer id"), "customer_id") if args.customer else None
+    after = parse_int(args.after, _("Cursor"), "after") if args.after else None
     page = list_invoices(env.ctx, InvoiceQuery(args.status, customer, args.search or "",
                                                _limit(args.limit), after))
-    text = "\n".join(map(invoice_line, page.items)) or "No invoices."
+    text = "\n".join(map(invoice_line, page.items)) or _("No invoices.")
     if page.next_cursor and not env.json:
-        text += f"\n(more: --after {page.next_cursor})"
+        text += "\n" + _("(more: --after {cursor})", cursor=page.next_cursor)
     return [i.to_json() for i in page.items], text
 
 
@@ -321,8 +322,8 @@ def main(argv: list[str] | None = None) -> int:
         env = CliEnv(args)
         if not getattr(args, "handler", None):
             if getattr(args, "command", None):
-                raise ValidationError(f"Say what to do with '{args.command}'. "
-                                      f"Run 'kasir {args.command} --help'.")
+                raise ValidationError(_("Say what to do with '{command}'. Run 'kasir {command} "
+                                        "--help'.", command=args.command))
             return run_window(env)
         result = args.handler(args, env)
         if isinstance(result, int):

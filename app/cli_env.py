@@ -9,6 +9,7 @@ import os
 import sys
 from dataclasses import dataclass, field
 
+from app.i18n import _
 from app.domain.errors import KasirError, ValidationError
 
 EXIT_CODES = {"validation_error": 3, "not_found": 4, "conflict": 5, "permission_denied": 6}
@@ -25,7 +26,8 @@ class Parser(argparse.ArgumentParser):
     """argparse that reports bad input as a KasirError, so --json users get JSON."""
 
     def error(self, message):  # noqa: D401
-        raise ValidationError(f"{message}. Run '{self.prog} --help' to see the options.")
+        raise ValidationError(_("{message}. Run '{prog} --help' to see the options.",
+                                message=message, prog=self.prog))
 
 
 def common_options() -> argparse.ArgumentParser:
@@ -63,7 +65,8 @@ class CliEnv:
         till = getattr(self.args, "till", None) or os.environ.get("KASIR_TILL") or "T1"
         till = till.strip().upper()
         if not (1 <= len(till) <= 8 and till.isalnum()):
-            raise ValidationError(f"Till code {till!r} must be 1 to 8 letters or digits, like T1.")
+            raise ValidationError(_("Till code {till} must be 1 to 8 letters or digits, like T1.",
+                                    till=repr(till)))
         return till
 
     @property
@@ -80,6 +83,9 @@ class CliEnv:
             self._ctx = Context(open_store(self.db), operator=self.operator, till=self.till,
                                 ask_pin=pin_asker(self.args),
                                 ask_approval=approval_asker(self.args))
+            from app.services.settings import apply_language
+
+            apply_language(self._ctx)  # the language chosen in Settings, unless KASIR_LANG
         return self._ctx
 
     def close(self) -> None:
@@ -109,6 +115,6 @@ def parse_int(text: str, label: str, field_name: str | None = None) -> int:
         return int(str(text).strip().replace("_", ""))
     except (TypeError, ValueError):
         raise ValidationError(
-            f"{label} {text!r} is not a whole number. Amounts are whole numbers in the "
-            "smallest currency unit (100000 = Rp 100.000; 1000 = $10.00).",
+            _("{label} {text} is not a whole number. Amounts are whole numbers in the smallest "
+              "currency unit (100000 = Rp 100.000; 1000 = $10.00).", label=label, text=repr(text)),
             field=field_name) from None

@@ -1,18 +1,19 @@
-"""Human-readable text for the command line."""
+"""Human-readable text for the command line, in the chosen language."""
 
 from __future__ import annotations
 
-from app.domain.money import format_money
+from app.domain.labels import STATUS_LABELS, method_label, status_label  # noqa: F401 (re-exported)
 from app.domain.records import CustomerRecord, HistoryRecord, InvoiceRecord, ReceiptRecord
-
-STATUS_LABELS = {
-    "draft": "Draft", "open": "Open", "past_due": "Past due", "paid": "Paid",
-    "void": "Void", "uncollectible": "Written off",
-}
+from app.i18n import _, format_amount
 
 
 def _date(dt) -> str:
     return dt.astimezone().strftime("%Y-%m-%d %H:%M") if dt else "-"
+
+
+def _rows(rows: list[tuple[str, str]], minimum: int = 10) -> list[str]:
+    width = max([minimum] + [len(k) for k, _v in rows])
+    return [f"{k:<{width}} {v}" for k, v in rows]
 
 
 def customer_line(c: CustomerRecord) -> str:
@@ -21,56 +22,64 @@ def customer_line(c: CustomerRecord) -> str:
 
 
 def customer_text(c: CustomerRecord) -> str:
-    rows = [("Customer", f"#{c.id} {c.name}"), ("Email", c.email or "-"), ("Phone", c.phone or "-"),
-            ("Tax id", c.tax_id or "-"), ("Notes", c.notes or "-"),
-            ("Plugipay", c.plugipay_id or "not synced yet")]
-    return "\n".join(f"{k:<10} {v}" for k, v in rows)
+    rows = [(_("Customer"), f"#{c.id} {c.name}"), (_("Email"), c.email or "-"),
+            (_("Phone"), c.phone or "-"), (_("Tax id"), c.tax_id or "-"),
+            (_("Notes"), c.notes or "-"),
+            ("Plugipay", c.plugipay_id or _("not synced yet"))]
+    return "\n".join(_rows(rows))
 
 
 def invoice_line(inv: InvoiceRecord) -> str:
-    return (f"{inv.id:>7}  {inv.display_number:<14} {STATUS_LABELS[inv.status]:<11} "
-            f"{format_money(inv.total, inv.currency):>18}  due {format_money(inv.amount_due, inv.currency):>16}"
-            f"  {inv.customer_name}")
+    return (f"{inv.id:>7}  {inv.display_number:<14} {status_label(inv.status):<11} "
+            f"{format_amount(inv.total, inv.currency):>18}  "
+            + _("due {amount}", amount=f"{format_amount(inv.amount_due, inv.currency):>16}")
+            + f"  {inv.customer_name}")
 
 
 def invoice_text(inv: InvoiceRecord) -> str:
-    m = lambda a: format_money(a, inv.currency)  # noqa: E731
+    m = lambda a: format_amount(a, inv.currency)  # noqa: E731
     head = [
-        ("Invoice", f"{inv.display_number}  (id {inv.id})"),
-        ("Plugipay", inv.number or "not synced yet"),
-        ("Status", STATUS_LABELS[inv.status]),
-        ("Customer", f"{inv.customer_name} (#{inv.customer_id})"),
-        ("Currency", inv.currency),
-        ("Issued", _date(inv.issued_at)),
-        ("Due", _date(inv.due_at)),
+        (_("Invoice"), _("{number}  (id {id})", number=inv.display_number, id=inv.id)),
+        ("Plugipay", inv.number or _("not synced yet")),
+        (_("Status"), status_label(inv.status)),
+        (_("Customer"), f"{inv.customer_name} (#{inv.customer_id})"),
+        (_("Currency"), inv.currency),
+        (_("Issued"), _date(inv.issued_at)),
+        (_("Due"), _date(inv.due_at)),
     ]
     if inv.paid_at:
-        head.append(("Paid", _date(inv.paid_at)))
+        head.append((_("Paid"), _date(inv.paid_at)))
     if inv.voided_at:
-        head.append(("Voided", _date(inv.voided_at)))
+        head.append((_("Voided"), _date(inv.voided_at)))
     if inv.written_off_at:
-        head.append(("Written off", _date(inv.written_off_at)))
+        head.append((_("Written off"), _date(inv.written_off_at)))
     if inv.reason:
-        head.append(("Reason", inv.reason))
+        head.append((_("Reason"), inv.reason))
     if inv.memo:
-        head.append(("Memo", inv.memo))
-    head.append(("Sync", inv.sync_state))
-    out = [f"{k:<11} {v}" for k, v in head]
+        head.append((_("Memo"), inv.memo))
+    head.append((_("Sync"), inv.sync_state))
+    out = _rows(head, 11)
     out.append("")
     for l in inv.lines:
         out.append(f"  {l.description}")
         out.append(f"      {l.quantity} x {m(l.unit_amount):>16} = {m(l.amount):>18}")
     out.append("")
-    for label, value in (("Subtotal", inv.subtotal), ("Discount", -inv.discount), ("Tax", inv.tax),
-                         ("Total", inv.total), ("Amount paid", inv.amount_paid),
-                         ("Amount due", inv.amount_due)):
-        out.append(f"{label:<12} {m(value):>20}")
+    totals = [(_("Subtotal"), inv.subtotal), (_("Discount"), -inv.discount), (_("Tax"), inv.tax),
+              (_("Total"), inv.total), (_("Amount paid"), inv.amount_paid),
+              (_("Amount due"), inv.amount_due)]
+    width = max([12] + [len(k) for k, _v in totals])
+    for label, value in totals:
+        out.append(f"{label:<{width}} {m(value):>20}")
     return "\n".join(out)
 
 
 def receipt_text(r: ReceiptRecord) -> str:
-    return (f"Receipt {r.number}: {format_money(r.amount, r.currency)} by {r.method}"
-            + (f", ref {r.reference}" if r.reference else "") + f", {_date(r.issued_at)}")
+    amount = format_amount(r.amount, r.currency)
+    if r.reference:
+        return _("Receipt {number}: {amount} by {method}, ref {reference}, {at}", number=r.number,
+                 amount=amount, method=method_label(r.method), reference=r.reference, at=_date(r.issued_at))
+    return _("Receipt {number}: {amount} by {method}, {at}", number=r.number, amount=amount,
+             method=method_label(r.method), at=_date(r.issued_at))
 
 
 def history_text(entries: list[HistoryRecord]) -> str:
@@ -78,8 +87,8 @@ def history_text(entries: list[HistoryRecord]) -> str:
     for h in entries:
         line = f"{_date(h.at)}  {h.operator:<12} {h.action}"
         if h.approved_by:
-            line += f" (approved by {h.approved_by})"
+            line += " " + _("(approved by {name})", name=h.approved_by)
         if h.note:
             line += f"  — {h.note}"
         out.append(line)
-    return "\n".join(out) or "No history."
+    return "\n".join(out) or _("No history.")

@@ -54,9 +54,23 @@ def _add_items(ctx: Context) -> None:
         uow.commit()
 
 
+DEMO_SHOP = dict(name="Kopi Nusantara", address="Jl. Braga No. 12, Bandung 40111",
+                 phone="+62 22 420 1234", tax_id="01.234.567.8-012.000",
+                 footer="Terima kasih, sampai jumpa lagi!")
+
+
+def _save_shop(ctx: Context) -> None:
+    """The demo shop's profile (so the window's first-run wizard stays away)."""
+    from app.services.settings import SHOP_KEY, ShopProfile, get_setting, save_shop
+
+    if get_setting(ctx, SHOP_KEY) is None:
+        save_shop(ctx, ShopProfile(**DEMO_SHOP))
+
+
 def seed_demo(ctx: Context, invoices: int = 60, seed: int = 7) -> int:
     """Create customers, items and `invoices` invoices in every state. Returns the count."""
     rng = random.Random(seed)
+    _save_shop(ctx)
     _add_items(ctx)
     customers = [add_customer(ctx, CustomerInput(n, e, p, t)) for n, e, p, t in CUSTOMERS]
     base_clock = ctx.clock

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from app.i18n import _
+
 
 def register(sub, common) -> None:
     p = sub.add_parser("demo", parents=[common], help="fill the database with demo data",
@@ -16,9 +18,9 @@ def cmd_demo(args, env):
     from app.demo import is_empty, seed_demo
     from app.domain.errors import ValidationError
 
-    n = parse_int(args.invoices, "Invoice count")
+    n = parse_int(args.invoices, _("Invoice count"))
     if not 0 <= n <= 100_000:
-        raise ValidationError("The demo can make between 0 and 100000 invoices.")
+        raise ValidationError(_("The demo can make between 0 and 100000 invoices."))
     if args.if_empty and not is_empty(env.ctx):
         return {"created": 0}, "The database already has invoices: no demo data added."
     made = seed_demo(env.ctx, n)

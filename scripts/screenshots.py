@@ -53,6 +53,7 @@ def main(argv=None) -> int:
     from app.services.queries import InvoiceQuery, list_invoices
     from ui.changes import ChangeBus
     from ui.main_window import MainWindow
+    from ui.print_queue import PrintQueue
     from ui.worker import DbWorker
 
     tmp = Path(tempfile.mkdtemp(prefix="kasir-shots-"))
@@ -62,9 +63,11 @@ def main(argv=None) -> int:
 
     app = QApplication.instance() or QApplication(["kasir"])
     worker = DbWorker(ctx)
+    printing = PrintQueue(worker)
+    printing.worker.ctx = ctx
     settings = QSettings(str(tmp / "ui.ini"), QSettings.Format.IniFormat)
     window = MainWindow(worker, ChangeBus(), operator="ana", till="T1",
-                        db_label=str(tmp / "demo.db"), settings=settings)
+                        db_label=str(tmp / "demo.db"), settings=settings, printing=printing)
     window.show()
     window.resize(*SIZE)
     window.start()
@@ -99,11 +102,45 @@ def main(argv=None) -> int:
         shoot(app, window, worker, out / "customers.png")
         window.nav.setCurrentRow(2)
         shoot(app, window, worker, out / "items.png")
+
+        # Printer settings with the slip preview (an 80 mm printer, 48 columns).
+        from app.printing.config import PrinterConfig, save_config
+        save_config(ctx, PrinterConfig(uri="usb://0416:5011", profile="TM-T20II", columns=48,
+                                       print_on_pay=True))
+        window.nav.setCurrentRow(3)
+        page = window.settings_page
+        wait(app, worker)
+        page.layout().itemAt(0).widget().ensureWidgetVisible(page.printer)
+        shoot(app, window, worker, out / "slip-preview.png")
+
+        window.nav.setCurrentRow(4)
+        _bank_statement(ctx, window.reconcile, tmp)
+        shoot(app, window, worker, out / "reconcile.png")
+        window.nav.setCurrentRow(5)
+        shoot(app, window, worker, out / "close-shift.png")
     finally:
         window.close()
+        printing.stop()
         worker.stop()
         store.dispose()
     return 0
+
+
+def _bank_statement(ctx, page, tmp: Path) -> None:
+    """A BCA statement paying two of the demo's open invoices (one by its number)."""
+    from app.services.queries import InvoiceQuery, list_invoices
+
+    open_ = list_invoices(ctx, InvoiceQuery(status="open", limit=3)).items
+    rows = ["Tanggal Transaksi,Keterangan,Cabang,Jumlah,Saldo"]
+    day = ctx.now().strftime("%d/%m/%Y")
+    for i, inv in enumerate(open_):
+        memo = f"TRF {inv.local_number} {inv.customer_name.upper()}" if i == 0 else \
+            f"TRF DARI {inv.customer_name.upper()}"
+        rows.append(f'{day},{memo},0000,"{inv.amount_due:,}.00 CR",')
+    rows.append(f'{day},BIAYA ADM,0000,"5,000.00 DB",')
+    path = tmp / "bca.csv"
+    path.write_text("\n".join(rows) + "\n")
+    page.import_file(str(path))
 
 
 if __name__ == "__main__":

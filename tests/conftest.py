@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["KASIR_LANG"] = "en"  # the suite asserts English text; i18n tests switch on purpose
 
 from app.domain.validation import DraftInput, LineInput  # noqa: E402
 from app.services.context import Context, open_store  # noqa: E402

@@ -21,24 +21,45 @@ def run_app(db: str | None, operator: str, till: str, argv: list[str]) -> int:
 
     from .changes import ChangeBus
     from .main_window import MainWindow
+    from .print_queue import PrintQueue
+    from .sync_bridge import SyncBridge
     from .worker import DbWorker
 
     app = QApplication.instance() or QApplication(list(argv))
     app.setOrganizationName("Kasir")
     app.setApplicationName("Kasir")
+    from .trust_wiring import TrustWiring
+
+    trust = TrustWiring(app, db)  # instance lock, checks, backups, sign-in, first run
+    if not trust.acquire_lock():
+        return 1  # another Kasir has this database open: it said so
+    till = trust.resolve_till(till)
     worker = DbWorker()
     bus = ChangeBus()
-    window = MainWindow(worker, bus, operator=operator, till=till, db_label=str(db or ""))
+    printing = PrintQueue(worker)  # slips print on a worker of their own
+    sync = SyncBridge(bus, till=till)  # Plugipay sync on its own thread
+    window = MainWindow(worker, bus, operator=operator, till=till, db_label=str(db or ""),
+                        printing=printing, sync=sync)
     holder: dict = {}
+    trust.attach(window, worker, bus)
+    trust.plugipay_changed.connect(lambda _mode: sync.start_if_connected())
 
     def ready(ctx) -> None:
         holder["ctx"] = ctx
-        window.start()
+        trust.ready(ctx, window.start)  # first-run wizard or lock screen, then the list
+        printing.start(ctx)
+        sync.attach(ctx.store)
+        # Credentials from the environment (the demo launcher) or the OS keyring.
+        sync.start_if_connected()
 
     def failed(exc) -> None:
-        QMessageBox.critical(window, "Kasir cannot open its database",
-                             getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}")
-        app.quit()
+        def give_up() -> None:
+            QMessageBox.critical(window, "Kasir cannot open its database",
+                                 getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}")
+            app.quit()
+        trust.open_failed(exc, retry=lambda: worker.submit(
+            open_context, db, operator, till, worker, on_done=ready, on_error=failed),
+            give_up=give_up)  # a damaged file: offers its latest good backup
 
     if os.environ.get("KASIR_EXIT_AFTER_FIRST_PAGE"):
         # For start-up benchmarks: report the time to the first page painted, then quit.
@@ -56,6 +77,9 @@ def run_app(db: str | None, operator: str, till: str, argv: list[str]) -> int:
     finally:
         window.close()  # remembers the geometry and filters
         window.deleteLater()
+        sync.shutdown()
+        printing.stop()
         worker.stop()
         if "ctx" in holder:
             holder["ctx"].store.dispose()
+        trust.finish()  # last: a restore asked for in Settings runs here; lock released

@@ -4,10 +4,8 @@ actions its status allows, and the share-and-reprint panel."""
 from __future__ import annotations
 
 import html
-from typing import Callable
-
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QGridLayout, QGroupBox,
+from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QGroupBox,
                                QHBoxLayout, QLabel, QListWidget, QPushButton, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget, QHeaderView)
 
@@ -18,18 +16,14 @@ from app.services.queries import get_invoice, invoice_history, invoice_receipts
 
 from .action_dialogs import PaymentDialog, ReasonDialog
 from .changes import INVOICE_ACTION, Change
-from .fmt import due_date, local_dt, money
+from .fmt import due_date, local_dt, money, sync_label
 from .forms import Banner, problems_of, shortcut
 from .status_chip import StatusChip
 from .qtcompat import emit
+from .share_panel import SharePanel
 
 ACTION_WORDS = {"create": "Created", "edit": "Edited", "issue": "Issued", "pay": "Marked paid",
                 "void": "Voided", "write_off": "Written off"}
-NOT_READY = {
-    "print": "Printing is not set up yet.",
-    "pdf": "PDF export is not set up yet.",
-    "email": "Email is not set up yet.",
-}
 
 
 def load_detail(ctx, ref):  # worker thread
@@ -40,10 +34,9 @@ class InvoiceDetail(QWidget):
     closed = Signal()
     edit_requested = Signal(object)  # the draft's InvoiceRecord
 
-    def __init__(self, worker, bus, share: dict[str, Callable] | None = None, parent=None):
+    def __init__(self, worker, bus, printing=None, sync=None, parent=None):
         super().__init__(parent)
-        self.worker, self.bus = worker, bus
-        self.share = dict(share or {})
+        self.worker, self.bus, self.printing = worker, bus, printing
         self.inv = None
         self.dialog = None
         self.banner = Banner()
@@ -85,18 +78,8 @@ class InvoiceDetail(QWidget):
         for b in self.buttons.values():
             actions.addWidget(b)
 
-        share_box = QGroupBox("Share and reprint")
-        sg = QGridLayout(share_box)
-        self.share_buttons = {}
-        for i, (key, label) in enumerate((("print", "Print slip"), ("pdf", "Save PDF"),
-                                          ("email", "Email"))):
-            b = QPushButton(label)
-            b.clicked.connect(lambda _c=False, k=key: self._share(k))
-            self.share_buttons[key] = b
-            sg.addWidget(b, 0, i)
-        self.share_note = QLabel()
-        self.share_note.setWordWrap(True)
-        sg.addWidget(self.share_note, 1, 0, 1, 3)
+        self.share = SharePanel(worker, bus, printing, sync)
+        self.share.message.connect(self.banner.show_message)
 
         head = QHBoxLayout()
         head.addWidget(self.number)
@@ -106,7 +89,7 @@ class InvoiceDetail(QWidget):
         middle.addWidget(self.lines, 3)
         side = QVBoxLayout()
         side.addWidget(tbox)
-        side.addWidget(share_box)
+        side.addWidget(self.share)
         side.addStretch(1)
         middle.addLayout(side, 2)
         lay = QVBoxLayout(self)
@@ -129,7 +112,6 @@ class InvoiceDetail(QWidget):
         shortcut(self, "Ctrl+Shift+V", self.void)
         shortcut(self, "Ctrl+Shift+W", self.write_off)
         bus.changed.connect(self._on_changed)
-        self._update_share()
 
     # -- loading
     def show_invoice(self, invoice_id: int, message: str = "", kind: str = "ok") -> None:
@@ -157,7 +139,8 @@ class InvoiceDetail(QWidget):
         dates = [("Created", local_dt(inv.created_at)), ("Issued", local_dt(inv.issued_at)),
                  ("Due", due_date(inv.due_at)), ("Paid", local_dt(inv.paid_at)),
                  ("Voided", local_dt(inv.voided_at)), ("Written off", local_dt(inv.written_off_at))]
-        rows.append(" · ".join(f"{k} {v}" for k, v in dates if v))
+        rows.append(" · ".join(f"{k} {v}" for k, v in dates if v)
+                    + f" · Plugipay: {sync_label(inv.sync_state)}")
         if inv.memo:
             rows.append(f"Memo: {esc(inv.memo)}")
         if inv.reason:
@@ -185,12 +168,14 @@ class InvoiceDetail(QWidget):
             text = f"{local_dt(h.at)} · {h.operator} at {h.till} · {ACTION_WORDS.get(h.action, h.action)}"
             if h.note:
                 text += f" — {h.note}"
+            if h.approved_by:
+                text += f" (approved by {h.approved_by})"
             self.history.addItem(text)
         allowed = set(allowed_actions(inv.status))
         for action, button in self.buttons.items():
             button.setEnabled(action in allowed)
             button.setToolTip("" if action in allowed else self.refusal(action))
-        self._update_share()
+        self.share.set_invoice(inv, receipts)
 
     def refusal(self, action: Action) -> str:
         try:
@@ -199,28 +184,28 @@ class InvoiceDetail(QWidget):
             return exc.message
         return ""
 
-    def _update_share(self) -> None:
-        notes = []
-        for key, button in self.share_buttons.items():
-            ready = key in self.share
-            button.setEnabled(ready and self.inv is not None)
-            if not ready:
-                notes.append(NOT_READY[key])
-        self.share_note.setText(" ".join(notes))
-
-    def _share(self, key: str) -> None:
-        if key in self.share and self.inv is not None:
-            self.share[key](self.inv)
-
     # -- actions: the service has the last word; a refusal is shown, nothing changes
-    def _run(self, fn, *args, done: str) -> None:
+    def _run(self, fn, *args, done: str, prints: bool = False, guard: str = "") -> None:
         inv_id = self.inv.id
-        self.worker.submit(fn, inv_id, *args,
-                           on_done=lambda _r: self._acted(done),
-                           on_error=self._refused)
+        on_done = lambda r: self._acted(done, r if prints else None)  # noqa: E731
+        if guard:  # a cashier needs a manager's PIN first (ui/trust_guard.py)
+            from .trust_guard import cancelled_text, run_guarded
+            self.approval = run_guarded(
+                self.worker, self, guard, fn, inv_id, *args, on_done=on_done,
+                on_error=self._refused,
+                on_cancel=lambda: self.banner.show_message(cancelled_text(guard), "info"))
+            return
+        self.worker.submit(fn, inv_id, *args, on_done=on_done, on_error=self._refused)
 
-    def _acted(self, message: str) -> None:
+    def _acted(self, message: str, result=None) -> None:
         self.bus.announce(INVOICE_ACTION, self)
+        if self.printing is not None and result is not None:
+            # Print-on-issue / print-on-pay, after the action has committed: a printer
+            # problem leaves the slip queued and never undoes the sale.
+            if isinstance(result, tuple):  # mark_paid: (invoice, receipt)
+                self.printing.after_action(result[0], result[1])
+            else:
+                self.printing.after_action(result)
         self.show_invoice(self.inv.id, message, "ok")
 
     def _refused(self, exc) -> None:
@@ -238,7 +223,7 @@ class InvoiceDetail(QWidget):
 
     def issue(self) -> None:
         if self._allowed(Action.ISSUE):
-            self._run(svc.issue, done="Issued.")
+            self._run(svc.issue, done="Issued.", prints=True)
 
     def edit(self) -> None:
         if self._allowed(Action.EDIT):
@@ -248,7 +233,8 @@ class InvoiceDetail(QWidget):
         if not self._allowed(Action.PAY):
             return
         self.dialog = PaymentDialog(self.inv, self.worker.ctx.now(), self)
-        self.dialog.confirmed.connect(lambda p: self._run(svc.mark_paid, p, done="Marked paid."))
+        self.dialog.confirmed.connect(lambda p: self._run(svc.mark_paid, p, done="Marked paid.",
+                                                           prints=True))
         self.dialog.setModal(True)
         self.dialog.show()
 
@@ -259,7 +245,8 @@ class InvoiceDetail(QWidget):
         self.dialog = ReasonDialog(
             f"Void {n}", f"Void {n}? A voided invoice cannot be paid or used again; "
             "this cannot be undone.", "Void invoice", self)
-        self.dialog.confirmed.connect(lambda r: self._run(svc.void, r, done="Voided."))
+        self.dialog.confirmed.connect(lambda r: self._run(svc.void, r, done="Voided.",
+                                                           guard="void"))
         self.dialog.setModal(True)
         self.dialog.show()
 
@@ -270,7 +257,9 @@ class InvoiceDetail(QWidget):
         self.dialog = ReasonDialog(
             f"Write off {n}", f"Write off {n} as uncollectible? It stays in the books "
             "as money that will not come.", "Write off", self)
-        self.dialog.confirmed.connect(lambda r: self._run(svc.write_off, r, done="Written off."))
+        self.dialog.confirmed.connect(lambda r: self._run(svc.write_off, r,
+                                                           done="Written off.",
+                                                           guard="write_off"))
         self.dialog.setModal(True)
         self.dialog.show()
 

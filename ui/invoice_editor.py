@@ -56,9 +56,10 @@ class InvoiceEditor(QWidget):
     saved = Signal(int, str)  # invoice id, a sentence on what happened
     closed = Signal()
 
-    def __init__(self, worker, bus, parent=None):
+    def __init__(self, worker, bus, printing=None, parent=None):
         super().__init__(parent)
-        self.worker, self.bus = worker, bus
+        self.worker, self.bus, self.printing = worker, bus, printing
+        self.print_config = None  # this till's printer settings, once read
         self.invoice_id: int | None = None
         self.busy = False
         self.banner = Banner()
@@ -100,10 +101,10 @@ class InvoiceEditor(QWidget):
             self.method.addItem(label, code)
         self.method.setCurrentIndex(self.method.findData("cash"))
         self.print_slip = QCheckBox("Print the slip")
-        self.print_slip.setEnabled(False)
-        self.print_slip.setToolTip("Printing is not set up yet.")
-        self.print_note = QLabel("Printing is not set up yet.")
+        self.print_slip.setEnabled(printing is not None)
+        self.print_note = QLabel("" if printing is not None else "Printing is not set up yet.")
         self.print_note.setObjectName("muted")
+        self.print_slip.setToolTip(self.print_note.text())
         self.save_draft_button = QPushButton("Save draft (Ctrl+S)")
         self.issue_button = QPushButton("Issue (F9)")
         self.issue_button.setDefault(True)
@@ -158,6 +159,8 @@ class InvoiceEditor(QWidget):
         self.issue_button.clicked.connect(lambda: self.save(issue=True))
         self.cancel_button.clicked.connect(self.closed)
         self.pay_now.toggled.connect(self.method.setEnabled)
+        self.pay_now.toggled.connect(self._print_default)
+        bus.changed.connect(self._settings_changed)
         self.method.setEnabled(False)
         shortcut(self, "F2", self.focus_customer)
         shortcut(self, "Ctrl+K", self.focus_customer)
@@ -214,6 +217,35 @@ class InvoiceEditor(QWidget):
             edit.clear()
         self.pay_now.setChecked(False)
         self._set_busy(False)
+        self.load_print_config()
+
+    # -- printing: the box starts as this till's print-on-issue / print-on-pay rule
+    def load_print_config(self) -> None:
+        if self.printing is None:
+            return
+        from .printer_settings import load_printer_settings
+
+        self.worker.submit(load_printer_settings, key=f"{id(self)}:printer",
+                           on_done=self._print_config, on_error=lambda _e: None)
+
+    def _print_config(self, cfg) -> None:
+        self.print_config = cfg
+        self.print_note.setText("" if cfg.uri else
+                                "No printer chosen yet: the slip waits in the print queue.")
+        self._print_default()
+
+    def _print_default(self, *_args) -> None:
+        cfg = self.print_config
+        paid = self.pay_now.isChecked()
+        self.print_slip.setText("Print the receipt" if paid else "Print the slip")
+        if cfg is not None:
+            self.print_slip.setChecked(cfg.print_on_pay if paid else cfg.print_on_issue)
+
+    def _settings_changed(self, flags: int, _source) -> None:
+        from .changes import Change
+
+        if flags & Change.SETTINGS and self.isVisible():
+            self.load_print_config()
 
     def focus_customer(self) -> None:
         self.customer.edit.setFocus()
@@ -320,6 +352,10 @@ class InvoiceEditor(QWidget):
         inv, receipt, pay_error = result
         self._set_busy(False)
         self.bus.announce(INVOICE_ACTION, self)
+        if self.printing is not None and inv.local_number:
+            # After the sale has committed: a printer problem only delays the slip.
+            wanted = None if self.print_config is None else self.print_slip.isChecked()
+            self.printing.after_action(inv, receipt, wanted=wanted)
         if pay_error is not None:
             what = f"{inv.display_number} was issued, but not marked paid: " + problems_of(pay_error)[0][1]
         elif receipt is not None:

@@ -1,27 +1,31 @@
 """The main window: navigation, the invoice screens, and a status bar with the
-till, the operator, online/offline and what waits to sync."""
+till, the operator, online/offline, what waits to sync, sync conflicts and the
+print queue."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QMainWindow, QStackedWidget,
-                               QWidget)
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QMainWindow, QPushButton,
+                               QStackedWidget, QWidget)
 
 from .changes import Change
 from .forms import shortcut
 from .invoice_list import InvoiceListPage
 from .qtcompat import emit
 
-PAGES = ("Invoices", "Customers", "Items", "Settings")
+PAGES = ("Invoices", "Customers", "Items", "Settings", "Reconcile", "Close shift")
+PAGE_KEYS = ("invoices", "customers", "items", "settings", "reconcile", "shift")
 
 
 class MainWindow(QMainWindow):
     first_page_shown = Signal()
 
     def __init__(self, worker, bus, *, operator: str, till: str, db_label: str = "",
-                 settings: QSettings | None = None, share=None, parent=None):
+                 settings: QSettings | None = None, printing=None, sync=None, parent=None):
         super().__init__(parent)
         self.worker, self.bus = worker, bus
+        self.printing, self.sync = printing, sync  # PrintQueue, SyncBridge (or None)
+        self.conflicts_dialog = None
         self.settings = settings if settings is not None else QSettings("Kasir", "Kasir")
         self.setWindowTitle(f"Kasir — {till}")
         self._first_page = False
@@ -34,7 +38,6 @@ class MainWindow(QMainWindow):
         self.nav.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
         # Only the list is built at start-up; other screens on first use.
-        self._share = share
         self._facts = {"Till": till, "Operator": operator, "Database": db_label or "default"}
         self._built: dict[str, QWidget] = {}
         self.invoice_list = InvoiceListPage(worker, bus, self.settings)
@@ -57,10 +60,31 @@ class MainWindow(QMainWindow):
         self.operator_label = QLabel(f"Operator {operator}")
         self.online_label = QLabel()
         self.pending_label = QLabel()
-        for w in (self.till_label, self.operator_label, self.online_label, self.pending_label):
+        self.sync_label = QPushButton("Sync: not connected")
+        self.sync_label.setFlat(True)
+        self.sync_label.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.sync_label.setToolTip("Click to sync now")
+        self.conflicts_button = QPushButton()
+        self.conflicts_button.setFlat(True)
+        self.conflicts_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.conflicts_button.setStyleSheet("color:#991B1B; font-weight:600;")
+        self.conflicts_button.hide()
+        self.conflicts_button.clicked.connect(self.open_conflicts)
+        self.sync_label.clicked.connect(self.sync_now)
+        bar = [self.till_label, self.operator_label, self.online_label, self.pending_label,
+               self.sync_label, self.conflicts_button]
+        self.print_indicator = None
+        if printing is not None:
+            from .print_status import PrintIndicator
+            self.print_indicator = PrintIndicator(printing)
+            bar.append(self.print_indicator)
+        for w in bar:
             self.statusBar().addPermanentWidget(w)
         self.set_online(False)
         self.set_pending(0)
+        if sync is not None:
+            sync.status_changed.connect(self.show_sync_status)
+            sync.connection_changed.connect(self.show_sync_status)
 
         self.nav.currentRowChanged.connect(self.show_page)
         self.invoice_list.new_invoice.connect(self.new_invoice)
@@ -84,13 +108,13 @@ class MainWindow(QMainWindow):
         worker, bus = self.worker, self.bus
         if name == "editor":
             from .invoice_editor import InvoiceEditor
-            w = InvoiceEditor(worker, bus)
+            w = InvoiceEditor(worker, bus, self.printing)
             w.closed.connect(self.back_to_list)
             w.saved.connect(lambda inv_id, msg: self.open_invoice(inv_id, msg))
             self.invoices.addWidget(w)
         elif name == "detail":
             from .invoice_detail import InvoiceDetail
-            w = InvoiceDetail(worker, bus, share=self._share)
+            w = InvoiceDetail(worker, bus, self.printing, self.sync)
             w.closed.connect(self.back_to_list)
             w.edit_requested.connect(self.edit_invoice)
             self.invoices.addWidget(w)
@@ -102,10 +126,19 @@ class MainWindow(QMainWindow):
             elif name == "items":
                 from .items import ItemsPage
                 w = ItemsPage(worker, bus)
+            elif name == "reconcile":
+                from .reconcile_page import ReconcilePage
+                w = ReconcilePage(worker, bus)
+            elif name == "shift":
+                from .shift_page import ShiftPage
+                w = ShiftPage(worker, bus, self.printing)
             else:
                 from .settings_page import SettingsPage
-                w = SettingsPage(worker, bus, self._facts)
-            index = PAGES.index(name.capitalize())
+                w = SettingsPage(worker, bus, self._facts, printing=self.printing,
+                                 sync=self.sync, open_conflicts=self.open_conflicts)
+                if getattr(self, "trust", None) is not None:
+                    self.trust.extend_settings(w)  # staff, lock, till, backups (ui/trust_wiring)
+            index = PAGE_KEYS.index(name)
             slot = self._slots[index - 1]
             self.pages.insertWidget(index, w)
             self.pages.removeWidget(slot)
@@ -133,10 +166,18 @@ class MainWindow(QMainWindow):
     def settings_page(self):
         return self._build("settings")
 
+    @property
+    def reconcile(self):
+        return self._build("reconcile")
+
+    @property
+    def shift(self):
+        return self._build("shift")
+
     # -- navigation
     def show_page(self, index: int) -> None:
         if index > 0:
-            self._build(PAGES[index].lower())
+            self._build(PAGE_KEYS[index])
         self.pages.setCurrentIndex(index)
         if index == 0 and self.invoices.currentWidget() is self.invoice_list:
             self.invoice_list.table.setFocus()
@@ -194,6 +235,38 @@ class MainWindow(QMainWindow):
         """The sync engine reports here; until it does, the till is offline."""
         self.online_label.setText("● Online" if online else "● Offline")
         self.online_label.setStyleSheet("color:#065F46;" if online else "color:#92400E;")
+
+    def show_sync_status(self) -> None:
+        """From the SyncBridge: online, what waits, conflicts, the last problem."""
+        sync = self.sync
+        st = sync.status
+        self.sync_label.setText(sync.describe())
+        if st is None:
+            return
+        self.set_online(st.online)
+        self.set_pending(st.pending)
+        self.sync_label.setToolTip((st.message or "") + "\nClick to sync now.")
+        self.conflicts_button.setText(f"⚠ {st.conflicts} sync conflict"
+                                      + ("s" if st.conflicts != 1 else ""))
+        self.conflicts_button.setVisible(st.conflicts > 0)
+        if st.state == "error" and st.message:
+            self.statusBar().showMessage(st.message, 10_000)
+
+    def sync_now(self) -> None:
+        if self.sync is None:
+            return
+        if self.sync.running:
+            self.sync.wake()
+            self.sync_label.setText("Sync: asking Plugipay…")
+        else:
+            self.sync.start_if_connected()
+
+    def open_conflicts(self) -> None:
+        if self.conflicts_dialog is None:
+            from .sync_conflicts import ConflictsDialog
+            self.conflicts_dialog = ConflictsDialog(self.worker, self.bus, self.sync, self)
+        self.conflicts_dialog.show()
+        self.conflicts_dialog.activateWindow()
 
     def set_pending(self, count: int) -> None:
         self.pending = count

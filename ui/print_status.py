@@ -43,7 +43,7 @@ class PrintIndicator(QPushButton):
             self.dialog = PrintQueueDialog(self.queue, self.window())
         self.queue.refresh()
         self.dialog.show()
-        self.dialog.raise_()
+        self.dialog.activateWindow()
 
 
 class PrintQueueDialog(QDialog):

@@ -143,7 +143,9 @@ class PrinterSettings(QGroupBox):
         self.find_button.clicked.connect(self.find_usb)
         self.save_button.clicked.connect(self.save)
         self.test_button.clicked.connect(self.test)
-        self._profile_changed()
+        self.errors.fields["printer"] = self.errors.fields["uri"]  # the URI parser's name
+        self._profile_options()  # the preview comes with load()
+        bus.changed.connect(self._on_changed)
 
     def _field(self, name: str, widget_or_layout) -> QWidget:
         box = QWidget()
@@ -158,6 +160,12 @@ class PrinterSettings(QGroupBox):
             target = widget_or_layout.itemAt(0).widget()
         lay.addWidget(self.errors.add(name, target))
         return box
+
+    def _on_changed(self, flags: int, source) -> None:
+        # The shop's name and footer are on the slip: show them as they are now.
+        if source is not self and flags & (Change.SETTINGS | Change.INVOICES) \
+                and self.isVisible():
+            self.update_preview()
 
     # -- the form
     def load(self) -> None:
@@ -274,7 +282,11 @@ class PrinterSettings(QGroupBox):
             return
         self.find_button.setEnabled(False)
         self.printing.run_on_printer(find_printers, on_done=self._found,
-                                     on_error=self._test_failed)
+                                     on_error=self._find_failed)
+
+    def _find_failed(self, exc) -> None:
+        self.find_button.setEnabled(True)
+        self.errors.show(problems_of(exc))
 
     def _found(self, printers: list[dict]) -> None:
         self.find_button.setEnabled(True)

@@ -380,8 +380,12 @@ class ReconcilePage(QWidget):
     def undo(self, line_id: int, manager: str, reason: str) -> None:
         from app.reconcile.undo import undo_match
 
-        self.worker.submit(undo_match, line_id, manager, reason, on_error=self._error,
-                           on_done=lambda made: self._undone(made))
+        from .trust_guard import cancelled_text, run_guarded  # a cashier asks a manager's PIN
+
+        self.approval = run_guarded(
+            self.worker, self, "reconcile_undo", undo_match, line_id, manager, reason,
+            on_error=self._error, on_done=lambda made: self._undone(made),
+            on_cancel=lambda: self.banner.show_message(cancelled_text("reconcile_undo"), "info"))
 
     def _undone(self, made) -> None:
         self.banner.show_message("Undone: " + ", ".join(m.invoice_number for m in made)

@@ -1,11 +1,12 @@
-"""Settings: the shop's details (on every slip and invoice) and this till's facts."""
+"""Settings: the shop's details (on every slip and invoice), the printer, the
+Plugipay connection and payment reminders, and this till's facts."""
 
 from __future__ import annotations
 
 from dataclasses import fields
 
-from PySide6.QtWidgets import (QFormLayout, QGroupBox, QLabel, QLineEdit, QPushButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QFormLayout, QFrame, QGroupBox, QLabel, QLineEdit, QPushButton,
+                               QScrollArea, QVBoxLayout, QWidget)
 
 from app.services.settings import ShopProfile, get_shop, save_shop
 
@@ -18,7 +19,8 @@ LABELS = {"name": "Shop name", "address": "Address", "phone": "Phone", "tax_id":
 
 
 class SettingsPage(QWidget):
-    def __init__(self, worker, bus, facts: dict[str, str], parent=None):
+    def __init__(self, worker, bus, facts: dict[str, str], *, printing=None, sync=None,
+                 open_conflicts=None, parent=None):
         super().__init__(parent)
         self.worker, self.bus = worker, bus
         self._loaded = False
@@ -44,16 +46,37 @@ class SettingsPage(QWidget):
         tf = QFormLayout(till)
         for key, value in facts.items():
             tf.addRow(key, QLabel(value))
-        later = QGroupBox("Printers, Plugipay account, email")
-        QVBoxLayout(later).addWidget(QLabel(
-            "Printing is not set up yet. The Plugipay connection and email are not set up yet: "
-            "they will appear here when those parts are installed."))
-        lay = QVBoxLayout(self)
+        from .printer_settings import PrinterSettings
+        from .sync_settings import ConnectionBox, RemindersBox
+
+        self.printer = PrinterSettings(worker, bus, printing) if printing is not None else None
+        self.connection = ConnectionBox(sync) if sync is not None else None
+        if self.connection is not None and open_conflicts is not None:
+            self.connection.conflicts_button.clicked.connect(open_conflicts)
+        elif self.connection is not None:
+            self.connection.conflicts_button.hide()
+        self.reminders = RemindersBox(worker, bus)
+        content = QWidget()
+        lay = QVBoxLayout(content)
         lay.addWidget(self.banner)
         lay.addWidget(shop)
+        for box in (self.printer, self.connection):
+            if box is not None:
+                lay.addWidget(box)
+        if self.printer is None or self.connection is None:
+            lay.addWidget(QLabel(("Printing is not set up on this till. " if self.printer is None
+                                  else "") + ("Plugipay sync is not running in this window."
+                                              if self.connection is None else "")))
+        lay.addWidget(self.reminders)
         lay.addWidget(till)
-        lay.addWidget(later)
         lay.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
         from .forms import shortcut
         shortcut(self, "Ctrl+S", self.save)
         bus.changed.connect(lambda flags, src: self.load() if flags & Change.SETTINGS
@@ -87,3 +110,6 @@ class SettingsPage(QWidget):
         super().showEvent(event)
         if not self._loaded:
             self.load()
+            for box in (self.printer, self.connection, self.reminders):
+                if box is not None:
+                    box.load()

@@ -82,6 +82,7 @@ class SyncBridge(QObject):
         self.store = None
         self.runner = None
         self.status = None
+        self._settled = None  # the last status of a finished pass
         self.progress = ""
         self.passes = 0
         self.net = DbWorker()  # keyring and "Test connection"
@@ -167,6 +168,8 @@ class SyncBridge(QObject):
     def _apply(self, status) -> None:
         before = self.status
         self.status = status
+        if status.state != "syncing":
+            self._settled = status
         report = status.last_report or {}
         if report:
             self.passes += 1
@@ -191,7 +194,10 @@ class SyncBridge(QObject):
         if st is None:
             return "Sync: starting…" if self.running else "Sync: not connected"
         if st.state == "syncing":
-            return "Sync: " + (st.message or "working…")
+            if not st.pending and self._settled is not None:
+                st = self._settled  # a routine check: keep showing how things stand
+            else:
+                return "Sync: " + (st.message or "working…")
         if st.state == "not_connected":
             return "Sync: not connected"
         if st.state == "offline":

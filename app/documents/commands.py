@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import sys
 
+from app.i18n import _
+
 
 def cmd_pdf(args, env):
     from .service import check_paper, save_document
@@ -20,10 +22,19 @@ def cmd_pdf(args, env):
         return _to_stdout(args, env, paper, html)
     info = save_document(env.ctx, args.id, output, receipt=args.receipt, paper=paper, html=html,
                          receipt_number=args.receipt_number)
-    what = "Receipt" if info["kind"] == "receipt" else "Invoice"
-    pages = f", {info['pages']} page{'s' if info['pages'] != 1 else ''}" if info["pages"] else ""
-    fmt = "HTML" if html else f"PDF ({paper.upper() if paper == 'a4' else 'Letter'}{pages})"
-    return info, f"{what} {info['number']} saved as {fmt}: {info['path']}"
+    size = paper.upper() if paper == "a4" else "Letter"
+    if html:
+        fmt = "HTML"
+    elif info["pages"]:
+        fmt = _("PDF ({size}, {pages} pages)", size=size, pages=info["pages"]) \
+            if info["pages"] != 1 else _("PDF ({size}, 1 page)", size=size)
+    else:
+        fmt = f"PDF ({size})"
+    if info["kind"] == "receipt":
+        return info, _("Receipt {number} saved as {format}: {path}", number=info["number"],
+                       format=fmt, path=info["path"])
+    return info, _("Invoice {number} saved as {format}: {path}", number=info["number"],
+                   format=fmt, path=info["path"])
 
 
 def _to_stdout(args, env, paper, html):
@@ -32,7 +43,7 @@ def _to_stdout(args, env, paper, html):
     if env.json:
         from app.domain.errors import ValidationError
 
-        raise ValidationError("--json and '-o -' both want standard output. Choose one.",
+        raise ValidationError(_("--json and '-o -' both want standard output. Choose one."),
                               field="output")
     doc = (receipt_doc(env.ctx, args.id, receipt_number=args.receipt_number)
            if args.receipt or args.receipt_number else invoice_doc(env.ctx, args.id))

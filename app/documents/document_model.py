@@ -14,6 +14,11 @@ from datetime import datetime, tzinfo
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from app.i18n import N_, _, current_language, gettext, money_locale
+from app.i18n import format_date as i18n_format_date
+from app.domain.labels import METHOD_LABELS as _METHOD_LABELS
+from app.domain.labels import STATUS_LABELS as _STATUS_LABELS
+from app.domain.labels import method_label, status_label
 from app.domain.lifecycle import Status
 from app.domain.money import format_money as _format_money
 from app.domain.records import InvoiceRecord, ReceiptRecord
@@ -28,19 +33,15 @@ _SAFE_URL = re.compile(r"^https?://[^\s<>\"']+$")
 
 # Stamp word and its tone (which colour the renderers give it).
 STAMPS: dict[Status, tuple[str, str]] = {
-    Status.DRAFT: ("DRAFT", "muted"),
-    Status.PAID: ("PAID", "good"),
-    Status.VOID: ("VOID", "bad"),
-    Status.UNCOLLECTIBLE: ("WRITTEN OFF", "bad"),
-    Status.PAST_DUE: ("PAST DUE", "bad"),
+    Status.DRAFT: (N_("DRAFT"), "muted"),
+    Status.PAID: (N_("PAID"), "good"),
+    Status.VOID: (N_("VOID"), "bad"),
+    Status.UNCOLLECTIBLE: (N_("WRITTEN OFF"), "bad"),
+    Status.PAST_DUE: (N_("PAST DUE"), "bad"),
 }
-STATUS_LABELS = {
-    Status.DRAFT: "Draft", Status.OPEN: "Open", Status.PAST_DUE: "Past due",
-    Status.PAID: "Paid", Status.VOID: "Void", Status.UNCOLLECTIBLE: "Written off",
-}
-METHOD_LABELS = {  # the same words as app.services.invoices.PAYMENT_METHODS
-    "transfer": "Bank transfer", "cash": "Cash", "edc": "Card (EDC)", "other": "Other",
-}
+# English msgids; documents show them in the chosen language.
+STATUS_LABELS = _STATUS_LABELS
+METHOD_LABELS = _METHOD_LABELS  # the same as app.services.invoices.PAYMENT_METHODS
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,13 @@ class Document:
 
 # Babel takes a fraction of a millisecond per amount; invoices repeat the same
 # unit prices and totals, and a 40-line invoice formats over 80 amounts.
-format_money = lru_cache(maxsize=4096)(_format_money)
+_cached_money = lru_cache(maxsize=4096)(_format_money)
+
+
+def format_money(amount: int, currency: str) -> str:
+    """Money as `app.i18n.format_amount` shows it, cached per language."""
+    lang = current_language()
+    return _cached_money(amount, currency, money_locale(lang) if lang == "id" else None)
 
 
 def safe_color(value: str | None) -> str:
@@ -111,10 +118,16 @@ def _file_stem(text: str) -> str:
 
 
 def format_date(dt: datetime | None, tz: tzinfo | None, *, with_time: bool = True) -> str:
-    """`22 Nov 2026, 16:00` in the given zone (the machine's own when None)."""
+    """`22 Nov 2026, 16:00` in the given zone (the machine's own when None);
+    `22 November 2026, 16.00` in Indonesian."""
     if dt is None:
         return "-"
     local = dt.astimezone(tz)
+    if current_language() == "id":
+        from babel.dates import format_time
+
+        text = i18n_format_date(local.date(), "id", "long")
+        return f"{text}, {format_time(local.time(), 'HH.mm', locale='id_ID')}" if with_time else text
     months = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
     text = f"{local.day} {months[local.month - 1]} {local.year}"
     return f"{text}, {local:%H:%M}" if with_time else text
@@ -122,7 +135,7 @@ def format_date(dt: datetime | None, tz: tzinfo | None, *, with_time: bool = Tru
 
 def format_quantity(quantity: int, currency: str) -> str:
     """Whole quantities grouped as the currency's locale groups money (1.000 / 1,000)."""
-    sep = "." if currency == "IDR" else ","
+    sep = "." if currency == "IDR" or current_language() == "id" else ","
     return f"{quantity:,}".replace(",", sep)
 
 
@@ -130,7 +143,7 @@ def shop_view(shop: "ShopProfile") -> ShopView:
     address = tuple(l.strip() for l in (shop.address or "").splitlines() if l.strip())
     contact = []
     if shop.phone:
-        contact.append(f"Tel. {shop.phone}")
+        contact.append(_("Tel. {phone}", phone=shop.phone))
     if shop.tax_id:
         contact.append(f"NPWP {shop.tax_id}")
     return ShopView(name=shop.name or "Toko", address_lines=address, contact_lines=tuple(contact),
@@ -158,19 +171,19 @@ def _lines(inv: InvoiceRecord) -> tuple[DocLine, ...]:
 
 def _sum_rows(inv: InvoiceRecord) -> list[TotalRow]:
     m = lambda a: format_money(a, inv.currency)  # noqa: E731
-    rows = [TotalRow("Subtotal", m(inv.subtotal))]
+    rows = [TotalRow(_("Subtotal"), m(inv.subtotal))]
     if inv.discount:
-        rows.append(TotalRow("Discount", m(-inv.discount)))
+        rows.append(TotalRow(_("Discount"), m(-inv.discount)))
     if inv.tax:
-        rows.append(TotalRow("Tax", m(inv.tax)))
-    rows.append(TotalRow("Total", m(inv.total), strong=True))
+        rows.append(TotalRow(_("Tax"), m(inv.tax)))
+    rows.append(TotalRow(_("Total"), m(inv.total), strong=True))
     return rows
 
 
 def _numbers(inv: InvoiceRecord) -> list[tuple[str, str]]:
-    rows = [("Invoice no.", inv.display_number)]
+    rows = [(_("Invoice no."), inv.display_number)]
     if inv.number:
-        rows.append(("Plugipay no.", inv.number))
+        rows.append((_("Plugipay no."), inv.number))
     return rows
 
 
@@ -181,34 +194,35 @@ def invoice_document(inv: InvoiceRecord, shop: "ShopProfile", *,
     status = Status(inv.status)
     m = lambda a: format_money(a, inv.currency)  # noqa: E731
     meta = _numbers(inv)
-    meta.append(("Issued", format_date(inv.issued_at, tz) if inv.issued_at else "Not issued"))
+    meta.append((_("Issued"), format_date(inv.issued_at, tz) if inv.issued_at else _("Not issued")))
     if inv.due_at:
-        meta.append(("Due", format_date(inv.due_at, tz, with_time=False)))
-    meta.append(("Status", STATUS_LABELS[status]))
+        meta.append((_("Due"), format_date(inv.due_at, tz, with_time=False)))
+    meta.append((_("Status"), status_label(status)))
     if inv.paid_at:
-        meta.append(("Paid", format_date(inv.paid_at, tz)))
+        meta.append((_("Paid"), format_date(inv.paid_at, tz)))
     if inv.voided_at:
-        meta.append(("Voided", format_date(inv.voided_at, tz)))
+        meta.append((_("Voided"), format_date(inv.voided_at, tz)))
     if inv.written_off_at:
-        meta.append(("Written off", format_date(inv.written_off_at, tz)))
+        meta.append((_("Written off"), format_date(inv.written_off_at, tz)))
 
     totals = _sum_rows(inv)
-    totals.append(TotalRow("Amount paid", m(inv.amount_paid)))
-    totals.append(TotalRow("Amount due", m(inv.amount_due), strong=True))
+    totals.append(TotalRow(_("Amount paid"), m(inv.amount_paid)))
+    totals.append(TotalRow(_("Amount due"), m(inv.amount_due), strong=True))
 
     notes: list[tuple[str, str]] = []
     payable = status in (Status.OPEN, Status.PAST_DUE)
     if payable and inv.local_number:
-        notes.append(("Payment reference",
-                      f"Quote {inv.local_number} in your bank transfer note."))
+        notes.append((_("Payment reference"),
+                      _("Quote {number} in your bank transfer note.", number=inv.local_number)))
     if inv.memo:
-        notes.append(("Memo", inv.memo))
+        notes.append((_("Memo"), inv.memo))
     if inv.reason and status in (Status.VOID, Status.UNCOLLECTIBLE):
-        notes.append(("Reason", inv.reason))
+        notes.append((_("Reason"), inv.reason))
     url = safe_url(inv.hosted_url)
     stamp, tone = STAMPS.get(status, (None, "muted"))
+    stamp = gettext(stamp) if stamp else None
     return Document(
-        kind="invoice", title="INVOICE", number=inv.display_number, shop=shop_view(shop),
+        kind="invoice", title=_("INVOICE"), number=inv.display_number, shop=shop_view(shop),
         meta=tuple(meta), bill_to=_bill_to(inv, customer), lines=_lines(inv),
         totals=tuple(totals), notes=tuple(notes), stamp=stamp, stamp_tone=tone,
         hosted_url=url, show_qr=bool(url) and payable, currency=inv.currency,
@@ -222,21 +236,21 @@ def receipt_document(inv: InvoiceRecord, receipt: ReceiptRecord, shop: "ShopProf
                      tz: tzinfo | None = None) -> Document:
     """Proof of one payment: what was bought, what was received, how, and by whom."""
     m = lambda a: format_money(a, receipt.currency)  # noqa: E731
-    meta = [("Receipt no.", receipt.number)] + _numbers(inv)
-    meta.append(("Received", format_date(receipt.issued_at, tz)))
-    meta.append(("Method", METHOD_LABELS.get(receipt.method, receipt.method)))
+    meta = [(_("Receipt no."), receipt.number)] + _numbers(inv)
+    meta.append((_("Received"), format_date(receipt.issued_at, tz)))
+    meta.append((_("Method"), method_label(receipt.method)))
     if receipt.reference:
-        meta.append(("Reference", receipt.reference))
-    meta.append(("Received by", receipt.operator))
+        meta.append((_("Reference"), receipt.reference))
+    meta.append((_("Received by"), receipt.operator))
 
     totals = _sum_rows(inv)
-    totals.append(TotalRow("Amount received", m(receipt.amount), strong=True))
-    totals.append(TotalRow("Balance due", m(inv.amount_due)))
-    notes = [("Memo", inv.memo)] if inv.memo else []
+    totals.append(TotalRow(_("Amount received"), m(receipt.amount), strong=True))
+    totals.append(TotalRow(_("Balance due"), m(inv.amount_due)))
+    notes = [(_("Memo"), inv.memo)] if inv.memo else []
     return Document(
-        kind="receipt", title="RECEIPT", number=receipt.number, shop=shop_view(shop),
+        kind="receipt", title=_("RECEIPT"), number=receipt.number, shop=shop_view(shop),
         meta=tuple(meta), bill_to=_bill_to(inv, customer), lines=_lines(inv),
-        totals=tuple(totals), notes=tuple(notes), stamp="PAID", stamp_tone="good",
+        totals=tuple(totals), notes=tuple(notes), stamp=_("PAID"), stamp_tone="good",
         hosted_url=None, show_qr=False, currency=receipt.currency,
         file_stem=_file_stem(receipt.number),
         keywords=tuple(x for x in (receipt.number, inv.local_number, inv.number) if x),

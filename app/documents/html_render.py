@@ -12,6 +12,8 @@ import logging
 import os
 from html import escape
 
+from app.i18n import _, current_language
+
 from .document_model import Document
 from .qr_code import qr_svg
 
@@ -97,7 +99,7 @@ def _bill_to(doc: Document) -> str:
         stamp = (f'<span class="stamp" style="color:{color};border-color:{color}">'
                  f"{escape(doc.stamp)}</span>")
     return (f'<table width="100%" cellspacing="0" cellpadding="0" style="margin-top:22px"><tr>'
-            f'<td><div class="label">BILL TO</div><div class="customer">{escape(name)}</div>'
+            f'<td><div class="label">{escape(_("BILL TO"))}</div><div class="customer">{escape(name)}</div>'
             f'{who}</td><td align="right" style="vertical-align:middle">{stamp}</td>'
             f"</tr></table>")
 
@@ -107,15 +109,17 @@ def _lines(doc: Document) -> str:
         f'<tr><td class="d">{escape(l.description)}</td><td>{escape(l.quantity)}</td>'
         f"<td>{escape(l.unit_amount)}</td><td>{escape(l.amount)}</td></tr>" for l in doc.lines)
     if not rows:
-        rows = '<tr><td class="d muted" colspan="4">No items.</td></tr>'
-    return ('<table class="lines" width="100%" cellspacing="0"><thead><tr><th class="d">Description</th><th>Qty</th>'
-            f"<th>Unit price</th><th>Amount</th></tr></thead><tbody>{rows}</tbody></table>")
+        rows = f'<tr><td class="d muted" colspan="4">{escape(_("No items."))}</td></tr>'
+    heads = "".join(f"<th>{escape(h)}</th>" for h in (_("Qty"), _("Unit price"), _("Amount")))
+    return ('<table class="lines" width="100%" cellspacing="0"><thead><tr>'
+            f'<th class="d">{escape(_("Description"))}</th>{heads}</tr></thead>'
+            f"<tbody>{rows}</tbody></table>")
 
 
 def _qr_img(url: str) -> str:
     svg = base64.b64encode(qr_svg(url).encode("ascii")).decode("ascii")
     return (f'<img src="data:image/svg+xml;base64,{svg}" width="132" height="132" '
-            f'alt="QR code of the payment link">')
+            f'alt="{escape(_("QR code of the payment link"), quote=True)}">')
 
 
 def _closing(doc: Document) -> str:
@@ -126,11 +130,12 @@ def _closing(doc: Document) -> str:
         link = f'<a href="{url}">{url}</a>'
         if doc.show_qr:
             notes += (f'<table cellspacing="0" cellpadding="0"><tr><td>{_qr_img(doc.hosted_url)}'
-                      f'</td><td style="padding-left:12px"><span class="label">PAY ONLINE</span>'
-                      f'<br>Scan the code or open:<br><span class="small">{link}</span></td>'
+                      f'</td><td style="padding-left:12px"><span class="label">'
+                      f'{escape(_("PAY ONLINE"))}</span><br>{escape(_("Scan the code or open:"))}'
+                      f'<br><span class="small">{link}</span></td>'
                       f"</tr></table>")
         else:
-            notes += (f'<p><span class="label">ONLINE</span><br>'
+            notes += (f'<p><span class="label">{escape(_("ONLINE"))}</span><br>'
                       f'<span class="small">{link}</span></p>')
     totals = "".join(
         f'<tr{" class=strong" if t.strong else ""}><td class="k">{escape(t.label)}</td>'
@@ -150,7 +155,7 @@ def render_html(doc: Document) -> str:
     bar = (f'<tr><td bgcolor="{doc.shop.accent}" height="8" '
            f'style="background-color:{doc.shop.accent};font-size:1px">&nbsp;</td></tr>')
     return ("<!DOCTYPE html>\n"
-            f'<html lang="id"><head><meta charset="utf-8">'
+            f'<html lang="{current_language()}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width,initial-scale=1">'
             f"<title>{title}</title><style>{css}</style></head><body>"
             f'<div class="wrap" data-kind="{escape(doc.kind)}">'

@@ -18,6 +18,8 @@ from reportlab.lib.colors import HexColor, white
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.pdfgen.canvas import Canvas
 
+from app.i18n import N_, _, gettext
+
 from .document_model import Document
 from .fonts import FontSet, document_fonts
 from .pdf_text import ellipsize, fit_size, wrap
@@ -32,7 +34,7 @@ INK = HexColor("#111827")
 GREY = HexColor("#6B7280")
 RULE = HexColor("#E5E7EB")
 TONES = {"good": HexColor("#15803D"), "bad": HexColor("#B91C1C"), "muted": HexColor("#6B7280")}
-COLS = (("DESCRIPTION", None), ("QTY", 44), ("UNIT PRICE", 104), ("AMOUNT", 112))
+COLS = ((N_("DESCRIPTION"), None), (N_("QTY"), 44), (N_("UNIT PRICE"), 104), (N_("AMOUNT"), 112))
 ROW_FONT = 9.5
 ROW_LEADING = 12
 LOGO_MAX = (130, 54)
@@ -146,7 +148,7 @@ class _Painter:
                 ry -= 11.5
         y = block_top = min(left_end, ry) - 10
 
-        self.text(self.left, y, "BILL TO", 8, True, self.accent)
+        self.text(self.left, y, _("BILL TO"), 8, True, self.accent)
         y -= 15
         name, *rest = d.bill_to
         y = self.wrapped(self.left, y, name, half, 11, True, leading=14, max_lines=2)
@@ -192,7 +194,7 @@ class _Painter:
     def column_edges(self):
         """Right edge of each numeric column; the description takes what is left."""
         edges, x = [], self.right
-        for _, w in reversed(COLS[1:]):
+        for _title, w in reversed(COLS[1:]):
             edges.append(x)
             x -= w
         edges.reverse()
@@ -202,10 +204,10 @@ class _Painter:
         c = self.c
         c.setFillColor(self.accent)
         c.rect(self.left, y - 6, self.right - self.left, 19, stroke=0, fill=1)
-        _, edges = self.column_edges()
-        self.text(self.left + 6, y, COLS[0][0], 8, True, white)
-        for (title, _), edge in zip(COLS[1:], edges):
-            self.text(edge - 6, y, title, 8, True, white, "right")
+        _left, edges = self.column_edges()
+        self.text(self.left + 6, y, gettext(COLS[0][0]), 8, True, white)
+        for (title, _w), edge in zip(COLS[1:], edges):
+            self.text(edge - 6, y, gettext(title), 8, True, white, "right")
         return y - 22
 
     def row_layout(self, desc_width):
@@ -218,7 +220,7 @@ class _Painter:
     def draw_row(self, y, line, parts, edges):
         for i, part in enumerate(parts):
             self.text(self.left + 6, y - i * ROW_LEADING, part, ROW_FONT)
-        widths = [w for _, w in COLS[1:]]
+        widths = [w for _title, w in COLS[1:]]
         for value, edge, w in zip((line.quantity, line.unit_amount, line.amount), edges, widths):
             size = fit_size(value, self.fonts.regular, ROW_FONT, w - 10)
             self.text(edge - 6, y, value, size, align="right")
@@ -269,11 +271,11 @@ class _Painter:
             ny = self.wrapped(self.left, ny - 12, value, width, 8.5, leading=11) - 5
         if d.hosted_url:
             text_x = self.left + (92 if d.show_qr else 0)
-            self.text(text_x, ny, "PAY ONLINE" if d.show_qr else "ONLINE", 7.5, True,
+            self.text(text_x, ny, _("PAY ONLINE") if d.show_qr else _("ONLINE"), 7.5, True,
                       self.accent)
             if d.show_qr:
                 self.qr(self.left, ny + 8, 84, d.hosted_url)
-                self.text(text_x, ny - 12, "Scan the code or open:", 8.5, color=GREY)
+                self.text(text_x, ny - 12, _("Scan the code or open:"), 8.5, color=GREY)
                 ny -= 12
             self.wrapped(text_x, ny - 12, d.hosted_url, width - (text_x - self.left), 7.5,
                          color=GREY, leading=10)
@@ -304,7 +306,8 @@ class _Painter:
         c.setFont(self.fonts.regular, 7.5)
         c.setFillColor(GREY)
         c.drawString(self.left, MARGIN - 4, " \u00b7 ".join(d.keywords) or d.number)
-        c.drawRightString(self.right, MARGIN - 4, f"Page {page} of {pages}")
+        c.drawRightString(self.right, MARGIN - 4, _("Page {page} of {pages}",
+                                                    page=page, pages=pages))
 
 
 def render_pdf(doc: Document, paper: str = "a4") -> PdfResult:
@@ -317,7 +320,8 @@ def render_pdf(doc: Document, paper: str = "a4") -> PdfResult:
                              footer=lambda c, p, n: holder["p"].footer(c, p, n))
     canvas.setTitle(f"{doc.title.title()} {doc.number}")
     canvas.setAuthor(doc.shop.name)
-    canvas.setSubject(f"{doc.title.title()} {doc.number} from {doc.shop.name}")
+    canvas.setSubject(_("{title} {number} from {shop}", title=doc.title.title(), number=doc.number,
+                        shop=doc.shop.name))
     canvas.setCreator("Kasir")
     canvas.setKeywords(", ".join(doc.keywords))
     p = holder["p"] = _Painter(canvas, doc, size, fonts)
@@ -326,7 +330,7 @@ def render_pdf(doc: Document, paper: str = "a4") -> PdfResult:
     rows = p.row_layout(numeric_left - p.left - 12)
     y = p.table_header(p.first_header())
     if not rows:
-        p.text(p.left + 6, y, "No items.", ROW_FONT, color=GREY)
+        p.text(p.left + 6, y, _("No items."), ROW_FONT, color=GREY)
         y -= ROW_LEADING + 7
     for line, parts, height in rows:
         if y - height < p.bottom:

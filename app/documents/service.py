@@ -12,6 +12,7 @@ import tempfile
 from datetime import tzinfo
 from pathlib import Path
 
+from app.i18n import _
 from app.domain.errors import ConflictError, NotFoundError, ValidationError
 
 from .document_model import Document, invoice_document, receipt_document
@@ -23,7 +24,8 @@ _RECEIPT_NUMBER = re.compile(r"^[A-Z0-9]{1,8}-R\d+$")
 def check_paper(paper: str) -> str:
     value = (paper or "").strip().lower()
     if value not in PAPER_SIZES:
-        raise ValidationError(f"Paper {paper!r} is not known. Choose a4 or letter.",
+        raise ValidationError(_("Paper {paper} is not known. Choose a4 or letter.",
+                                paper=repr(paper)),
                               field="paper")
     return value
 
@@ -37,7 +39,7 @@ def _receipt_by_number(ctx, number: str):
         row = uow.session.execute(
             select(Receipt.invoice_id).where(Receipt.number == number)).first()
     if row is None:
-        raise NotFoundError(f"There is no receipt {number}.", field="id")
+        raise NotFoundError(_("There is no receipt {number}.", number=number), field="id")
     return row[0]
 
 
@@ -76,13 +78,14 @@ def receipt_doc(ctx, ref, *, receipt_number: str | None = None,
         wanted = receipt_number.strip().upper()
         chosen = next((r for r in receipts if r.number == wanted), None)
         if chosen is None:
-            raise NotFoundError(f"Invoice {inv.display_number} has no receipt {wanted}.",
+            raise NotFoundError(_("Invoice {number} has no receipt {wanted}.",
+                                  number=inv.display_number, wanted=wanted),
                                 field="receipt")
     elif receipts:
         chosen = receipts[-1]
     else:
-        raise ConflictError(f"Invoice {inv.display_number} has no receipt yet: a receipt is "
-                            "issued when it is marked paid.", field="receipt")
+        raise ConflictError(_("Invoice {number} has no receipt yet: a receipt is issued when it "
+                              "is marked paid.", number=inv.display_number), field="receipt")
     return receipt_document(inv, chosen, get_shop(ctx), customer=_customer(ctx, inv.customer_id),
                             tz=tz)
 
@@ -130,13 +133,14 @@ def write_file_atomically(path: str | os.PathLike, data: bytes) -> Path:
     target = Path(path).expanduser()
     folder = target.parent if str(target.parent) else Path(".")
     if target.is_dir():
-        raise ValidationError(f"{target} is a folder. Give a file name.", field="output")
+        raise ValidationError(_("{target} is a folder. Give a file name.", target=target), field="output")
     if not folder.is_dir():
-        raise ValidationError(f"The folder {folder} does not exist.", field="output")
+        raise ValidationError(_("The folder {folder} does not exist.", folder=folder), field="output")
     try:
         fd, tmp = tempfile.mkstemp(prefix=".kasir-", suffix=".part", dir=folder)
     except OSError as exc:
-        raise ValidationError(f"Cannot write in {folder}: {exc.strerror}.",
+        raise ValidationError(_("Cannot write in {folder}: {reason}.",
+                                folder=folder, reason=exc.strerror),
                               field="output") from None
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -147,7 +151,8 @@ def write_file_atomically(path: str | os.PathLike, data: bytes) -> Path:
             os.unlink(tmp)
         except OSError:
             pass
-        raise ValidationError(f"Cannot write {target}: {exc.strerror}.", field="output") from None
+        raise ValidationError(_("Cannot write {target}: {reason}.",
+                                target=target, reason=exc.strerror), field="output") from None
     return target.resolve()
 
 

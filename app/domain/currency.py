@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.i18n import _
+
 from .errors import ValidationError
 
 
@@ -30,6 +32,6 @@ def get_currency(code: str) -> Currency:
     if not isinstance(code, str) or code.upper() not in CURRENCIES:
         known = ", ".join(sorted(CURRENCIES))
         raise ValidationError(
-            f"Unknown currency {code!r}. Choose one of: {known}.", field="currency"
+            _("Unknown currency {code}. Choose one of: {known}.", code=repr(code), known=known), field="currency"
         )
     return CURRENCIES[code.upper()]

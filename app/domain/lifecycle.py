@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from app.i18n import N_, _, gettext
+
 from .errors import ConflictError
 
 
@@ -38,32 +40,32 @@ TRANSITIONS: dict[Action, tuple[frozenset[Status], Status]] = {
 }
 
 _REFUSALS = {
-    (Action.EDIT, Status.OPEN): "This invoice has been issued, so its lines are locked. Void it and issue a new one.",
-    (Action.ISSUE, Status.OPEN): "This invoice has already been issued.",
-    (Action.ISSUE, Status.PAST_DUE): "This invoice has already been issued.",
-    (Action.PAY, Status.PAID): "This invoice is already paid.",
-    (Action.PAY, Status.DRAFT): "This invoice is still a draft. Issue it before marking it paid.",
-    (Action.VOID, Status.PAID): "A paid invoice cannot be voided. Refund the payment instead.",
-    (Action.VOID, Status.VOID): "This invoice is already void.",
-    (Action.WRITE_OFF, Status.DRAFT): "A draft cannot be written off. Void it instead.",
-    (Action.WRITE_OFF, Status.UNCOLLECTIBLE): "This invoice has already been written off.",
+    (Action.EDIT, Status.OPEN): N_("This invoice has been issued, so its lines are locked. Void it and issue a new one."),
+    (Action.ISSUE, Status.OPEN): N_("This invoice has already been issued."),
+    (Action.ISSUE, Status.PAST_DUE): N_("This invoice has already been issued."),
+    (Action.PAY, Status.PAID): N_("This invoice is already paid."),
+    (Action.PAY, Status.DRAFT): N_("This invoice is still a draft. Issue it before marking it paid."),
+    (Action.VOID, Status.PAID): N_("A paid invoice cannot be voided. Refund the payment instead."),
+    (Action.VOID, Status.VOID): N_("This invoice is already void."),
+    (Action.WRITE_OFF, Status.DRAFT): N_("A draft cannot be written off. Void it instead."),
+    (Action.WRITE_OFF, Status.UNCOLLECTIBLE): N_("This invoice has already been written off."),
 }
 
 _STATUS_WORDS = {
-    Status.DRAFT: "a draft",
-    Status.OPEN: "open",
-    Status.PAST_DUE: "past due",
-    Status.PAID: "paid",
-    Status.VOID: "void",
-    Status.UNCOLLECTIBLE: "written off",
+    Status.DRAFT: N_("still a draft"),
+    Status.OPEN: N_("open"),
+    Status.PAST_DUE: N_("past due"),
+    Status.PAID: N_("already paid"),
+    Status.VOID: N_("already void"),
+    Status.UNCOLLECTIBLE: N_("already written off"),
 }
 
 _ACTION_WORDS = {
-    Action.EDIT: "edited",
-    Action.ISSUE: "issued",
-    Action.PAY: "marked paid",
-    Action.VOID: "voided",
-    Action.WRITE_OFF: "written off",
+    Action.EDIT: N_("edited"),
+    Action.ISSUE: N_("issued"),
+    Action.PAY: N_("marked paid"),
+    Action.VOID: N_("voided"),
+    Action.WRITE_OFF: N_("written off"),
 }
 
 
@@ -84,7 +86,9 @@ def check_transition(action: Action, status: Status) -> Status:
     sources, target = TRANSITIONS[action]
     if status in sources:
         return target
-    message = _REFUSALS.get((action, status)) or (
-        f"This invoice is {_STATUS_WORDS[status]}, so it cannot be {_ACTION_WORDS[action]}."
-    )
-    raise ConflictError(message, field="status")
+    refusal = _REFUSALS.get((action, status))
+    if refusal:
+        raise ConflictError(gettext(refusal), field="status")
+    raise ConflictError(_("This invoice is {status}, so it cannot be {action}.",
+                          status=gettext(_STATUS_WORDS[status]),
+                          action=gettext(_ACTION_WORDS[action])), field="status")

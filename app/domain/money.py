@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import lru_cache
 
+from app.i18n import _
+
 from .currency import get_currency
 
 
@@ -62,24 +64,26 @@ def parse_amount(text: str, currency: str) -> int:
         if raw.startswith(prefix):
             raw = raw[len(prefix):]
     if not raw:
-        raise ValidationError("Enter an amount.", field="amount")
+        raise ValidationError(_("Enter an amount."), field="amount")
     neg = raw.startswith("-")
     raw = raw.lstrip("-")
     if cur.exponent == 0:
         # IDR: dots and commas are both grouping; no decimals exist.
         digits = raw.replace(".", "").replace(",", "")
         if not digits.isdigit():
-            raise ValidationError(f"{text!r} is not an amount in {cur.code}.", field="amount")
+            raise ValidationError(_("{text} is not an amount in {currency}.", text=repr(text),
+                                    currency=cur.code), field="amount")
         value = int(digits)
     else:
         whole, sep, frac = raw.replace(",", "").rpartition(".") if "." in raw else (raw.replace(",", ""), "", "")
         if not sep:
             whole, frac = raw.replace(",", ""), ""
         if not (whole or frac) or not (whole.isdigit() or whole == "") or not (frac.isdigit() or frac == ""):
-            raise ValidationError(f"{text!r} is not an amount in {cur.code}.", field="amount")
+            raise ValidationError(_("{text} is not an amount in {currency}.", text=repr(text),
+                                    currency=cur.code), field="amount")
         if len(frac) > cur.exponent:
             raise ValidationError(
-                f"{cur.code} has only {cur.exponent} decimals.", field="amount"
+                _("{currency} has only {digits} decimals.", currency=cur.code, digits=cur.exponent), field="amount"
             )
         value = int(whole or "0") * 10**cur.exponent + int((frac or "0").ljust(cur.exponent, "0"))
     return -value if neg else value

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from app.i18n import _
+
 from .lifecycle import Status
 
 
@@ -94,7 +96,7 @@ class InvoiceRecord:
 
     @property
     def display_number(self) -> str:
-        return self.local_number or self.number or f"Draft #{self.id}"
+        return self.local_number or self.number or _("Draft #{id}", id=self.id)
 
     def to_json(self) -> dict:
         return {

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from app.i18n import _
+
 from .currency import MAX_AMOUNT, MAX_QUANTITY, get_currency
 from .errors import ValidationError
 
@@ -55,26 +57,28 @@ def _is_int(value) -> bool:
 
 def check_amount(value, name: str, label: str, problems: Problems, *, allow_zero=True) -> None:
     if not _is_int(value):
-        problems.add(name, f"{label} must be a whole number in the smallest currency unit.")
+        problems.add(name, _("{label} must be a whole number in the smallest currency unit.",
+                             label=label))
     elif value < 0:
-        problems.add(name, f"{label} cannot be negative.")
+        problems.add(name, _("{label} cannot be negative.", label=label))
     elif value == 0 and not allow_zero:
-        problems.add(name, f"{label} must be more than zero.")
+        problems.add(name, _("{label} must be more than zero.", label=label))
     elif value > MAX_AMOUNT:
-        problems.add(name, f"{label} is too large.")
+        problems.add(name, _("{label} is too large.", label=label))
 
 
 def clean_text(value, name: str, label: str, limit: int, problems: Problems) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        problems.add(name, f"{label} must be text.")
+        problems.add(name, _("{label} must be text.", label=label))
         return ""
     text = value.strip()
     if "\x00" in text:
-        problems.add(name, f"{label} contains a character that cannot be stored.")
+        problems.add(name, _("{label} contains a character that cannot be stored.", label=label))
     if len(text) > limit:
-        problems.add(name, f"{label} is too long (at most {limit} characters).")
+        problems.add(name, _("{label} is too long (at most {limit} characters).",
+                             label=label, limit=limit))
     return text
 
 
@@ -89,8 +93,8 @@ def parse_due(text: str | None) -> datetime | None:
         dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except (ValueError, TypeError):
         raise ValidationError(
-            f"{text!r} is not a valid due date. Use a date like 2026-12-31 "
-            "or a date and time like 2026-12-31T17:00:00+07:00.",
+            _("{text} is not a valid due date. Use a date like 2026-12-31 "
+              "or a date and time like 2026-12-31T17:00:00+07:00.", text=repr(text)),
             field="due_at",
         ) from None
     if dt.tzinfo is None:
@@ -107,41 +111,43 @@ def validate_draft(data: DraftInput) -> DraftInput:
     except ValidationError as exc:
         problems.add("currency", exc.message)
     if not data.customer_id:
-        problems.add("customer_id", "Choose a customer for this invoice.")
+        problems.add("customer_id", _("Choose a customer for this invoice."))
     if not data.lines:
-        problems.add("lines", "Add at least one line: an invoice cannot be empty.")
+        problems.add("lines", _("Add at least one line: an invoice cannot be empty."))
     if len(data.lines) > MAX_LINES:
-        problems.add("lines", f"An invoice can have at most {MAX_LINES} lines.")
+        problems.add("lines", _("An invoice can have at most {count} lines.", count=MAX_LINES))
     lines = []
     subtotal = 0
     for i, line in enumerate(data.lines, start=1):
-        desc = clean_text(line.description, f"lines[{i}].description", f"Line {i} description",
+        desc = clean_text(line.description, f"lines[{i}].description", _("Line {n} description",
+                                                                         n=i),
                           MAX_DESCRIPTION, problems)
         if not desc:
-            problems.add(f"lines[{i}].description", f"Line {i} needs a description.")
+            problems.add(f"lines[{i}].description", _("Line {n} needs a description.", n=i))
         q = line.quantity
         if not _is_int(q):
-            problems.add(f"lines[{i}].quantity", f"Line {i} quantity must be a whole number.")
+            problems.add(f"lines[{i}].quantity", _("Line {n} quantity must be a whole number.",
+                                                   n=i))
         elif q <= 0:
-            problems.add(f"lines[{i}].quantity", f"Line {i} quantity must be at least 1.")
+            problems.add(f"lines[{i}].quantity", _("Line {n} quantity must be at least 1.", n=i))
         elif q > MAX_QUANTITY:
-            problems.add(f"lines[{i}].quantity", f"Line {i} quantity is too large.")
-        check_amount(line.unit_amount, f"lines[{i}].unit_amount", f"Line {i} unit price", problems)
+            problems.add(f"lines[{i}].quantity", _("Line {n} quantity is too large.", n=i))
+        check_amount(line.unit_amount, f"lines[{i}].unit_amount", _("Line {n} unit price", n=i), problems)
         if _is_int(q) and _is_int(line.unit_amount):
             subtotal += q * line.unit_amount
         lines.append(LineInput(desc, q, line.unit_amount))
     if subtotal > MAX_AMOUNT:
-        problems.add("lines", "The invoice total is too large.")
-    check_amount(data.discount, "discount", "Discount", problems)
-    check_amount(data.tax, "tax", "Tax", problems)
-    memo = clean_text(data.memo, "memo", "Memo", MAX_MEMO, problems)
+        problems.add("lines", _("The invoice total is too large."))
+    check_amount(data.discount, "discount", _("Discount"), problems)
+    check_amount(data.tax, "tax", _("Tax"), problems)
+    memo = clean_text(data.memo, "memo", _("Memo"), MAX_MEMO, problems)
     problems.raise_if_any()
     return DraftInput(data.customer_id, currency, tuple(lines), data.discount, data.tax,
                       data.due_at, memo)
 
 
-def validate_reason(reason, label: str = "Reason") -> str:
+def validate_reason(reason, label: str | None = None) -> str:
     problems = Problems()
-    text = clean_text(reason, "reason", label, MAX_REASON, problems)
+    text = clean_text(reason, "reason", label or _("Reason"), MAX_REASON, problems)
     problems.raise_if_any()
     return text

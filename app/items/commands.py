@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from app.i18n import _
+
 
 def register(sub, common) -> None:
     from app.cli_env import Parser
@@ -60,7 +62,7 @@ def _resolve(ctx, ref):
                 if i.code == text.upper()]
         if hits:
             return hits[0]
-        raise NotFoundError(f"There is no item {text}.", field="ref")
+        raise NotFoundError(_("There is no item {text}.", text=text), field="ref")
     return item
 
 
@@ -69,7 +71,7 @@ def cmd_item_add(args, env):
     from app.services.items import ItemInput, add_item
 
     rec = add_item(env.ctx, ItemInput(args.code, args.name,
-                                      parse_int(args.price, "Price", "unit_amount"),
+                                      parse_int(args.price, _("Price"), "unit_amount"),
                                       (args.currency or "").upper()))
     return rec.to_json(), _line(rec)
 
@@ -80,12 +82,12 @@ def cmd_item_edit(args, env):
     from app.services.items import ItemInput, edit_item
 
     if args.active and args.inactive:
-        raise ValidationError("Say --active or --inactive, not both.", field="active")
+        raise ValidationError(_("Say --active or --inactive, not both."), field="active")
     cur = _resolve(env.ctx, args.ref)
     data = ItemInput(
         args.code if args.code is not None else cur.code,
         args.name if args.name is not None else cur.name,
-        parse_int(args.price, "Price", "unit_amount") if args.price is not None else cur.unit_amount,
+        parse_int(args.price, _("Price"), "unit_amount") if args.price is not None else cur.unit_amount,
         args.currency.upper() if args.currency else cur.currency,
         False if args.inactive else (True if args.active else cur.active))
     rec = edit_item(env.ctx, cur.id, data)
@@ -96,7 +98,7 @@ def cmd_item_list(args, env):
     from app.cli_env import parse_int
     from app.services.items import list_items
 
-    page = list_items(env.ctx, args.search or "", limit=parse_int(args.limit, "Limit", "limit"),
+    page = list_items(env.ctx, args.search or "", limit=parse_int(args.limit, _("Limit"), "limit"),
                       include_inactive=args.all)
     return [i.to_json() for i in page.items], "\n".join(map(_line, page.items)) or "No items."
 

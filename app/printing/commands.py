@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from app.i18n import _
+
 WIDTHS = ("58", "80")
 
 
@@ -14,8 +16,9 @@ def _profile_for(args, cfg):
     if getattr(args, "profile", None):
         profile = get_profile(args.profile)
         if args.width and profile.paper_mm != int(args.width):
-            raise ValidationError(f"The {profile.label} takes {profile.paper_mm} mm paper, "
-                                  f"not {args.width} mm.", field="width")
+            raise ValidationError(_("The {label} takes {paper_mm} mm paper, not {width} mm.",
+                                    label=profile.label, paper_mm=profile.paper_mm,
+                                    width=args.width), field="width")
     elif args.width:
         current = get_profile(cfg.profile)
         profile = current if current.paper_mm == int(args.width) else profile_for_width(
@@ -73,8 +76,8 @@ def cmd_printer_test(args, env):
     cfg = _config_from_args(args, load_config(env.ctx))
     if not cfg.uri:
         from app.domain.errors import ValidationError
-        raise ValidationError("Name the printer: kasir printer test usb://0416:5011 "
-                              "(see 'kasir printer find').", field="printer")
+        raise ValidationError(_("Name the printer: kasir printer test usb://0416:5011 (see "
+                                "'kasir printer find')."), field="printer")
     result = test_slip(env.ctx, cfg)
     return result.to_json(), result.text()
 

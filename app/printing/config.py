@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields, replace
 
+from app.i18n import _
 from app.domain.errors import ValidationError
 
 from .profiles import PrinterProfile, get_profile
@@ -50,9 +51,10 @@ class PrinterConfig:
         if self.codepage:
             profile.codepage_number(self.codepage)
         if self.cut not in CUT_CHOICES:
-            raise ValidationError("Cut is one of: " + ", ".join(CUT_CHOICES) + ".", field="cut")
+            raise ValidationError(_("Cut is one of: {choices}.", choices=", ".join(CUT_CHOICES)),
+                                  field="cut")
         if not 0.5 <= float(self.timeout) <= 60:
-            raise ValidationError("The printer timeout is between 0.5 and 60 seconds.",
+            raise ValidationError(_("The printer timeout is between 0.5 and 60 seconds."),
                                   field="timeout")
         return replace(self, profile=profile.name, columns=int(self.columns),
                        codepage=self.codepage.upper(), timeout=float(self.timeout))

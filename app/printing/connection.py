@@ -11,6 +11,8 @@ import errno as _errno
 import logging
 import socket
 
+from app.i18n import _
+
 from .errors import (PrinterBusy, PrinterError, PrinterNoAnswer, PrinterNotFound,
                      PrinterNotReady, PrinterPermissionDenied, usb_permission)
 from .escpos_lib import escpos_printer
@@ -94,23 +96,25 @@ def _translate(target: PrinterTarget, err: BaseException) -> PrinterError:
     code = getattr(err, "errno", None)
     where = str(target)
     if _is_timeout(err):
-        return PrinterNoAnswer(f"The printer {where} did not answer in time: check that it is "
-                               "switched on, connected and not showing an error light.")
+        return PrinterNoAnswer(_("The printer {where} did not answer in time: check that it is "
+                                 "switched on, connected and not showing an error light.",
+                                 where=where))
     if code in (_errno.EACCES, _errno.EPERM):
         if target.scheme == "usb":
             return usb_permission(target.vid, target.pid)
         return PrinterPermissionDenied(
-            f"This computer user may not open {target.path or where}: add the user to the "
-            "'lp' group (serial: 'dialout'), log out and in again.")
+            _("This computer user may not open {device}: add the user to the 'lp' group "
+              "(serial: 'dialout'), log out and in again.", device=target.path or where))
     if code == _errno.EBUSY:
-        return PrinterBusy(f"The printer {where} is in use by another program (a print "
-                           "spooler such as CUPS, or another Kasir): close it or remove the "
-                           "printer from the system's printer list.")
+        return PrinterBusy(_("The printer {where} is in use by another program (a print spooler "
+                             "such as CUPS, or another Kasir): close it or remove the printer "
+                             "from the system's printer list.", where=where))
     if code in (_errno.ENODEV, _errno.ENOENT, _errno.ENXIO, _errno.EPIPE, _errno.ECONNRESET,
                 _errno.ECONNREFUSED, _errno.EHOSTUNREACH, _errno.ENETUNREACH):
-        return PrinterNotFound(f"The printer {where} is not there: check that it is switched "
-                               "on and its cable (or network) is connected.")
-    return PrinterNoAnswer(f"The printer {where} failed: {err}. Check it and try again.")
+        return PrinterNotFound(_("The printer {where} is not there: check that it is switched on "
+                                 "and its cable (or network) is connected.", where=where))
+    return PrinterNoAnswer(_("The printer {where} failed: {err}. Check it and try again.",
+                             where=where, err=err))
 
 
 class PrinterConnector:
@@ -138,8 +142,8 @@ class PrinterConnector:
     def _open_serial(self, t: PrinterTarget, reads: bool) -> Connection:
         ep = escpos_printer()
         if not ep.Serial.is_usable():
-            raise PrinterNotFound("Serial printers need the 'pyserial' package: "
-                                  "pip install pyserial.")
+            raise PrinterNotFound(_("Serial printers need the 'pyserial' package: pip install "
+                                    "pyserial."))
         printer = ep.Serial(t.path, baudrate=t.baudrate, timeout=self.timeout)
         _open(printer, t)
         return Connection(t, printer, reads=reads)
@@ -150,13 +154,14 @@ class PrinterConnector:
         try:
             device = usb.core.find(idVendor=t.vid, idProduct=t.pid, backend=self.usb_backend)
         except usb.core.NoBackendError:
-            raise PrinterNotFound("USB printing needs libusb: install it (apt install "
-                                  "libusb-1.0-0) and start Kasir again.") from None
+            raise PrinterNotFound(_("USB printing needs libusb: install it (apt install "
+                                    "libusb-1.0-0) and start Kasir again.")) from None
         except usb.core.USBError as err:
             raise _translate(t, err) from err
         if device is None:
-            raise PrinterNotFound(f"No USB printer {t} is plugged in: check the cable and that "
-                                  "it is switched on, or pick it again in printer settings.")
+            raise PrinterNotFound(_("No USB printer {t} is plugged in: check the cable and that "
+                                    "it is switched on, or pick it again in printer settings.",
+                                    t=t))
         out_ep, in_ep = printer_endpoints(device)
         ms = max(1, int(self.timeout * 1000))
         printer = escpos_printer().Usb(t.vid, t.pid, usb_args={"backend": self.usb_backend},
@@ -184,7 +189,7 @@ def _open(printer, target: PrinterTarget) -> None:
                              ("timed out", _errno.ETIMEDOUT), ("refused", _errno.ECONNREFUSED)):
             if marker in text:
                 raise _translate(target, OSError(code, text)) from err
-        raise PrinterNotFound(f"Cannot open the printer {target}: {err}") from err
+        raise PrinterNotFound(_("Cannot open the printer {target}: {err}", target=target, err=err)) from err
 
 
 def _printer_interface(device) -> int:

@@ -11,6 +11,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from app.i18n import _
+
 from .profiles import CODEC_NAMES
 
 # Replacements tried before anything else, when the code page lacks the character.
@@ -58,8 +60,9 @@ def codec_for(codepage: str) -> str:
         return CODEC_NAMES[codepage.upper()]
     except KeyError:
         from app.domain.errors import ValidationError
-        raise ValidationError(f"Kasir cannot print in code page {codepage!r}. Choose one of: "
-                              + ", ".join(CODEC_NAMES) + ".", field="codepage") from None
+        raise ValidationError(_("Kasir cannot print in code page {codepage}. Choose one of: "
+                                "{choices}.", codepage=repr(codepage),
+                                choices=", ".join(CODEC_NAMES)), field="codepage") from None
 
 
 @lru_cache(maxsize=4096)

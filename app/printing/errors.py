@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.i18n import _
 from app.domain.errors import KasirError
 
 UDEV_RULE = "packaging/udev/60-kasir-thermal-printers.rules"  # shipped by packaging
@@ -35,6 +36,7 @@ class PrinterNotReady(PrinterError):
 
 def usb_permission(vid: int, pid: int) -> PrinterPermissionDenied:
     return PrinterPermissionDenied(
-        f"This computer user may not use the USB printer {vid:04x}:{pid:04x}. Install the udev "
-        f"rule: sudo cp {UDEV_RULE} /etc/udev/rules.d/ && sudo udevadm control --reload && "
-        "sudo udevadm trigger, then unplug the printer and plug it in again.")
+        _("This computer user may not use the USB printer {vid}:{pid}. Install the udev rule: "
+          "sudo cp {UDEV_RULE} /etc/udev/rules.d/ && sudo udevadm control --reload && sudo "
+          "udevadm trigger, then unplug the printer and plug it in again.",
+          vid=format(vid, '04x'), pid=format(pid, '04x'), UDEV_RULE=UDEV_RULE))

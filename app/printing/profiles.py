@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.i18n import _
 from app.domain.errors import ValidationError
 
 # Code pages Kasir can print in, best first: all hold the Latin-1 letters of
@@ -37,16 +38,18 @@ class PrinterProfile:
             if c == columns:
                 return font
         raise ValidationError(
-            f"The {self.label} prints {' or '.join(map(str, self.columns))} columns, "
-            f"not {columns}.", field="columns")
+            _("The {printer} prints {choices} columns, not {columns}.", printer=self.label,
+              choices=f" {_('or')} ".join(map(str, self.columns)), columns=columns),
+            field="columns")
 
     def codepage_number(self, name: str) -> int:
         for cp, n in self.codepages:
             if cp == name.upper():
                 return n
         raise ValidationError(
-            f"The {self.label} has no code page {name!r}. Choose one of: "
-            + ", ".join(cp for cp, _ in self.codepages) + ".", field="codepage")
+            _("The {printer} has no code page {codepage}. Choose one of: {choices}.",
+              printer=self.label, codepage=repr(name),
+              choices=", ".join(cp for cp, _n in self.codepages)), field="codepage")
 
     @property
     def default_codepage(self) -> str:
@@ -77,11 +80,11 @@ def get_profile(name: str) -> PrinterProfile:
     for key, profile in PROFILES.items():
         if key.lower() == str(name or "").strip().lower():
             return profile
-    raise ValidationError(f"Unknown printer profile {name!r}. Choose one of: "
-                          + ", ".join(PROFILES) + ".", field="profile")
+    raise ValidationError(_("Unknown printer profile {name}. Choose one of: {choices}.",
+                            name=repr(name), choices=", ".join(PROFILES)), field="profile")
 
 
 def profile_for_width(paper_mm: int) -> PrinterProfile:
     if paper_mm not in DEFAULT_PROFILE:
-        raise ValidationError("The paper width is 58 or 80 (mm).", field="width")
+        raise ValidationError(_("The paper width is 58 or 80 (mm)."), field="width")
     return PROFILES[DEFAULT_PROFILE[paper_mm]]

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
 
+from app.i18n import _
 from app.domain.errors import ConflictError, KasirError, NotFoundError, ValidationError
 from app.domain.records import iso
 from app.store.print_models import PrintJob
@@ -149,7 +150,7 @@ def reprint_job(ctx, job_id: int) -> PrintJobRecord:
     with ctx.store.reader() as uow:
         job = uow.session.get(PrintJob, int(job_id))
         if job is None:
-            raise NotFoundError(f"There is no print job {job_id}.", field="id")
+            raise NotFoundError(_("There is no print job {job_id}.", job_id=job_id), field="id")
         slip, opts = Slip.from_json(job.slip), dict(job.options)
     opts["drawer_kick"] = False  # a copy never opens the drawer
     return add_job(ctx, slip.as_reprint(ctx.now()), reprint=True, printer=opts.get("uri"),
@@ -177,7 +178,8 @@ def list_jobs(ctx, state: str | None = None, *, limit: int = 100,
               invoice_id: int | None = None, all_tills: bool = False) -> list[PrintJobRecord]:
     """This till's jobs, newest first; `state` one of pending, printed, cancelled."""
     if state is not None and state not in STATES:
-        raise ValidationError(f"A job's state is one of: {', '.join(STATES)}.", field="state")
+        raise ValidationError(_("A job's state is one of: {choices}.", choices=", ".join(STATES)),
+                              field="state")
     stmt = select(PrintJob).order_by(PrintJob.id.desc()).limit(max(1, min(int(limit), 1000)))
     if not all_tills:
         stmt = stmt.where(PrintJob.till == ctx.till)
@@ -193,7 +195,7 @@ def get_job(ctx, job_id: int) -> PrintJobRecord:
     with ctx.store.reader() as uow:
         job = uow.session.get(PrintJob, int(job_id))
         if job is None:
-            raise NotFoundError(f"There is no print job {job_id}.", field="id")
+            raise NotFoundError(_("There is no print job {job_id}.", job_id=job_id), field="id")
         return _record(job)
 
 
@@ -212,15 +214,15 @@ def _update(ctx, job_id: int, expect: str, **values) -> PrintJobRecord | None:
 def cancel_job(ctx, job_id: int) -> PrintJobRecord:
     rec = _update(ctx, int(job_id), "pending", state="cancelled")
     if rec is None:
-        raise ConflictError(f"Print job {job_id} is not waiting: only waiting jobs can be "
-                         "cancelled.")
+        raise ConflictError(_("Print job {job_id} is not waiting: only waiting jobs can be "
+                              "cancelled.", job_id=job_id))
     return rec
 
 
 def retry_now(ctx, job_id: int) -> PrintJobRecord:
     rec = _update(ctx, int(job_id), "pending", next_attempt_at=ctx.now())
     if rec is None:
-        raise ConflictError(f"Print job {job_id} is not waiting.")
+        raise ConflictError(_("Print job {job_id} is not waiting.", job_id=job_id))
     return rec
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.i18n import _
+
 from .config import PrinterConfig, load_config
 from .connection import PrinterConnector, find_usb_printers  # noqa: F401  (re-exported)
 from .encoding import FoldReport
@@ -43,10 +45,11 @@ class TestResult:
                 "note": self.note or None}
 
     def text(self) -> str:
-        state = self.status.summary() if self.status else "The printer does not report status."
-        out = (f"Test slip sent to {self.uri} ({self.profile}, {self.columns} columns, "
-               f"{self.codepage}): {self.bytes_sent} bytes. {state}")
-        return out + (f"\nNote: {self.note}" if self.note else "")
+        state = self.status.summary() if self.status else _("The printer does not report status.")
+        out = _("Test slip sent to {printer} ({profile}, {columns} columns, {codepage}): {count} "
+                "bytes. {state}", printer=self.uri, profile=self.profile, columns=self.columns,
+                codepage=self.codepage, count=self.bytes_sent, state=state)
+        return out + ("\n" + _("Note: {note}", note=self.note) if self.note else "")
 
 
 def test_slip(ctx, config: PrinterConfig, connector: PrinterConnector | None = None) -> TestResult:
@@ -59,8 +62,10 @@ def test_slip(ctx, config: PrinterConfig, connector: PrinterConnector | None = N
     cfg = config.validated()
     profile = cfg.printer_profile()
     slip = make_test_slip(shop_of(ctx), title=profile.label,
-                          details=(f"Printer: {cfg.uri}", f"Code page: {cfg.page}",
-                                   f"Cut: {profile.cutter or 'none (feed)'}"), at=ctx.now())
+                          details=(_("Printer: {uri}", uri=cfg.uri),
+                                   _("Code page: {codepage}", codepage=cfg.page),
+                                   _("Cut: {cut}", cut=profile.cutter or _("none (feed)"))),
+                          at=ctx.now())
     report = FoldReport()
     data = render_escpos(slip, profile, cfg.columns, cfg.page, report=report)
     connector = connector or PrinterConnector(timeout=cfg.timeout)

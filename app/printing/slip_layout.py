@@ -12,22 +12,32 @@ import textwrap
 from dataclasses import dataclass
 from datetime import datetime, timezone, tzinfo
 
-from app.domain.money import format_money
+from app.i18n import N_, _, format_amount, gettext
+from app.domain.labels import method_label
 
 from .encoding import FoldReport, fold
-from .slip_model import PAYMENT_LABELS, Slip
+from .slip_model import Slip
 
+# English msgids; a slip prints in the language chosen when it is laid out (at print time).
 LABELS = {
-    "invoice": "FAKTUR / INVOICE", "receipt": "KUITANSI / RECEIPT", "test": "TES PRINTER",
-    "reprint": "REPRINT", "number": "No.", "plugipay": "No. Plugipay", "date": "Tanggal",
-    "operator": "Kasir", "customer": "Pelanggan", "subtotal": "Subtotal", "discount": "Diskon",
-    "tax": "Pajak", "total": "TOTAL", "paid": "Dibayar", "due": "Sisa tagihan",
-    "due_at": "Jatuh tempo", "memo": "Catatan", "quote": "Berita transfer:",
-    "receipt_no": "No. kuitansi", "method": "Metode", "reference": "Referensi",
-    "amount": "Jumlah", "scan": "Scan untuk bayar", "phone": "Telp", "tax_id": "NPWP",
-    "status_void": "*** BATAL / VOID ***", "status_uncollectible": "*** DIHAPUSBUKUKAN ***",
-    "status_paid": "LUNAS / PAID",
+    "invoice": N_("INVOICE"), "receipt": N_("RECEIPT"), "test": N_("PRINTER TEST"),
+    "reprint": N_("REPRINT"), "number": N_("No."), "plugipay": N_("Plugipay no."),
+    "date": N_("Date"), "operator": N_("Cashier"), "customer": N_("Customer"),
+    "subtotal": N_("Subtotal"), "discount": N_("Discount"), "tax": N_("Tax"),
+    "total": N_("TOTAL"), "paid": N_("Amount paid"), "due": N_("Amount due"),
+    "due_at": N_("Due date"), "memo": N_("Memo"), "quote": N_("Transfer note:"),
+    "receipt_no": N_("Receipt no."), "method": N_("Method"), "reference": N_("Reference"),
+    "amount": N_("Amount"), "scan": N_("Scan to pay"), "phone": N_("Tel."), "tax_id": N_("Tax id"),
+    "status_void": N_("*** VOID ***"), "status_uncollectible": N_("*** WRITTEN OFF ***"),
+    "status_paid": N_("PAID"),
 }
+
+
+class _Labels:
+    """LABELS in the current language: `L["date"]` -> `Tanggal`."""
+
+    def __getitem__(self, key: str) -> str:
+        return gettext(LABELS[key])
 
 
 @dataclass(frozen=True)
@@ -108,8 +118,8 @@ def layout_slip(slip: Slip, columns: int, codepage: str = "CP858", *, tz: tzinfo
                 report: FoldReport | None = None) -> list[Block]:
     """The slip as blocks: text lines (already within `columns`), QR and logo."""
     b = _Builder(columns, codepage, report if report is not None else FoldReport())
-    money = lambda amount: format_money(amount, slip.currency)  # noqa: E731
-    L = LABELS
+    money = lambda amount: format_amount(amount, slip.currency)  # noqa: E731
+    L = _Labels()
     shop = slip.shop
     if shop.logo_path:
         b.blocks.append(Logo(shop.logo_path))
@@ -131,7 +141,7 @@ def layout_slip(slip: Slip, columns: int, codepage: str = "CP858", *, tz: tzinfo
             b.para(extra)
         b.rule()
         b.line("".join(str(i % 10) for i in range(1, columns + 1)))
-        b.para(f"{columns} kolom / columns", center=True)
+        b.para(_("{columns} columns", columns=columns), center=True)
         b.blocks.append(Qr(slip.hosted_url))
         _footer(b, slip)
         return b.blocks
@@ -161,7 +171,7 @@ def layout_slip(slip: Slip, columns: int, codepage: str = "CP858", *, tz: tzinfo
         p = slip.payment
         b.rule()
         b.pair(L["paid"], money(p.amount), bold=True)
-        b.pair(L["method"], PAYMENT_LABELS.get(p.method, p.method))
+        b.pair(L["method"], method_label(p.method))
         if p.reference:
             b.pair(L["reference"], p.reference)
         b.pair(L["date"], local_time(p.paid_at, tz))

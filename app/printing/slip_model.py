@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 
+from app.i18n import _
 from app.domain.errors import ConflictError, NotFoundError, ValidationError
+from app.domain.labels import METHOD_LABELS
 
 KINDS = ("invoice", "receipt")
 
-PAYMENT_LABELS = {"transfer": "Transfer bank", "cash": "Tunai", "edc": "Kartu (EDC)",
-                  "other": "Lainnya"}
+PAYMENT_LABELS = METHOD_LABELS  # English msgids; print them with app.domain.labels.method_label
 
 
 @dataclass(frozen=True)
@@ -109,16 +110,16 @@ def shop_of(ctx) -> SlipShop:
 def slip_from_records(kind: str, invoice, shop: SlipShop, receipt=None) -> Slip:
     """A slip from an `InvoiceRecord` (and a `ReceiptRecord` for a receipt slip)."""
     if kind not in KINDS:
-        raise ValidationError(f"The slip is 'invoice' or 'receipt', not {kind!r}.", field="slip")
+        raise ValidationError(_("The slip is 'invoice' or 'receipt', not {kind}.", kind=repr(kind)), field="slip")
     if not invoice.local_number:
-        raise ConflictError("Issue the invoice before printing it: a draft has no number yet.")
+        raise ConflictError(_("Issue the invoice before printing it: a draft has no number yet."))
     payment = None
     at = invoice.issued_at
     operator = invoice.created_by
     if kind == "receipt":
         if receipt is None:
-            raise ConflictError(f"Invoice {invoice.local_number} has no payment yet: print the "
-                                "invoice slip instead.")
+            raise ConflictError(_("Invoice {number} has no payment yet: print the invoice slip "
+                                  "instead.", number=invoice.local_number))
         payment = SlipPayment(receipt.number, receipt.amount, receipt.method, receipt.reference,
                               receipt.operator, _iso(receipt.issued_at))
         at, operator = receipt.issued_at, receipt.operator
@@ -146,8 +147,9 @@ def build_slip(ctx, invoice_ref, kind: str = "invoice", *, receipt_number: str |
         if receipt_number:
             receipt = next((r for r in receipts if r.number == receipt_number), None)
             if receipt is None:
-                raise NotFoundError(f"Invoice {invoice.display_number} has no receipt "
-                                    f"{receipt_number}.", field="receipt")
+                raise NotFoundError(_("Invoice {number} has no receipt {receipt_number}.",
+                                      number=invoice.display_number,
+                                      receipt_number=receipt_number), field="receipt")
         elif receipts:
             receipt = receipts[-1]
     slip = slip_from_records(kind, invoice, shop_of(ctx), receipt)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.i18n import _
+
 DLE_EOT = b"\x10\x04"
 PRINTER, OFFLINE_CAUSE, PAPER = 1, 2, 4
 
@@ -23,19 +25,21 @@ class PrinterStatus:
     def problem(self) -> str:
         """What is wrong, in words a cashier acts on ('' when ready)."""
         if self.paper_out:
-            return "The printer is out of paper: load a new roll and close the cover."
+            return _("The printer is out of paper: load a new roll and close the cover.")
         if self.cover_open:
-            return "The printer's cover is open: close it."
+            return _("The printer's cover is open: close it.")
         if self.error:
-            return "The printer reports an error (cutter jam or overheating): switch it off and on."
+            return _("The printer reports an error (cutter jam or overheating): switch it off "
+                     "and on.")
         if not self.online:
-            return "The printer is offline: check that it is switched on and its light is steady."
+            return _("The printer is offline: check that it is switched on and its light is "
+                     "steady.")
         return ""
 
     def summary(self) -> str:
         if not self.ready:
             return self.problem()
-        return "Ready, paper low: change the roll soon." if self.paper_near_end else "Ready."
+        return _("Ready, paper low: change the roll soon.") if self.paper_near_end else _("Ready.")
 
     def to_json(self) -> dict:
         return {"online": self.online, "coverOpen": self.cover_open,

@@ -3,6 +3,7 @@ that `kasir --help` stays fast."""
 
 from __future__ import annotations
 
+from app.i18n import _
 from app.cli_env import parse_int
 from app.domain.errors import ValidationError
 
@@ -38,7 +39,7 @@ def cmd_import(args, env):
     try:
         data = path.read_bytes()
     except OSError as e:
-        raise ValidationError(f"Cannot read {args.file}: {e.strerror}.", field="file") from None
+        raise ValidationError(_("Cannot read {file}: {reason}.", file=args.file, reason=e.strerror), field="file") from None
     mapping = _mapping(args, env)
     result = import_statement(env.ctx, data, args.format, mapping=mapping,
                               bank=args.bank or "", account=args.account or "",
@@ -74,8 +75,8 @@ def _suggest_text(results, env) -> str:
 def cmd_suggest(args, env):
     from app.reconcile.service import suggest
 
-    ids = [parse_int(x, "Line id", "line_id") for x in (args.line or [])]
-    results = suggest(env.ctx, ids or None, limit=parse_int(args.limit, "Limit", "limit"))
+    ids = [parse_int(x, _("Line id"), "line_id") for x in (args.line or [])]
+    results = suggest(env.ctx, ids or None, limit=parse_int(args.limit, _("Limit"), "limit"))
     return [r.to_json() for r in results], _suggest_text(results, env)
 
 
@@ -105,12 +106,12 @@ def parse_confidence(text) -> int | None:
     try:
         value = Decimal(str(text).strip().rstrip("%"))
     except InvalidOperation:
-        raise ValidationError(f"{text!r} is not a confidence: give 0.9 or 90.",
+        raise ValidationError(_("{text} is not a confidence: give 0.9 or 90.", text=repr(text)),
                               field="min_confidence") from None
     if value <= 1:
         value *= 100
     if value != value.to_integral_value():
-        raise ValidationError("Give the confidence in whole percent (e.g. 90).",
+        raise ValidationError(_("Give the confidence in whole percent (e.g. 90)."),
                               field="min_confidence")
     return int(value)
 
@@ -139,7 +140,7 @@ def _date(text, field):
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise ValidationError(f"{text!r} is not a date like 2026-11-30.", field=field) from None
+        raise ValidationError(_("{text} is not a date like 2026-11-30.", text=repr(text)), field=field) from None
 
 
 def cmd_report(args, env):
@@ -170,7 +171,8 @@ def _amounts(values, label):
     for item in values or ():
         cur, sep, amount = item.partition("=")
         if not sep:
-            raise ValidationError(f"Write {label} as CURRENCY=AMOUNT, e.g. IDR=1500000.",
+            raise ValidationError(_("Write {label} as CURRENCY=AMOUNT, e.g. IDR=1500000.",
+                                    label=label),
                                   field=label)
         out[cur.strip().upper()] = parse_int(amount, f"{label} {cur}", label)
     return out
@@ -179,9 +181,9 @@ def _amounts(values, label):
 def _report_out(rep, args):
     from app.reconcile.shift_print import shift_report_lines, shift_report_pdf
 
-    width = parse_int(args.width, "Width", "width")
+    width = parse_int(args.width, _("Width"), "width")
     if not 24 <= width <= 120:
-        raise ValidationError("The width must be between 24 and 120 columns.", field="width")
+        raise ValidationError(_("The width must be between 24 and 120 columns."), field="width")
     text = "\n".join(shift_report_lines(rep, width))
     if args.pdf:
         shift_report_pdf(rep, args.pdf)
@@ -206,7 +208,7 @@ def cmd_shift_close(args, env):
 def cmd_shift_report(args, env):
     from app.reconcile.shift import shift_report
 
-    sid = parse_int(args.shift, "Shift id", "shift") if args.shift else None
+    sid = parse_int(args.shift, _("Shift id"), "shift") if args.shift else None
     return _report_out(shift_report(env.ctx, sid), args)
 
 

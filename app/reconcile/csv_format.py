@@ -8,6 +8,7 @@ import io
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 
+from app.i18n import _
 from app.domain.currency import get_currency
 from app.domain.errors import ValidationError
 from app.domain.validation import Problems
@@ -72,22 +73,22 @@ PRESETS = {
 def validate_mapping(m: CsvMapping) -> CsvMapping:
     p = Problems()
     if not m.date_col:
-        p.add("date_col", "Say which column holds the date (--date-col).")
+        p.add("date_col", _("Say which column holds the date (--date-col)."))
     if not m.description_cols:
-        p.add("description_col", "Say which column holds the description (--description-col).")
+        p.add("description_col", _("Say which column holds the description (--description-col)."))
     if not (m.amount_col or m.credit_col or m.debit_col):
-        p.add("amount_col", "Say which column holds the amount (--amount-col), or the credit "
-                            "and debit columns (--credit-col, --debit-col).")
+        p.add("amount_col", _("Say which column holds the amount (--amount-col), or the credit "
+                              "and debit columns (--credit-col, --debit-col)."))
     if m.amount_col and (m.credit_col or m.debit_col):
-        p.add("amount_col", "Give either an amount column or credit/debit columns, not both.")
+        p.add("amount_col", _("Give either an amount column or credit/debit columns, not both."))
     if m.delimiter not in DELIMITERS:
-        p.add("delimiter", "The delimiter must be one of: , ; tab | auto.")
+        p.add("delimiter", _("The delimiter must be one of: , ; tab | auto."))
     if m.decimal_sep not in (",", ".") or m.thousands_sep not in (",", ".", " ", "'", ""):
-        p.add("decimal_sep", "Decimal separator is ',' or '.'; thousands '.', ',', ' ' or none.")
+        p.add("decimal_sep", _("Decimal separator is ',' or '.'; thousands '.', ',', ' ' or none."))
     elif m.decimal_sep == m.thousands_sep:
-        p.add("thousands_sep", "The decimal and thousands separators must differ.")
+        p.add("thousands_sep", _("The decimal and thousands separators must differ."))
     if "%" not in m.date_format:
-        p.add("date_format", "The date format looks like %d/%m/%Y.")
+        p.add("date_format", _("The date format looks like %d/%m/%Y."))
     try:
         get_currency(m.currency)
     except ValidationError as e:
@@ -127,8 +128,8 @@ def _find_header(rows, m: CsvMapping):
         if all(c.lower() in lower for c in named):
             return i, lower
     raise ValidationError(
-        "No header row names the columns " + ", ".join(repr(c) for c in named)
-        + ". Check the mapping against the file's first lines.", field="mapping")
+        _("No header row names the columns {columns}. Check the mapping against the file's "
+          "first lines.", columns=", ".join(repr(c) for c in named)), field="mapping")
 
 
 def parse_csv(data: bytes, m: CsvMapping) -> ParsedStatement:
@@ -154,8 +155,10 @@ def parse_csv(data: bytes, m: CsvMapping) -> ParsedStatement:
         try:
             booked = datetime.strptime(raw_date, m.date_format).date()
         except ValueError:
-            raise ValidationError(f"{where}the date {raw_date!r} does not match the format "
-                                  f"{m.date_format}.", field="date_format") from None
+            raise ValidationError(_("{where}the date {raw_date} does not match the format "
+                                    "{date_format}.",
+                                    where=where, raw_date=repr(raw_date),
+                                    date_format=m.date_format), field="date_format") from None
         num = lambda t: parse_decimal(t, m.decimal_sep, m.thousands_sep, where)  # noqa: E731
         if c_amt is not None:
             value = num(cell(c_amt))
@@ -167,7 +170,7 @@ def parse_csv(data: bytes, m: CsvMapping) -> ParsedStatement:
             credit = num(cr) if cr and cr not in ("-", "0") else 0
             debit = num(db) if db and db not in ("-", "0") else 0
             if credit and debit:
-                raise ValidationError(f"{where}both credit and debit are filled in.",
+                raise ValidationError(_("{where}both credit and debit are filled in.", where=where),
                                       field="amount")
             value = abs(credit) if credit else -abs(debit)
         amount = to_minor(value, m.currency, where)
@@ -178,6 +181,6 @@ def parse_csv(data: bytes, m: CsvMapping) -> ParsedStatement:
         desc = clean_description(" ".join(cell(j) for j in c_desc if cell(j)))
         lines.append(ParsedLine(booked, amount, desc, balance, cell(c_ref)[:64], i))
     if not lines:
-        raise ValidationError("The file has no statement lines that this mapping can read.",
+        raise ValidationError(_("The file has no statement lines that this mapping can read."),
                               field="file")
     return ParsedStatement(m.bank or m.name or "bank", m.account, m.currency, "csv", tuple(lines))

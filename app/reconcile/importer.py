@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from app.i18n import _
 from app.domain.errors import NotFoundError, ValidationError
 from app.services.audit import record_history
 from app.services.context import Context
@@ -56,9 +57,9 @@ def parse_statement(data: bytes, fmt: str, mapping: CsvMapping | None = None,
                     bank: str = "", account: str = "") -> ParsedStatement:
     if fmt == "csv":
         if mapping is None:
-            raise ValidationError("A CSV statement needs a column mapping: --mapping NAME "
-                                  "(bca, mandiri, bri or one you saved) or --date-col, "
-                                  "--description-col and --amount-col.", field="mapping")
+            raise ValidationError(_("A CSV statement needs a column mapping: --mapping NAME "
+                                    "(bca, mandiri, bri or one you saved) or --date-col, "
+                                    "--description-col and --amount-col."), field="mapping")
         st = parse_csv(data, mapping)
     elif fmt == "ofx":
         from .ofx_format import parse_ofx
@@ -67,7 +68,8 @@ def parse_statement(data: bytes, fmt: str, mapping: CsvMapping | None = None,
         from .mt940_format import parse_mt940
         st = parse_mt940(data, bank)
     else:
-        raise ValidationError(f"Unknown statement format {fmt!r}. Choose csv, ofx or mt940.",
+        raise ValidationError(_("Unknown statement format {fmt}. Choose csv, ofx or mt940.",
+                                fmt=repr(fmt)),
                               field="format")
     if bank or account:
         st = ParsedStatement(bank or st.bank, account or st.account, st.currency, st.format,
@@ -79,10 +81,10 @@ def import_statement(ctx: Context, data: bytes, fmt: str | None = None, *,
                      mapping: CsvMapping | None = None, bank: str = "", account: str = "",
                      filename: str = "") -> ImportResult:
     if len(data) > MAX_FILE:
-        raise ValidationError("The file is larger than 20 MB; is it really a statement?",
+        raise ValidationError(_("The file is larger than 20 MB; is it really a statement?"),
                               field="file")
     if not data.strip():
-        raise ValidationError("The file is empty.", field="file")
+        raise ValidationError(_("The file is empty."), field="file")
     fmt = (fmt or detect_format(filename, data)).lower()
     st = parse_statement(data, fmt, mapping, bank.strip(), account.strip())
     prints = fingerprints(st.bank, st.account, st.lines)
@@ -125,7 +127,7 @@ def import_statement(ctx: Context, data: bytes, fmt: str | None = None, *,
 def save_mapping(ctx: Context, mapping: CsvMapping) -> CsvMapping:
     mapping = validate_mapping(mapping)
     if not mapping.name:
-        raise ValidationError("Give the mapping a name (the bank's, e.g. bca).", field="name")
+        raise ValidationError(_("Give the mapping a name (the bank's, e.g. bca)."), field="name")
     now = ctx.now()
     with ctx.store.unit_of_work() as uow:
         s = uow.session
@@ -152,8 +154,8 @@ def get_mapping(ctx: Context, name: str) -> CsvMapping:
             return CsvMapping.from_dict(row.config)
     if key in PRESETS:
         return PRESETS[key]
-    raise NotFoundError(f"There is no saved mapping {name!r}. Known: "
-                        + ", ".join(list_mapping_names(ctx)) + ".", field="mapping")
+    raise NotFoundError(_("There is no saved mapping {name}. Known: {known}.", name=repr(name),
+                          known=", ".join(list_mapping_names(ctx))), field="mapping")
 
 
 def list_mapping_names(ctx: Context) -> list[str]:

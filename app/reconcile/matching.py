@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import combinations
 
+from app.i18n import _
+
 from .names import NameIndex
 from .refs import RefIndex
 
@@ -170,26 +172,29 @@ class Matcher:
         customer = cs[0].customer_id
         kind = names.get(customer)
         if kind == "full":
-            ev.add(NAME_FULL, f"customer's name {cs[0].customer_name!r} in the description")
+            ev.add(NAME_FULL, _("customer's name {customer_name} in the description",
+                                customer_name=repr(cs[0].customer_name)))
         elif kind == "partial":
-            ev.add(NAME_PARTIAL, f"part of the customer's name {cs[0].customer_name!r}")
+            ev.add(NAME_PARTIAL, _("part of the customer's name {customer_name}",
+                                   customer_name=repr(cs[0].customer_name)))
         elif strong:
-            ev.add(-OTHER_CUSTOMER, "the description names another customer")
+            ev.add(-OTHER_CUSTOMER, _("the description names another customer"))
         issued = [c.issued_on for c in cs if c.issued_on]
         # A day of slack: the bank's date is local, the invoice's a UTC instant.
         if issued and credit.booked_on < max(issued) - ONE_DAY:
-            ev.add(-BEFORE_ISSUE, "the money arrived before the invoice was issued")
+            ev.add(-BEFORE_ISSUE, _("the money arrived before the invoice was issued"))
         elif issued:
             dues = [c.due_on for c in cs if c.due_on]
             if not dues or min(abs(credit.booked_on - d) for d in dues) <= NEAR_DUE:
-                ev.add(DATE_POINTS, "paid after issue, near the due date")
+                ev.add(DATE_POINTS, _("paid after issue, near the due date"))
 
     def _ref_points(self, ev: _Evidence, c: Candidate, ref) -> None:
         kind, n = ref
         label = c.local_number or c.number or f"#{c.id}"
         if kind == "truncated":
             pts = 40 if n <= 10 else 25 if n <= 100 else 10
-            ev.add(pts, f"reference cut off by the bank, could be {label} (1 of {n})")
+            ev.add(pts, _("reference cut off by the bank, could be {label} (1 of {n})",
+                          label=label, n=n))
         else:
             ev.add(REF_POINTS[kind], {"exact": f"reference {label} in the description",
                                       "memo": f"memo reference of {label} in the description",
@@ -203,19 +208,21 @@ class Matcher:
             self._ref_points(ev, c, ref)
         diff = credit.amount - c.amount_due
         if not diff:
-            ev.add(AMOUNT_POINTS, "amount equals the amount due")
+            ev.add(AMOUNT_POINTS, _("amount equals the amount due"))
         kind = names.get(c.customer_id)
         if kind == "full":
-            ev.add(NAME_FULL, f"customer's name {c.customer_name!r} in the description")
+            ev.add(NAME_FULL, _("customer's name {customer_name} in the description",
+                                customer_name=repr(c.customer_name)))
         elif kind == "partial":
-            ev.add(NAME_PARTIAL, f"part of the customer's name {c.customer_name!r}")
+            ev.add(NAME_PARTIAL, _("part of the customer's name {customer_name}",
+                                   customer_name=repr(c.customer_name)))
         elif strong:
-            ev.add(-OTHER_CUSTOMER, "the description names another customer")
+            ev.add(-OTHER_CUSTOMER, _("the description names another customer"))
         if c.issued_on:
             if credit.booked_on < c.issued_on - ONE_DAY:
-                ev.add(-BEFORE_ISSUE, "the money arrived before the invoice was issued")
+                ev.add(-BEFORE_ISSUE, _("the money arrived before the invoice was issued"))
             elif not c.due_on or abs(credit.booked_on - c.due_on) <= NEAR_DUE:
-                ev.add(DATE_POINTS, "paid after issue, near the due date")
+                ev.add(DATE_POINTS, _("paid after issue, near the due date"))
         conf = max(0, min(100, ev.points))
         reasons = ev.reasons
         if diff:
@@ -259,13 +266,13 @@ class Matcher:
                     strongest = max(hits, key=lambda i: REF_POINTS.get(refs[i][0], 20))
                     self._ref_points(ev, self.by_id[strongest], refs[strongest])
                     if len(hits) < len(s):
-                        ev.add(-25, f"{len(s) - len(hits)} of the {len(s)} invoices not "
-                                    "named in the description")
+                        ev.add(-25, _("{missing} of the {count} invoices not named in the "
+                                      "description", missing=len(s) - len(hits), count=len(s)))
                 if s in exact_sets:
-                    ev.add(AMOUNT_POINTS, f"amount equals the sum of {len(s)} open invoices "
-                                          "of one customer")
+                    ev.add(AMOUNT_POINTS, _("amount equals the sum of {count} open invoices of "
+                                            "one customer", count=len(s)))
                     if len(exact_sets) > 1:
-                        ev.add(-20, "other combinations of invoices add up to it too")
+                        ev.add(-20, _("other combinations of invoices add up to it too"))
                 self._common(ev, credit, cs, names, strong)
                 out.append(self._make(credit, tuple(cs), ev))
         return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from app.i18n import _
 from app.domain.errors import ValidationError
 
 from .parsed import ParsedLine, ParsedStatement, clean_description, to_minor
@@ -14,14 +15,15 @@ def parse_mt940(data: bytes, bank: str = "") -> ParsedStatement:
 
     text = data.decode("utf-8", errors="replace")
     if ":61:" not in text or ":25:" not in text:
-        raise ValidationError("This is not an MT940 statement: it has no :25: account and "
-                              "no :61: lines.", field="file")
+        raise ValidationError(_("This is not an MT940 statement: it has no :25: account and no "
+                                ":61: lines."), field="file")
     try:
         trs = mt940.models.Transactions()
         trs.parse(text)
     except Exception as exc:  # the parser raises plain exceptions on bad fields
-        raise ValidationError(f"This MT940 file cannot be read ({type(exc).__name__}: "
-                              f"{str(exc)[:120]}).", field="file") from None
+        raise ValidationError(_("This MT940 file cannot be read ({error}).",
+                                error=f"{type(exc).__name__}: {str(exc)[:120]}"),
+                              field="file") from None
     account = str(trs.data.get("account_identification") or "")
     opening = trs.data.get("final_opening_balance") or trs.data.get("opening_balance")
     currency = None
@@ -36,7 +38,8 @@ def parse_mt940(data: bytes, bank: str = "") -> ParsedStatement:
         if currency is None:
             currency = cur
         if cur != currency:
-            raise ValidationError(f"Line {i} is in {cur}, the statement in {currency}.",
+            raise ValidationError(_("Line {i} is in {cur}, the statement in {currency}.",
+                                    i=i, cur=cur, currency=currency),
                                   field="file")
         amount = to_minor(d["amount"].amount, currency, f"Line {i}: ")
         if balance is not None:
@@ -48,6 +51,6 @@ def parse_mt940(data: bytes, bank: str = "") -> ParsedStatement:
             lines.append(ParsedLine(date(day.year, day.month, day.day), amount, desc,
                                     balance, "", i))
     if not lines:
-        raise ValidationError("The MT940 file has no statement lines.", field="file")
+        raise ValidationError(_("The MT940 file has no statement lines."), field="file")
     return ParsedStatement(bank or account.split("/")[0] or "mt940", account, currency or "IDR",
                            "mt940", tuple(lines))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from app.i18n import _
 from app.domain.errors import ValidationError
 
 from .parsed import ParsedLine, ParsedStatement, clean_description, to_minor
@@ -18,11 +19,12 @@ def parse_ofx(data: bytes, bank: str = "") -> ParsedStatement:
         ofx = tree.convert()
         statements = list(ofx.statements)
     except Exception as exc:  # ofxtools raises many kinds; all mean "not a readable OFX file"
-        raise ValidationError(f"This is not a readable OFX file ({type(exc).__name__}: "
-                              f"{str(exc)[:120]}).", field="file") from None
+        raise ValidationError(_("This is not a readable OFX file ({error}).",
+                                error=f"{type(exc).__name__}: {str(exc)[:120]}"),
+                              field="file") from None
     if len(statements) != 1:
-        raise ValidationError(f"The OFX file holds {len(statements)} statements; import one "
-                              "account at a time.", field="file")
+        raise ValidationError(_("The OFX file holds {count} statements; import one account at a "
+                                "time.", count=len(statements)), field="file")
     st = statements[0]
     currency = (st.curdef or "IDR").upper()
     acct = st.account
@@ -38,5 +40,5 @@ def parse_ofx(data: bytes, bank: str = "") -> ParsedStatement:
         lines.append(ParsedLine(t.dtposted.date(), amount, desc, None,
                                 str(t.fitid or "")[:64], i))
     if not lines:
-        raise ValidationError("The OFX file has no transactions.", field="file")
+        raise ValidationError(_("The OFX file has no transactions."), field="file")
     return ParsedStatement(bank, account, currency, "ofx", tuple(lines))

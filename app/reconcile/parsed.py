@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from app.i18n import _
 from app.domain.currency import MAX_AMOUNT, get_currency
 from app.domain.errors import ValidationError
 
@@ -38,11 +39,12 @@ def to_minor(value: Decimal, currency: str, where: str = "") -> int:
     scaled = value.scaleb(exp)
     if scaled != scaled.to_integral_value():
         raise ValidationError(
-            f"{where}amount {value} has more decimals than {currency} allows ({exp}).",
+            _("{where}amount {value} has more decimals than {currency} allows ({exp}).",
+              where=where, value=value, currency=currency, exp=exp),
             field="amount")
     out = int(scaled)
     if abs(out) > MAX_AMOUNT:
-        raise ValidationError(f"{where}amount {value} is too large.", field="amount")
+        raise ValidationError(_("{where}amount {value} is too large.", where=where, value=value), field="amount")
     return out
 
 
@@ -74,11 +76,11 @@ def parse_decimal(text: str, decimal_sep: str = ",", thousands_sep: str = ".",
     if decimal_sep and decimal_sep != ".":
         raw = raw.replace(decimal_sep, ".")
     if not raw or not re.fullmatch(r"\d+(\.\d+)?", raw):
-        raise ValidationError(f"{where}{text!r} is not an amount.", field="amount")
+        raise ValidationError(_("{where}{text} is not an amount.", where=where, text=repr(text)), field="amount")
     try:
         return Decimal(raw) * sign
     except InvalidOperation:  # pragma: no cover - the regex above rules it out
-        raise ValidationError(f"{where}{text!r} is not an amount.", field="amount") from None
+        raise ValidationError(_("{where}{text} is not an amount.", where=where, text=repr(text)), field="amount") from None
 
 
 def clean_description(text: str) -> str:

@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.i18n import _, format_amount
 from app.domain.errors import ConflictError, NotFoundError, ValidationError
 from app.services.audit import record_history
 from app.services.context import Context
@@ -101,35 +102,47 @@ def confirm(ctx: Context, line_id, invoice_refs, *, confidence: int | None = Non
 
     refs = [str(r).strip() for r in (invoice_refs or ()) if str(r).strip()]
     if not refs:
-        raise ValidationError("Name at least one invoice to match the line with.",
+        raise ValidationError(_("Name at least one invoice to match the line with."),
                               field="invoice_ids")
     now = ctx.now()
     with ctx.store.unit_of_work() as uow:
         s = uow.session
         line = _load_line(s, line_id)
         if line.state == "debit":
-            raise ConflictError(f"Line {line.id} is a debit: money going out pays no invoice.",
+            raise ConflictError(_("Line {id} is a debit: money going out pays no invoice.",
+                                  id=line.id),
                                 field="line_id")
         if line.state != "unmatched":
-            raise ConflictError(f"Line {line.id} is already matched. Undo that match first.",
+            raise ConflictError(_("Line {id} is already matched. Undo that match first.",
+                                  id=line.id),
                                 field="line_id")
         invoices = []
         for ref in refs:
             inv = load_invoice(s, ref, lock=True)
             if any(i.id == inv.id for i in invoices):
-                raise ValidationError(f"Invoice {ref} is named twice.", field="invoice_ids")
+                raise ValidationError(_("Invoice {ref} is named twice.", ref=ref), field="invoice_ids")
             if inv.currency != line.currency:
-                raise ConflictError(f"Invoice {inv.local_number or inv.id} is in {inv.currency}, "
-                                    f"the transfer in {line.currency}.", field="invoice_ids")
+                raise ConflictError(_("Invoice {number} is in {currency}, the transfer in "
+                                      "{transfer_currency}.", number=inv.local_number or inv.id,
+                                      currency=inv.currency, transfer_currency=line.currency),
+                                    field="invoice_ids")
             invoices.append(inv)
         due = sum(i.total - i.amount_paid for i in invoices)
         if due != line.amount:
-            word = "less" if line.amount < due else "more"
-            raise ConflictError(
-                f"The transfer of {line.amount} pays {word} than the {due} due on "
-                f"{', '.join(i.local_number or str(i.id) for i in invoices)} (difference "
-                f"{line.amount - due}). It is left for a person to settle; nothing was "
-                "marked paid.", field="amount")
+            fields = dict(
+                amount=format_amount(line.amount, line.currency),
+                due=format_amount(due, line.currency),
+                numbers=", ".join(i.local_number or str(i.id) for i in invoices),
+                difference=format_amount(line.amount - due, line.currency))
+            if line.amount < due:
+                message = _("The transfer of {amount} pays less than the {due} due on {numbers} "
+                            "(difference {difference}). It is left for a person to settle; "
+                            "nothing was marked paid.", **fields)
+            else:
+                message = _("The transfer of {amount} pays more than the {due} due on {numbers} "
+                            "(difference {difference}). It is left for a person to settle; "
+                            "nothing was marked paid.", **fields)
+            raise ConflictError(message, field="amount")
         paid_at = _paid_at(line.booked_on, now)
         issued = [i.issued_at for i in invoices if i.issued_at]
         if issued and paid_at < max(issued) <= now:
@@ -164,10 +177,10 @@ def _load_line(s: Session, line_id):
     try:
         key = int(str(line_id).strip())
     except ValueError:
-        raise NotFoundError(f"There is no statement line {line_id}.", field="line_id") from None
+        raise NotFoundError(_("There is no statement line {line_id}.", line_id=line_id), field="line_id") from None
     line = s.get(StatementLine, key)
     if line is None:
-        raise NotFoundError(f"There is no statement line {line_id}.", field="line_id")
+        raise NotFoundError(_("There is no statement line {line_id}.", line_id=line_id), field="line_id")
     return line
 
 
@@ -184,8 +197,8 @@ def auto_match(ctx: Context, min_confidence: int | None = None) -> list[AutoOutc
         from app.services.settings import get_setting
         min_confidence = int(get_setting(ctx, AUTO_SETTING, DEFAULT_AUTO))
     if not HIGH <= min_confidence <= 100:
-        raise ValidationError(f"The confidence for auto-matching must be between {HIGH} and "
-                              "100: below that a person should look.", field="min_confidence")
+        raise ValidationError(_("The confidence for auto-matching must be between {HIGH} and "
+                                "100: below that a person should look.", HIGH=HIGH), field="min_confidence")
     results = suggest(ctx, limit=2)
     claims: dict[int, int] = {}
     for r in results:
@@ -221,7 +234,7 @@ def set_auto_threshold(ctx: Context, value: int) -> int:
     from app.services.settings import set_setting
 
     if not HIGH <= value <= 100:
-        raise ValidationError(f"Choose a confidence between {HIGH} and 100.",
+        raise ValidationError(_("Choose a confidence between {HIGH} and 100.", HIGH=HIGH),
                               field="min_confidence")
     set_setting(ctx, AUTO_SETTING, int(value))
     return int(value)

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
+from app.i18n import _
 from app.domain.currency import get_currency
 from app.domain.errors import ConflictError, NotFoundError, ValidationError
 from app.domain.records import iso
@@ -102,8 +103,8 @@ def _amounts(values: dict | None, label: str) -> dict:
     for cur, amount in (values or {}).items():
         code = get_currency(cur).code
         if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
-            raise ValidationError(f"{label} in {code} must be a whole number, not negative, in "
-                                  "the smallest unit.", field=label.lower().replace(" ", "_"))
+            raise ValidationError(_("{label} in {code} must be a whole number, not negative, in "
+                                    "the smallest unit.", label=label, code=code), field=label.lower().replace(" ", "_"))
         out[code] = amount
     return out
 
@@ -134,7 +135,8 @@ def open_shift(ctx: Context, opening_float: dict | None = None) -> dict:
     with ctx.store.unit_of_work() as uow:
         s = uow.session
         if _open_row(s, ctx) is not None:
-            raise ConflictError(f"{ctx.operator} already has an open shift on till {ctx.till}.",
+            raise ConflictError(_("{operator} already has an open shift on till {till}.",
+                                  operator=ctx.operator, till=ctx.till),
                                 field="shift")
         row = Shift(till_code=ctx.till, operator=ctx.operator, state="open",
                     opened_at=max(ctx.now(), _last_close(s, ctx)), opening_float=fl)
@@ -161,7 +163,7 @@ def shift_report(ctx: Context, shift_id=None) -> dict:
         if shift_id is not None:
             row = s.get(Shift, int(shift_id))
             if row is None:
-                raise NotFoundError(f"There is no shift {shift_id}.", field="shift")
+                raise NotFoundError(_("There is no shift {shift_id}.", shift_id=shift_id), field="shift")
         else:
             row = _open_row(s, ctx)
         if row is not None and row.state == "closed":
@@ -202,8 +204,9 @@ def close_shift(ctx: Context, counted: dict | None, note: str = "") -> dict:
         missing = [c for c, v in rep["cash"].items()
                    if c not in cnt and (v["expected"] or v["float"])]
         if missing:
-            raise ValidationError("Count the cash in the drawer first: give the counted "
-                                  "amount for " + ", ".join(missing) + ".", field="counted")
+            raise ValidationError(_("Count the cash in the drawer first: give the counted "
+                                    "amount for {currencies}.", currencies=", ".join(missing)),
+                                  field="counted")
         row.state, row.closed_at, row.closed_by = "closed", now, ctx.operator
         row.counted, row.note = cnt, note.strip()[:500]
         row.report = rep

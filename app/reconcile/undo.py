@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from app.domain.labels import status_label
+from app.i18n import _
 from app.domain.errors import ConflictError, ValidationError
 from app.domain.validation import validate_reason
 from app.services.audit import record_history
@@ -45,8 +47,8 @@ def _approver(ctx: Context, given: str | None) -> str:
     if not name:
         name = (given or "").strip()
     if not name:
-        raise ValidationError("Undoing a match needs a manager's approval: give the manager's "
-                              "name.", field="approved_by")
+        raise ValidationError(_("Undoing a match needs a manager's approval: give the manager's "
+                                "name."), field="approved_by")
     return name[:100]
 
 
@@ -57,7 +59,7 @@ def undo_match(ctx: Context, line_id, approved_by: str, reason: str) -> list[Mat
 
     reason = validate_reason(reason)
     if not reason:
-        raise ValidationError("Say why the match is undone.", field="reason")
+        raise ValidationError(_("Say why the match is undone."), field="reason")
     approved_by = _approver(ctx, approved_by)
     now = ctx.now()
     with ctx.store.unit_of_work() as uow:
@@ -66,7 +68,8 @@ def undo_match(ctx: Context, line_id, approved_by: str, reason: str) -> list[Mat
         matches = list(s.execute(select(StatementMatch).where(
             StatementMatch.line_id == line.id, StatementMatch.state == "active")).scalars())
         if line.state != "matched" or not matches:
-            raise ConflictError(f"Line {line.id} is not matched: there is nothing to undo.",
+            raise ConflictError(_("Line {id} is not matched: there is nothing to undo.",
+                                  id=line.id),
                                 field="line_id")
         for m in matches:
             closed = s.execute(select(Shift.id).where(
@@ -75,8 +78,9 @@ def undo_match(ctx: Context, line_id, approved_by: str, reason: str) -> list[Mat
                 Shift.closed_at > m.confirmed_at)).first()
             if closed:
                 raise ConflictError(
-                    f"The shift that holds this match (till {m.till_code}) is closed, so it "
-                    "cannot change. Record a correction in today's shift instead.",
+                    _("The shift that holds this match (till {till_code}) is closed, so it "
+                      "cannot change. Record a correction in today's shift instead.",
+                      till_code=m.till_code),
                     field="line_id")
         out = []
         for m in matches:
@@ -84,12 +88,13 @@ def undo_match(ctx: Context, line_id, approved_by: str, reason: str) -> list[Mat
             op = _pay_operation(s, inv.id, m.receipt_number)
             if op is None or op.state != "pending" or op.attempts > 0:
                 raise ConflictError(
-                    f"The payment of {inv.local_number or inv.id} has already been sent to "
-                    "Plugipay, where a paid invoice cannot be reopened. Settle it there "
-                    "(refund) instead; nothing was changed here.", field="line_id")
+                    _("The payment of {number} has already been sent to Plugipay, where a paid "
+                      "invoice cannot be reopened. Settle it there (refund) instead; nothing "
+                      "was changed here.", number=inv.local_number or inv.id), field="line_id")
             if inv.status != "paid":
-                raise ConflictError(f"Invoice {inv.local_number or inv.id} is no longer paid "
-                                    f"(it is {inv.status}); the match cannot be undone.",
+                raise ConflictError(_("Invoice {number} is no longer paid (it is {status}); the "
+                                      "match cannot be undone.", number=inv.local_number or inv.id,
+                                      status=status_label(inv.status)),
                                     field="line_id")
             before = snapshot(inv)
             b = m.before or {}

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import func, or_, select
 
+from app.i18n import _
 from app.domain.currency import get_currency
 from app.domain.errors import NotFoundError, ValidationError
 from app.domain.records import Page
@@ -64,22 +65,22 @@ def normalize_code(code) -> str:
 
 def validate_item(data: ItemInput) -> ItemInput:
     p = Problems()
-    code = clean_text(data.code, "code", "Code", MAX_CODE, p).upper()
+    code = clean_text(data.code, "code", _("Code"), MAX_CODE, p).upper()
     if not code:
-        p.add("code", "Enter the item's code or barcode.")
+        p.add("code", _("Enter the item's code or barcode."))
     elif any(c.isspace() for c in code):
-        p.add("code", "A code cannot contain spaces.")
-    name = clean_text(data.name, "name", "Name", MAX_NAME, p)
+        p.add("code", _("A code cannot contain spaces."))
+    name = clean_text(data.name, "name", _("Name"), MAX_NAME, p)
     if not name:
-        p.add("name", "Enter the item's name: it becomes the line's description.")
+        p.add("name", _("Enter the item's name: it becomes the line's description."))
     currency = data.currency
     try:
         currency = get_currency(data.currency).code
     except ValidationError as exc:
         p.add("currency", exc.message)
-    check_amount(data.unit_amount, "unit_amount", "Unit price", p)
+    check_amount(data.unit_amount, "unit_amount", _("Unit price"), p)
     if not isinstance(data.active, bool):
-        p.add("active", "Active must be yes or no.")
+        p.add("active", _("Active must be yes or no."))
     p.raise_if_any()
     return ItemInput(code, name, data.unit_amount, currency, data.active)
 
@@ -91,14 +92,14 @@ def _load(session, item_id) -> Item:
         iid = None
     item = session.get(Item, iid) if iid is not None else None
     if item is None:
-        raise NotFoundError(f"There is no item with id {item_id}.", field="id")
+        raise NotFoundError(_("There is no item with id {item_id}.", item_id=item_id), field="id")
     return item
 
 
 def _check_code_free(session, code: str, own_id: int | None = None) -> None:
     other = session.execute(select(Item.id).where(Item.code == code)).scalar()
     if other is not None and other != own_id:
-        raise ValidationError(f"The code {code} is already used by another item.", field="code")
+        raise ValidationError(_("The code {code} is already used by another item.", code=code), field="code")
 
 
 def add_item(ctx: Context, data: ItemInput) -> ItemRecord:
@@ -153,8 +154,9 @@ def find_by_code(ctx: Context, code: str, *, currency: str | None = None) -> Ite
         rec = _record(item) if item is not None else None
     if rec is not None and currency and rec.currency != currency.upper():
         raise ValidationError(
-            f"{rec.name} is priced in {rec.currency}, but this invoice is in "
-            f"{currency.upper()}.", field="code")
+            _("{name} is priced in {currency}, but this invoice is in {invoice_currency}.",
+              name=rec.name, currency=rec.currency, invoice_currency=currency.upper()),
+            field="code")
     return rec
 
 
@@ -162,7 +164,7 @@ def list_items(ctx: Context, search: str = "", *, limit: int = 50, after: int | 
                include_inactive: bool = False) -> Page:
     """Newest first; `search` matches code or name anywhere, case-insensitive."""
     if not 1 <= limit <= 500:
-        raise ValidationError("The page size must be between 1 and 500.", field="limit")
+        raise ValidationError(_("The page size must be between 1 and 500."), field="limit")
     stmt = select(Item).order_by(Item.id.desc()).limit(limit + 1)
     text = (search or "").strip().lower()
     if text:

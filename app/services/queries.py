@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import contains_eager, lazyload
 
+from app.i18n import _
 from app.domain.errors import ValidationError
 from app.domain.lifecycle import Status
 from app.domain.records import HistoryRecord, InvoiceRecord, Page, ReceiptRecord
@@ -39,8 +40,8 @@ def _status_condition(status: str, now):
         st = Status(status)
     except ValueError:
         raise ValidationError(
-            f"{status!r} is not a status. Choose one of: "
-            + ", ".join(s.value for s in Status) + ".", field="status") from None
+            _("{status} is not a status. Choose one of: {choices}.", status=repr(status),
+              choices=", ".join(s.value for s in Status)), field="status") from None
     if st is Status.PAST_DUE:
         return and_(Invoice.status == "open", Invoice.due_at < now)
     if st is Status.OPEN:
@@ -69,7 +70,8 @@ def invoice_filter(q: InvoiceQuery, now) -> list:
 def list_invoices(ctx: Context, q: InvoiceQuery = InvoiceQuery()) -> Page:
     """Newest first, `limit` at a time; pass `next_cursor` back as `after`."""
     if not 1 <= q.limit <= MAX_PAGE:
-        raise ValidationError(f"The page size must be between 1 and {MAX_PAGE}.", field="limit")
+        raise ValidationError(_("The page size must be between 1 and {MAX_PAGE}.",
+                                MAX_PAGE=MAX_PAGE), field="limit")
     now = ctx.now()
     stmt = (select(Invoice).join(Invoice.customer)
             .options(lazyload(Invoice.lines), contains_eager(Invoice.customer))

@@ -19,6 +19,7 @@ import threading
 import time
 from typing import Callable, TypeVar
 
+from app.i18n import _
 from app.domain.errors import ConflictError
 
 log = logging.getLogger(__name__)
@@ -129,8 +130,8 @@ def retrying(fn: F | None = None, *, attempts: int | None = None, sleep=time.sle
                             sleep(backoff(attempt))
                 stats.add("given_up")
                 raise ConflictError(
-                    "Another till was changing the same records and the database stayed "
-                    "busy. Nothing was saved; try again.") from last
+                    _("Another till was changing the same records and the database stayed busy. "
+                      "Nothing was saved; try again.")) from last
             finally:
                 _active.reset(token)
 

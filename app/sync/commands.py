@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+from app.i18n import _
 from app.domain.errors import ValidationError
 
 
@@ -173,13 +174,13 @@ def cmd_reminders(args, env):
     from .emails import reminder_settings, set_reminders
 
     if args.off and args.every_days:
-        raise ValidationError("Give either --every-days or --off.")
+        raise ValidationError(_("Give either --every-days or --off."))
     if args.off:
         cfg = set_reminders(env.ctx, enabled=False,
                             every_days=reminder_settings(env.ctx)["everyDays"])
     elif args.every_days:
         cfg = set_reminders(env.ctx, enabled=True,
-                            every_days=parse_int(args.every_days, "Days", "every_days"))
+                            every_days=parse_int(args.every_days, _("Days"), "every_days"))
     else:
         cfg = reminder_settings(env.ctx)
     text = (f"Open invoices are emailed again every {cfg['everyDays']} day(s) until paid or void."

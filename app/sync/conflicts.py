@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.i18n import _
 from app.domain.errors import ConflictError, NotFoundError, ValidationError
 from app.domain.records import iso
 from app.services.audit import record_history
@@ -82,7 +83,7 @@ def refresh_invoice_state(s: Session, invoice_id: int) -> str:
 def record_conflict(s: Session, ctx: Context, *, aggregate: str, operation: str, kind: str,
                     message: str, code: str = "", outbox_id: int | None = None,
                     local_state: dict | None = None, remote_state: dict | None = None) -> SyncConflict:
-    entity_type, _, entity_id = aggregate.partition(":")
+    entity_type, _sep, entity_id = aggregate.partition(":")
     row = SyncConflict(aggregate=aggregate, entity_type=entity_type, entity_id=int(entity_id),
                        outbox_id=outbox_id, operation=operation, kind=kind, code=code,
                        message=message, local_state=local_state, remote_state=remote_state,
@@ -148,26 +149,27 @@ def resolve(ctx: Context, conflict_id, action: str = "accept", note: str = "") -
     """`accept`: Plugipay's state stands (a refused sale stays at this till only);
     `retry`: send the refused operation again with a new key."""
     if action not in ("accept", "retry"):
-        raise ValidationError("Choose accept or retry.", field="action")
+        raise ValidationError(_("Choose accept or retry."), field="action")
     try:
         cid = int(str(conflict_id).strip())
     except ValueError:
-        raise NotFoundError(f"There is no conflict {conflict_id}.", field="id") from None
+        raise NotFoundError(_("There is no conflict {conflict_id}.", conflict_id=conflict_id), field="id") from None
     note = (note or "").strip()[:1000]
     _require_manager(ctx)
     with ctx.store.unit_of_work() as uow:
         s = uow.session
         c = s.get(SyncConflict, cid)
         if c is None:
-            raise NotFoundError(f"There is no conflict {conflict_id}.", field="id")
+            raise NotFoundError(_("There is no conflict {conflict_id}.", conflict_id=conflict_id), field="id")
         if c.state != "open":
-            raise ConflictError(f"Conflict {cid} was already resolved by {c.resolved_by}.")
+            raise ConflictError(_("Conflict {cid} was already resolved by {resolved_by}.",
+                                  cid=cid, resolved_by=c.resolved_by))
         op = s.get(OutboxOperation, c.outbox_id) if c.outbox_id else None
         blocking = op is not None and op.state == BLOCKING
         if action == "retry":
             if not blocking:
-                raise ConflictError("Only a refused operation that is still held back can be "
-                                    "sent again; this one is settled: accept it.")
+                raise ConflictError(_("Only a refused operation that is still held back can be "
+                                      "sent again; this one is settled: accept it."))
             # Plugipay stored its refusal under the old key: a retry is a new request.
             op.idempotency_key = f"{op.idempotency_key[:60]}_r{op.attempts + 1}"
             op.state, op.attempts, op.next_attempt_at, op.last_error = "pending", 0, None, ""

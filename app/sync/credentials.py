@@ -12,6 +12,7 @@ import json
 import os
 from dataclasses import dataclass, field
 
+from app.i18n import _
 from app.domain.errors import KasirError, ValidationError
 
 SERVICE = "kasir-plugipay"
@@ -56,16 +57,16 @@ def _no_backend_message() -> str:
 def validate(key_id: str, secret: str, base_url: str) -> tuple[str, str, str]:
     key_id, secret, base_url = (key_id or "").strip(), (secret or "").strip(), (base_url or "").strip()
     if not key_id:
-        raise ValidationError("Enter the Plugipay key id (it looks like ak_live_...).", field="key_id")
+        raise ValidationError(_("Enter the Plugipay key id (it looks like ak_live_...)."), field="key_id")
     if any(c.isspace() for c in key_id):
-        raise ValidationError("The key id has spaces in it: copy it again from Plugipay.",
+        raise ValidationError(_("The key id has spaces in it: copy it again from Plugipay."),
                               field="key_id")
     if not secret:
-        raise ValidationError("Enter the Plugipay secret for that key.", field="secret")
+        raise ValidationError(_("Enter the Plugipay secret for that key."), field="secret")
     base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
     if not base_url.startswith(("https://", "http://")):
-        raise ValidationError("The Plugipay address must start with https:// "
-                              "(or http:// for a local sandbox).", field="base_url")
+        raise ValidationError(_("The Plugipay address must start with https:// (or http:// for a "
+                                "local sandbox)."), field="base_url")
     return key_id, secret, base_url
 
 
@@ -81,7 +82,7 @@ def save(key_id: str, secret: str, base_url: str = DEFAULT_BASE_URL) -> Credenti
     except NoKeyringError:
         raise CredentialsError(_no_backend_message()) from None
     except KeyringError as exc:
-        raise CredentialsError(f"The password store refused to save the key: {exc}.") from None
+        raise CredentialsError(_("The password store refused to save the key: {exc}.", exc=exc)) from None
     return Credentials(key_id, secret, base_url, "keyring")
 
 
@@ -98,7 +99,7 @@ def forget() -> bool:
     except NoKeyringError:
         return False
     except KeyringError as exc:
-        raise CredentialsError(f"The password store refused: {exc}.") from None
+        raise CredentialsError(_("The password store refused: {exc}.", exc=exc)) from None
 
 
 def _from_keyring() -> Credentials | None:
@@ -137,6 +138,6 @@ def require(environ=None) -> Credentials:
     creds = load(environ)
     if creds is None:
         raise CredentialsError(
-            "Kasir is not connected to Plugipay. Run 'kasir login' (or set PLUGIPAY_KEY_ID "
-            "and PLUGIPAY_SECRET) first; until then sales wait in the queue.")
+            _("Kasir is not connected to Plugipay. Run 'kasir login' (or set PLUGIPAY_KEY_ID and "
+              "PLUGIPAY_SECRET) first; until then sales wait in the queue."))
     return creds

@@ -61,6 +61,14 @@ class DemoSandbox:
         self.stop()
 
 
+def sandbox_command(frozen: bool | None = None) -> list[str]:
+    """How to start the sandbox: a bundled app (PyInstaller, `sys.frozen`) has no
+    `python -m`, its executable is `kasir` itself, which has a `sandbox` command."""
+    if frozen is None:
+        frozen = bool(getattr(sys, "frozen", False))
+    return [sys.executable, "sandbox"] if frozen else [sys.executable, "-m", "app.sandbox"]
+
+
 def start_demo_sandbox(data_dir, *, port: int = 0, export_env: bool = False) -> DemoSandbox:
     """Start `python -m app.sandbox` on 127.0.0.1 with its state in
     `data_dir/plugipay-sandbox.db`, and wait until it listens."""
@@ -76,7 +84,7 @@ def start_demo_sandbox(data_dir, *, port: int = 0, export_env: bool = False) -> 
     log = open(data_dir / "plugipay-sandbox.log", "ab")
     try:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "app.sandbox", "--host", "127.0.0.1", "--port", str(port),
+            [*sandbox_command(), "--host", "127.0.0.1", "--port", str(port),
              "--db", str(data_dir / "plugipay-sandbox.db"), "--dashboard-key", dashboard_key],
             stdout=subprocess.PIPE, stderr=log, stdin=subprocess.DEVNULL, env=env, cwd=str(data_dir))
     finally:

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
+from app.i18n import _
 from app.domain.errors import ConflictError, ValidationError
 from app.domain.records import iso
 from app.services.audit import enqueue, record_history
@@ -65,19 +66,20 @@ def send_invoice(ctx: Context, ref, to: str | None = None) -> EmailRecord:
     """Queue an email of the invoice (to its customer, or to `to`)."""
     to = (to or "").strip().lower()
     if to and (len(to) > 254 or not _EMAIL.match(to)):
-        raise ValidationError(f"{to!r} is not an email address (like name@example.com).",
+        raise ValidationError(_("{to} is not an email address (like name@example.com).",
+                                to=repr(to)),
                               field="to")
     with ctx.store.unit_of_work() as uow:
         s = uow.session
         inv = load_invoice(s, ref, lock=True)
         if inv.status == "draft":
-            raise ConflictError("This invoice is still a draft. Issue it before emailing it.",
+            raise ConflictError(_("This invoice is still a draft. Issue it before emailing it."),
                                 field="status")
         if inv.status == "void":
-            raise ConflictError("This invoice is void; there is nothing to email.", field="status")
+            raise ConflictError(_("This invoice is void; there is nothing to email."), field="status")
         if not to and not inv.customer.email:
-            raise ValidationError(f"{inv.customer.name} has no email address on file. "
-                                  "Add one to the customer, or give --to.", field="to")
+            raise ValidationError(_("{name} has no email address on file. Add one to the "
+                                    "customer, or give --to.", name=inv.customer.name), field="to")
         rec = _record(_queue(s, ctx, inv, to, "manual"))
         uow.commit()
     return rec
@@ -104,7 +106,7 @@ def set_reminders(ctx: Context, *, enabled: bool = True, every_days: int = DEFAU
     from app.services.settings import set_setting
 
     if isinstance(every_days, bool) or not isinstance(every_days, int) or not 1 <= every_days <= 90:
-        raise ValidationError("Reminders are sent every 1 to 90 days.", field="every_days")
+        raise ValidationError(_("Reminders are sent every 1 to 90 days."), field="every_days")
     value = {"enabled": bool(enabled), "everyDays": every_days}
     set_setting(ctx, REMINDERS_KEY, value)
     return value

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from app.i18n import _
 from app.domain.errors import ValidationError
 
 KINDS = ("daily", "migration", "manual", "prerestore")
@@ -68,13 +69,13 @@ def copy_database(src: Path, dest: Path) -> None:
             target.execute("PRAGMA journal_mode=DELETE")  # a single self-contained file
             result = target.execute("PRAGMA integrity_check").fetchone()[0]
             if result != "ok":
-                raise ValidationError(f"The backup copy failed its check ({result}); "
-                                      "the database itself may be damaged.")
+                raise ValidationError(_("The backup copy failed its check ({result}); the "
+                                        "database itself may be damaged.", result=result))
         finally:
             target.close()
     except sqlite3.DatabaseError as exc:
         part.unlink(missing_ok=True)
-        raise ValidationError(f"Could not back up {src}: {exc}.") from None
+        raise ValidationError(_("Could not back up {src}: {exc}.", src=src, exc=exc)) from None
     finally:
         source.close()
     with open(part, "rb+") as fh:
@@ -88,9 +89,9 @@ def make_backup(db_path, dest=None, *, kind: str = "manual", now: datetime | Non
     of the same kind are rotated away; a named `dest` is left alone afterwards."""
     src = Path(db_path)
     if not src.exists():
-        raise ValidationError(f"There is no database at {src} to back up.")
+        raise ValidationError(_("There is no database at {src} to back up.", src=src))
     if kind not in KINDS:
-        raise ValidationError(f"Unknown backup kind {kind!r}.")
+        raise ValidationError(_("Unknown backup kind {kind}.", kind=repr(kind)))
     now = now or _utcnow()
     if dest is None:
         stamp = now.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
@@ -98,7 +99,7 @@ def make_backup(db_path, dest=None, *, kind: str = "manual", now: datetime | Non
     else:
         target = Path(dest).expanduser().resolve()
         if target == src.resolve():
-            raise ValidationError("The backup must go to another file than the database.")
+            raise ValidationError(_("The backup must go to another file than the database."))
     copy_database(src, target)
     if dest is None:
         rotate(src, kind, keep)

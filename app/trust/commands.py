@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 
+from app.i18n import _
 from app.domain.errors import ValidationError
 
 
@@ -13,8 +14,8 @@ def _db_file(env):
 
     path = sqlite_file(env.db)
     if path is None:
-        raise ValidationError("This works on a SQLite database file. Back up a PostgreSQL "
-                              "database with pg_dump, on the server.")
+        raise ValidationError(_("This works on a SQLite database file. Back up a PostgreSQL "
+                                "database with pg_dump, on the server."))
     return path
 
 
@@ -24,10 +25,10 @@ def _new_pin(args, who: str) -> str:
     if args.new_pin:
         return args.new_pin
     if not sys.stdin.isatty():
-        raise ValidationError(f"Give {who}'s new PIN with --new-pin.", field="pin")
+        raise ValidationError(_("Give {who}'s new PIN with --new-pin.", who=who), field="pin")
     first = getpass.getpass(f"New PIN for {who}: ")
     if getpass.getpass("Same PIN again: ") != first:
-        raise ValidationError("The two PINs differ. Nothing was changed.", field="pin")
+        raise ValidationError(_("The two PINs differ. Nothing was changed."), field="pin")
     return first
 
 
@@ -112,9 +113,9 @@ def cmd_restore(args, env):
     if args.latest:
         source = latest_good_backup(db)
         if source is None:
-            raise ValidationError("No backup next to the database passes its checks.")
+            raise ValidationError(_("No backup next to the database passes its checks."))
     if not source:
-        raise ValidationError("Say which backup to restore (a FILE, or --latest).")
+        raise ValidationError(_("Say which backup to restore (a FILE, or --latest)."))
     result = restore(source, db)
     kept = f" The previous database was kept as {result.kept_as}." if result.kept_as else ""
     return result.to_json(), (f"Restored {result.database} from {result.restored_from} "

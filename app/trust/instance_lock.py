@@ -8,6 +8,7 @@ import os
 import sys
 from pathlib import Path
 
+from app.i18n import _
 from app.domain.errors import ConflictError
 
 
@@ -45,8 +46,9 @@ class InstanceLock:
             fh.close()
             who = f" (process {holder})" if holder.isdigit() else ""
             raise AlreadyRunningError(
-                f"Kasir is already open on {self.db_path}{who}. Switch to that window, "
-                "or close it before starting another one on the same database.") from None
+                _("Kasir is already open on {db_path}{who}. Switch to that window, or close it "
+                  "before starting another one on the same database.",
+                  db_path=self.db_path, who=who)) from None
         fh.seek(0)
         fh.truncate()
         fh.write(str(os.getpid()))

@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import secrets
 
+from app.i18n import _
 from app.domain.errors import ValidationError
 
 PIN_MIN, PIN_MAX = 4, 8
@@ -18,11 +19,12 @@ def check_pin_rules(pin) -> str:
     """A PIN is 4 to 8 digits, not all the same digit and not a plain run."""
     text = "" if pin is None else str(pin).strip()
     if not (text.isascii() and text.isdigit() and PIN_MIN <= len(text) <= PIN_MAX):
-        raise ValidationError(f"A PIN is {PIN_MIN} to {PIN_MAX} digits.", field="pin")
+        raise ValidationError(_("A PIN is {PIN_MIN} to {PIN_MAX} digits.",
+                                PIN_MIN=PIN_MIN, PIN_MAX=PIN_MAX), field="pin")
     steps = {int(b) - int(a) for a, b in zip(text, text[1:])}
     if steps in ({0}, {1}, {-1}):
-        raise ValidationError("That PIN is too easy to guess (like 1111 or 1234). "
-                              "Choose another.", field="pin")
+        raise ValidationError(_("That PIN is too easy to guess (like 1111 or 1234). Choose "
+                                "another."), field="pin")
     return text
 
 

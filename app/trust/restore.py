@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from app.i18n import _
 from app.domain.errors import ValidationError
 
 from .backup import copy_database, make_backup
@@ -32,10 +33,11 @@ def restore(backup_file, db_path, *, now: datetime | None = None) -> RestoreResu
     src = Path(backup_file).expanduser().resolve()
     db = Path(db_path).expanduser().resolve()
     if src == db:
-        raise ValidationError("Choose a backup file, not the database itself.")
+        raise ValidationError(_("Choose a backup file, not the database itself."))
     checked = check_file(src)
     if not checked.ok:
-        raise ValidationError(f"{src} cannot be restored: " + " ".join(checked.problems))
+        raise ValidationError(_("{file} cannot be restored: {problems}", file=src,
+                                problems=" ".join(checked.problems)))
     now = now or datetime.now(timezone.utc)
     with InstanceLock(db):  # refuses while a window has the database open
         kept = None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from app.i18n import N_, _, gettext
 from app.domain.errors import PermissionDeniedError
 from app.services.context import Context
 
@@ -24,13 +25,19 @@ GUARDED = {
     "conflict_resolve": "manager",
 }
 WHAT = {
-    "void": "void an invoice",
-    "write_off": "write off an invoice",
-    "reconcile_undo": "undo a reconciliation",
-    "shift_close": "close a shift",
-    "staff_manage": "manage staff accounts",
-    "conflict_resolve": "resolve a sync conflict",
+    "void": N_("void an invoice"),
+    "write_off": N_("write off an invoice"),
+    "reconcile_undo": N_("undo a reconciliation"),
+    "shift_close": N_("close a shift"),
+    "staff_manage": N_("manage staff accounts"),
+    "conflict_resolve": N_("resolve a sync conflict"),
 }
+ROLE_LABELS = {"cashier": N_("cashier"), "manager": N_("manager"), "owner": N_("owner")}
+
+
+def role_label(role: str | None) -> str:
+    """A role's name in the chosen language (`kasir`, `manajer`, `pemilik`)."""
+    return gettext(ROLE_LABELS[role]) if role in ROLE_LABELS else str(role or "-")
 
 
 def _rank(role: str | None) -> int:
@@ -60,8 +67,10 @@ def _approver(ctx: Context, action: str, manager: str, pin) -> str:
     needed = GUARDED[action]
     rec = authenticate(ctx, manager, pin)
     if _rank(rec.role) < _rank(needed):
-        raise PermissionDeniedError(f"{rec.display_name} is a {rec.role} and cannot approve: "
-                                    f"to {WHAT[action]} takes a {needed}'s PIN.", field="approver")
+        raise PermissionDeniedError(_("{name} ({role}) cannot approve: to {what} takes the PIN "
+                                      "of a {needed}.", name=rec.display_name,
+                                      role=role_label(rec.role), what=gettext(WHAT[action]),
+                                      needed=role_label(needed)), field="approver")
     return rec.name
 
 
@@ -84,12 +93,13 @@ def require_role(ctx: Context, action: str) -> None:
     if not has_staff(ctx):
         return  # no accounts yet: no role rules (see the module's docstring)
     if ctx.role is None and ctx.ask_pin is not None:
-        pin = ctx.ask_pin(f"PIN for {ctx.operator}: ")
+        pin = ctx.ask_pin(_("PIN for {name}: ", name=ctx.operator))
         if pin:
             ctx.role = authenticate(ctx, ctx.operator, pin).role
     if ctx.role is None:
         raise PermissionDeniedError(
-            f"To {WHAT[action]}, {ctx.operator} must sign in with their PIN first.",
+            _("To {what}, {name} must sign in with their PIN first.",
+              what=gettext(WHAT[action]), name=ctx.operator),
             field="pin")
     if _rank(ctx.role) >= _rank(needed):
         return
@@ -98,10 +108,12 @@ def require_role(ctx: Context, action: str) -> None:
         if approver.active and _rank(approver.role) >= _rank(needed):
             return
     if ctx.ask_approval is not None:
-        given = ctx.ask_approval(f"A {needed}'s approval is needed to {WHAT[action]}.")
+        given = ctx.ask_approval(_("The approval of a {needed} is needed to {what}.",
+                                   needed=role_label(needed), what=gettext(WHAT[action])))
         if given:
             ctx.approved_by = _approver(ctx, action, given[0], given[1])
             return
     raise PermissionDeniedError(
-        f"A {ctx.role} cannot {WHAT[action]} alone. Ask a {needed} to approve it with "
-        "their PIN.", field="approver")
+        _("A {role} cannot {what} alone. Ask a {needed} to approve it with their PIN.",
+          role=role_label(ctx.role), what=gettext(WHAT[action]), needed=role_label(needed)),
+        field="approver")

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
+from app.i18n import _
 from app.domain.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from app.services.audit import record_history
 from app.services.context import Context
@@ -51,15 +52,15 @@ def _snapshot(a: StaffAccount) -> dict:
 def clean_name(name) -> str:
     text = " ".join(str(name or "").split()).lower()
     if not (1 <= len(text) <= 100):
-        raise ValidationError("Give the person's name (1 to 100 characters).", field="name")
+        raise ValidationError(_("Give the person's name (1 to 100 characters)."), field="name")
     return text
 
 
 def check_role(role) -> str:
     text = str(role or "").strip().lower()
     if text not in ROLES:
-        raise ValidationError(f"{role!r} is not a role. Choose one of: {', '.join(ROLES)}.",
-                              field="role")
+        raise ValidationError(_("{role} is not a role. Choose one of: {choices}.",
+                                role=repr(role), choices=", ".join(ROLES)), field="role")
     return text
 
 
@@ -82,7 +83,7 @@ def _load(session, name: str) -> StaffAccount:
     acct = session.execute(select(StaffAccount).where(StaffAccount.name == clean_name(name))
                            ).scalar_one_or_none()
     if acct is None:
-        raise NotFoundError(f"There is no staff account named {name!r}.", field="name")
+        raise NotFoundError(_("There is no staff account named {name}.", name=repr(name)), field="name")
     return acct
 
 
@@ -108,7 +109,8 @@ def _may_manage(ctx: Context, target_role: str, what: str) -> None:
     if acting is None and ctx.approved_by:
         acting = get_staff(ctx, ctx.approved_by).role
     if acting is not None and RANK[acting] < RANK["owner"] and RANK[target_role] >= RANK["manager"]:
-        raise PermissionDeniedError(f"Only an owner can {what} a {target_role}'s account.")
+        raise PermissionDeniedError(_("Only an owner can {what} a {target_role}'s account.",
+                                      what=what, target_role=target_role))
 
 
 def add_staff(ctx: Context, name: str, role: str, pin: str, display_name: str = "") -> StaffRecord:
@@ -116,17 +118,19 @@ def add_staff(ctx: Context, name: str, role: str, pin: str, display_name: str = 
     display = " ".join(str(display_name or "").split())[:100] or name.title()
     first = needs_owner(ctx)
     if first and role != "owner":
-        raise ValidationError("The first account must be the owner's. Create it with the owner "
-                              "role; the owner then adds managers and cashiers.", field="role")
+        raise ValidationError(_("The first account must be the owner's. Create it with the owner "
+                                "role; the owner then adds managers and cashiers."), field="role")
     if not first:
         _may_manage(ctx, role, "add")
     digest = hash_pin(pin)  # slow: before the write lock is taken
     with ctx.store.unit_of_work() as uow:
         s = uow.session
         if first and staff_count(s):
-            raise ConflictError("An owner was created meanwhile. Sign in as the owner to add staff.")
+            raise ConflictError(_("An owner was created meanwhile. Sign in as the owner to add "
+                                  "staff."))
         if s.execute(select(StaffAccount.id).where(StaffAccount.name == name)).first():
-            raise ConflictError(f"There is already a staff account named {name!r}.", field="name")
+            raise ConflictError(_("There is already a staff account named {name}.",
+                                  name=repr(name)), field="name")
         now = ctx.now()
         acct = StaffAccount(name=name, display_name=display, role=role, pin_hash=digest,
                             active=True, failed_attempts=0, created_at=now, updated_at=now)
@@ -166,12 +170,12 @@ def disable_staff(ctx: Context, name: str) -> StaffRecord:
         s = uow.session
         acct = _load(s, name)
         if not acct.active:
-            raise ConflictError(f"{acct.name} is already disabled.")
+            raise ConflictError(_("{name} is already disabled.", name=acct.name))
         if acct.role == "owner":
             owners = s.execute(select(func.count()).select_from(StaffAccount).where(
                 StaffAccount.role == "owner", StaffAccount.active.is_(True))).scalar_one()
             if owners <= 1:
-                raise ConflictError("This is the only owner: add another owner first.")
+                raise ConflictError(_("This is the only owner: add another owner first."))
         before = _snapshot(acct)
         acct.active = False
         acct.updated_at = ctx.now()
@@ -194,12 +198,13 @@ def authenticate(ctx: Context, name: str, pin) -> StaffRecord:
         rec = _record(acct) if acct is not None else None
     if stored is None:
         burn_time(str(pin))
-        raise PermissionDeniedError(f"There is no active staff account named {name!r}.",
+        raise PermissionDeniedError(_("There is no active staff account named {name}.",
+                                      name=repr(name)),
                                     field="operator")
     if locked is not None and locked > now:
         minutes = max(1, int((locked - now).total_seconds() + 59) // 60)
-        raise PermissionDeniedError(f"Too many wrong PINs for {name}. Try again in "
-                                    f"{minutes} minute{'s' if minutes > 1 else ''}.", field="pin")
+        raise PermissionDeniedError(_("Too many wrong PINs for {name}. Try again in {minutes} "
+                                      "min.", name=name, minutes=minutes), field="pin")
     good = verify_pin(str(pin or "").strip(), stored)
     if good and clean:
         return rec  # nothing to reset: no write transaction
@@ -217,5 +222,5 @@ def authenticate(ctx: Context, name: str, pin) -> StaffRecord:
         rec = _record(acct)
         uow.commit()
     if not good:
-        raise PermissionDeniedError(f"Wrong PIN for {name}.", field="pin")
+        raise PermissionDeniedError(_("Wrong PIN for {name}.", name=name), field="pin")
     return rec

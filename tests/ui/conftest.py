@@ -113,3 +113,76 @@ class Keys:
 @pytest.fixture
 def keys(qtbot, window):
     return Keys(qtbot, window)
+
+
+# ── printing, sync and keyring for the wired-in features ─────────────
+@pytest.fixture
+def loopback():
+    """A network slip printer on 127.0.0.1 (answers status queries)."""
+    from app.printing.testing import LoopbackPrinter
+
+    with LoopbackPrinter() as printer:
+        yield printer
+
+
+@pytest.fixture
+def printer_at(ctx, loopback):
+    """This till's printer settings point at the loopback printer."""
+    from app.printing.config import PrinterConfig, save_config
+
+    def setup(**kw):
+        return save_config(ctx, PrinterConfig(uri=loopback.uri, profile="TM-T20II", columns=48,
+                                              **kw))
+    return setup
+
+
+@pytest.fixture
+def printing(qapp, worker):
+    from ui.print_queue import PrintQueue
+
+    q = PrintQueue(worker, retry_ms=100)
+    q.start(worker.ctx)
+    yield q
+    q.stop()
+
+
+@pytest.fixture
+def memory_keyring(monkeypatch):
+    import keyring
+
+    from tests.app.sync.helpers import MemoryKeyring
+
+    for name in ("PLUGIPAY_KEY_ID", "PLUGIPAY_SECRET", "PLUGIPAY_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def sync_bridge(qapp, bus, store, memory_keyring):
+    from ui.sync_bridge import SyncBridge
+
+    bridge = SyncBridge(bus, till="T1", interval=0.3, offline_interval=0.5)
+    bridge.attach(store)
+    yield bridge
+    bridge.shutdown()
+
+
+@pytest.fixture
+def full_window(qtbot, worker, bus, settings, printing, sync_bridge):
+    """The main window as `kasir` builds it: with the print queue and sync."""
+    from ui.main_window import MainWindow
+
+    win = MainWindow(worker, bus, operator="ana", till="T1", db_label="test.db",
+                     settings=settings, printing=printing, sync=sync_bridge)
+    qtbot.addWidget(win)
+    with qtbot.waitActive(win):
+        win.show()
+        win.activateWindow()
+    win.start()
+    with qtbot.waitSignal(win.invoice_list.model.loaded, timeout=5000):
+        pass
+    return win

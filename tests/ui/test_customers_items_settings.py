@@ -109,5 +109,5 @@ def test_settings_shop_profile(qtbot, ctx, window, keys, idle):
     qtbot.waitUntil(lambda: page.banner.text() == "Saved.", timeout=3000)
     assert get_shop(ctx).name == "Warung Bu Sri"
     from PySide6.QtWidgets import QLabel
-    assert any("Printing is not set up yet" in w.text() for w in page.findChildren(QLabel))
+    assert any("Printing is not set up" in w.text() for w in page.findChildren(QLabel))
     idle()

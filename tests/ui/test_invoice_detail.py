@@ -35,24 +35,19 @@ def test_shows_numbers_lines_totals_history_and_share_panel(qtbot, ctx, window, 
     assert detail.buttons[Action.PAY].isEnabled() and detail.buttons[Action.VOID].isEnabled()
     assert not detail.buttons[Action.EDIT].isEnabled()
     assert "locked" in detail.buttons[Action.EDIT].toolTip()
-    assert "Printing is not set up yet." in detail.share_note.text()
-    assert "PDF export is not set up yet." in detail.share_note.text()
-    assert not any(b.isEnabled() for b in detail.share_buttons.values())
+    share = detail.share
+    assert "Printing is not set up yet." in share.note.text()
+    assert not share.buttons["print"].isEnabled()  # no print queue in this window
+    assert share.buttons["pdf"].isEnabled() and share.buttons["email"].isEnabled()
+    assert not share.buttons["receipt"].isEnabled()  # nothing paid yet
 
 
-def test_share_panel_uses_handlers_when_given(qtbot, worker, bus, settings, make_draft):
-    from ui.main_window import MainWindow
-
-    printed = []
-    win = MainWindow(worker, bus, operator="ana", till="T1", settings=settings,
-                     share={"print": printed.append})
-    qtbot.addWidget(win)
-    inv = make_draft()
-    detail = open_detail(qtbot, win, inv.id)
-    assert detail.share_buttons["print"].isEnabled()
-    assert "Printing" not in detail.share_note.text()
-    detail.share_buttons["print"].click()
-    assert [p.id for p in printed] == [inv.id]
+def test_share_panel_of_a_draft(qtbot, window, make_draft):
+    detail = open_detail(qtbot, window, make_draft().id)
+    share = detail.share
+    assert not share.buttons["email"].isEnabled()
+    assert "issue it" in share.note.text()
+    assert share.buttons["preview"].isEnabled()
 
 
 def test_pay_with_method_reference_and_date(qtbot, ctx, window, make_draft, keys):

@@ -53,7 +53,7 @@ def _invoice_case(slip, profile, columns):
     total = next(t for t in texts if t.startswith("TOTAL"))
     assert total.endswith("Rp 66.000")  # 2 x 18.000 + 25.000 - 1.000 + 6.000
     assert any(t.endswith("Rp 36.000") for t in texts)
-    assert any(t.startswith("Sisa tagihan") and t.endswith("Rp 66.000") for t in texts)
+    assert any(t.startswith("Amount due") and t.endswith("Rp 66.000") for t in texts)
     assert '"spesial" - besar' in " ".join(texts), "quotes and dash transliterated"
     assert any(t.strip() == "22-11-2026 09:00" or t.endswith("22-11-2026 09:00") for t in texts)
     assert "qr_store" not in d.names() and "raster_image" not in d.names()  # no link yet
@@ -87,10 +87,10 @@ def _receipt_case(slip, profile, columns):
     data = render_escpos(slip, profile, columns, drawer_kick=True)
     d = decode(data)
     texts = d.texts()
-    assert any(t.startswith("No. kuitansi") and t.endswith("T1-R000001") for t in texts)
-    assert any(t.startswith("Dibayar") and t.endswith("Rp 66.000") for t in texts)
-    assert any(t.startswith("Metode") and t.endswith("Tunai") for t in texts)
-    assert any("LUNAS" in t for t in texts)
+    assert any(t.startswith("Receipt no.") and t.endswith("T1-R000001") for t in texts)
+    assert any(t.startswith("Amount paid") and t.endswith("Rp 66.000") for t in texts)
+    assert any(t.startswith("Method") and t.endswith("Cash") for t in texts)
+    assert any(t.strip() == "PAID" for t in texts)
     assert "drawer" in d.names()
     assert not d.text_before_codepage
 

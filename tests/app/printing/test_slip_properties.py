@@ -59,7 +59,7 @@ def test_every_slip_fits_and_keeps_its_totals(slip, case):
     # Every amount is whole on one line, flush right, after its label.
     i = next(i for i, t in enumerate(texts) if t.startswith("TOTAL"))
     assert texts[i].endswith(money(slip.total)) or texts[i + 1].strip() == money(slip.total)
-    for label, amount in (("Subtotal", slip.subtotal), ("Sisa tagihan", slip.amount_due)):
+    for label, amount in (("Subtotal", slip.subtotal), ("Amount due", slip.amount_due)):
         i = next(i for i, t in enumerate(texts) if t.startswith(label))
         assert texts[i].endswith(money(amount)) or texts[i + 1].strip() == money(amount)
     for item in slip.lines:

@@ -44,3 +44,15 @@ _names = itertools.count(1)
 def pg_url(pg_server):
     """A fresh, empty database on the shared server for each test."""
     return pg_server.create_database(f"kasir_t{next(_names)}")
+
+
+def pytest_collection_modifyitems(config, items):
+    """The soaks here take minutes: run them only when asked (`-m slow` or
+    KASIR_SLOW=1), so the default suite stays short."""
+    if "slow" in (config.getoption("-m") or "") or os.environ.get("KASIR_SLOW") == "1":
+        return
+    here = os.path.dirname(__file__)
+    skip = pytest.mark.skip(reason="a long soak: run with -m slow or KASIR_SLOW=1")
+    for item in items:
+        if item.get_closest_marker("slow") and str(item.fspath).startswith(here):
+            item.add_marker(skip)

@@ -1,0 +1,54 @@
+"""The names people read for statuses, payment methods and sync states.
+
+The dictionaries hold English msgids (marked with `N_`); the `*_label`
+functions return them in the chosen language.
+"""
+
+from __future__ import annotations
+
+from app.i18n import N_, gettext
+
+from .lifecycle import Status
+
+STATUS_LABELS: dict[str, str] = {
+    Status.DRAFT: N_("Draft"),
+    Status.OPEN: N_("Open"),
+    Status.PAST_DUE: N_("Past due"),
+    Status.PAID: N_("Paid"),
+    Status.VOID: N_("Void"),
+    Status.UNCOLLECTIBLE: N_("Written off"),
+}
+
+# The payment methods a till records (app.services.invoices.PAYMENT_METHODS has the same codes).
+METHOD_LABELS: dict[str, str] = {
+    "transfer": N_("Bank transfer"),
+    "cash": N_("Cash"),
+    "edc": N_("Card (EDC)"),
+    "other": N_("Other"),
+}
+
+SYNC_LABELS: dict[str, str] = {
+    "local": N_("Local only"),
+    "pending": N_("Waiting"),
+    "synced": N_("Synced"),
+    "failed": N_("Failed"),
+    "conflict": N_("Conflict"),
+}
+
+
+def status_label(status) -> str:
+    """`Lunas` / `Paid` for "paid"; an unknown status is shown as it is."""
+    try:
+        return gettext(STATUS_LABELS[Status(status)])
+    except (ValueError, KeyError):
+        return str(status)
+
+
+def method_label(method: str | None) -> str:
+    label = METHOD_LABELS.get(str(method or ""))
+    return gettext(label) if label else str(method or "-")
+
+
+def sync_label(state: str | None) -> str:
+    label = SYNC_LABELS.get(str(state or ""))
+    return gettext(label) if label else str(state or "-")

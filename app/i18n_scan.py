@@ -1,0 +1,203 @@
+"""Find translatable strings and untranslated user-visible text by reading the source (AST).
+
+Used by tests/app/test_i18n.py (which fails on any finding) and by
+scripts/i18n_extract.py (which lists what translators must do).
+"""
+
+from __future__ import annotations
+
+import ast
+import string
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Folders under app/ whose text no shop user reads: the fake Plugipay server
+# answers like the real API (English, for developers), and the benchmarks
+# print for engineers.
+CORE_EXCLUDED = ("app/sandbox/", "app/bench/")
+
+ERROR_BASES = {"KasirError", "ValidationError", "ConflictError", "NotFoundError",
+               "PermissionDeniedError"}
+
+# Phase 2: Qt widgets. The rule is on; it only looks at the ui/ files listed here,
+# so each UI module joins the list once its text is wrapped in `_()`.
+UI_RULE_ENABLED = True
+UI_CHECKED_FILES: tuple[str, ...] = ()
+QT_TEXT_METHODS = {"setText", "setWindowTitle", "setPlaceholderText", "setToolTip", "setTitle",
+                   "setStatusTip", "setHorizontalHeaderLabels", "setVerticalHeaderLabels",
+                   "addTab", "addItem", "addItems", "insertItem", "setTabText", "setLabelText",
+                   "setInformativeText", "setDetailedText", "showMessage", "setWhatsThis"}
+QT_TEXT_CONSTRUCTORS = {"QLabel", "QPushButton", "QCheckBox", "QRadioButton", "QGroupBox",
+                        "QAction", "QToolButton", "QMenu", "QDialogButtonBox"}
+QT_MESSAGE_BOX = {"information", "warning", "critical", "question", "about"}
+# Helpers whose label argument (at this position) ends up inside a message.
+LABEL_ARGS = {"clean_text": 2, "check_amount": 2, "validate_reason": 1, "parse_int": 1}
+
+
+@dataclass(frozen=True)
+class Msg:
+    msgid: str
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: str
+    line: int
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.problem}"
+
+
+def placeholders(text: str) -> set[str]:
+    names = set()
+    for _lit, name, _spec, _conv in string.Formatter().parse(text):
+        if name is not None:
+            names.add(name)
+    return names
+
+
+def source_files(root: Path = ROOT) -> list[Path]:
+    files = []
+    for top in ("app", "ui"):
+        for path in sorted((root / top).rglob("*.py")):
+            rel = path.relative_to(root).as_posix()
+            if not rel.startswith(CORE_EXCLUDED):
+                files.append(path)
+    return files
+
+
+def _is_literal_text(node: ast.AST) -> bool:
+    """A string the programmer typed: a literal, an f-string, literal + x, literal.format()."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return any(c.isalpha() for c in node.value)
+    if isinstance(node, ast.JoinedStr):
+        return any(isinstance(v, ast.Constant) and any(c.isalpha() for c in str(v.value))
+                   for v in node.values)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
+        return _is_literal_text(node.left) or _is_literal_text(node.right)
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "format"):
+        return _is_literal_text(node.func.value)
+    return False
+
+
+def _name(func: ast.AST) -> str | None:
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return None
+
+
+def error_classes(trees: dict[str, ast.Module]) -> set[str]:
+    """KasirError and every class that inherits from it, wherever it is defined."""
+    known = set(ERROR_BASES)
+    bases: dict[str, set[str]] = {}
+    for tree in trees.values():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef):
+                bases.setdefault(node.name, set()).update(
+                    n for n in (_name(b) for b in node.bases) if n)
+    changed = True
+    while changed:
+        changed = False
+        for cls, parents in bases.items():
+            if cls not in known and parents & known:
+                known.add(cls)
+                changed = True
+    return known
+
+
+def parse_all(root: Path = ROOT) -> dict[str, ast.Module]:
+    return {p.relative_to(root).as_posix(): ast.parse(p.read_text(encoding="utf-8"), str(p))
+            for p in source_files(root)}
+
+
+def _shadowing(rel: str, tree: ast.Module) -> list[Finding]:
+    """`for x, _ in ...` in a module that imports `_`: the next `_()` call breaks."""
+    imports_gettext = any(isinstance(n, ast.ImportFrom) and n.module == "app.i18n"
+                          and any(a.name == "_" for a in n.names) for n in tree.body)
+    if not imports_gettext:
+        return []
+    in_comprehension = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            for gen in node.generators:
+                in_comprehension.update(id(n) for n in ast.walk(gen.target))
+    return [Finding(rel, node.lineno, "assigns to `_`, which shadows the translation function")
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Name) and node.id == "_" and isinstance(node.ctx, ast.Store)
+            and id(node) not in in_comprehension]
+
+
+def scan(root: Path = ROOT) -> tuple[list[Msg], list[Finding]]:
+    """Every literal msgid in `_()` / `N_()` / `translate_in()`, and every rule broken."""
+    trees = parse_all(root)
+    errors = error_classes(trees)
+    msgs: list[Msg] = []
+    findings: list[Finding] = []
+    for rel, tree in trees.items():
+        in_core = rel.startswith("app/")
+        ui_checked = UI_RULE_ENABLED and rel in UI_CHECKED_FILES
+        findings.extend(_shadowing(rel, tree))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            name = _name(node.func)
+            if name in ("_", "N_", "translate_in") and isinstance(node.func, ast.Name):
+                args = node.args[1:] if name == "translate_in" else node.args
+                if not args:
+                    continue
+                first = args[0]
+                if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                    msgs.append(Msg(first.value, rel, node.lineno))
+                else:
+                    findings.append(Finding(rel, node.lineno,
+                                            f"{name}() needs a literal English msgid, not "
+                                            f"{ast.unparse(first)[:60]}"))
+                continue
+            if in_core and name in errors:
+                msg = node.args[0] if node.args else next(
+                    (k.value for k in node.keywords if k.arg == "message"), None)
+                if msg is not None and _is_literal_text(msg):
+                    findings.append(Finding(rel, node.lineno,
+                                            f"{name}(...) message is not wrapped in _(): "
+                                            f"{ast.unparse(msg)[:70]}"))
+            elif in_core and name == "add" and isinstance(node.func, ast.Attribute) \
+                    and len(node.args) == 2 and _is_literal_text(node.args[1]):
+                findings.append(Finding(rel, node.lineno,
+                                        f"problem message is not wrapped in _(): "
+                                        f"{ast.unparse(node.args[1])[:70]}"))
+            elif in_core and name in LABEL_ARGS and len(node.args) > LABEL_ARGS[name] \
+                    and _is_literal_text(node.args[LABEL_ARGS[name]]):
+                findings.append(Finding(rel, node.lineno,
+                                        f"{name}() label is not wrapped in _(): "
+                                        f"{ast.unparse(node.args[LABEL_ARGS[name]])[:70]}"))
+            elif ui_checked:
+                findings.extend(_ui_findings(rel, node, name))
+    return msgs, findings
+
+
+def _ui_findings(rel: str, node: ast.Call, name: str | None) -> list[Finding]:
+    texts: list[ast.AST] = []
+    if name in QT_TEXT_METHODS and isinstance(node.func, ast.Attribute):
+        texts = list(node.args)
+    elif name in QT_TEXT_CONSTRUCTORS and node.args:
+        texts = [node.args[0]]
+    elif (name in QT_MESSAGE_BOX and isinstance(node.func, ast.Attribute)
+          and _name(node.func.value) == "QMessageBox"):
+        texts = list(node.args[1:3])
+    out = []
+    for t in texts:
+        items = t.elts if isinstance(t, (ast.List, ast.Tuple)) else [t]
+        for item in items:
+            if _is_literal_text(item):
+                out.append(Finding(rel, node.lineno,
+                                   f"{name}() shows text not wrapped in _(): "
+                                   f"{ast.unparse(item)[:70]}"))
+    return out
