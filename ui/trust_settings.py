@@ -3,7 +3,6 @@ managers), this till's code and name, "Back up now" and "Restore…"."""
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QGroupBox,

@@ -18,17 +18,15 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QSettings, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QPushButton
 
 from .qtcompat import emit
-from .startup_checks import (backup_due, check_database, offer_restore, restore_unlocked, tell,
-                             warn_chain)
+from .trust_file import DatabaseFileMixin
 
 IDLE_KEY = "trust.idle_lock_minutes"  # a shop setting (the database), 0 = never
 DEFAULT_IDLE_MINUTES = 5
 TILL_CODE, TILL_NAME, PLUGIPAY_MODE = "till/code", "till/name", "plugipay/mode"
-BACKUP_EVERY_MS = 60 * 60 * 1000
 
 
 def resolve_till(given: str, settings: QSettings, argv=None, environ=None) -> str:
@@ -68,7 +66,7 @@ def startup_state(ctx) -> dict:  # DB worker
             "idle": get_setting(ctx, IDLE_KEY, DEFAULT_IDLE_MINUTES)}
 
 
-class TrustWiring(QObject):
+class TrustWiring(DatabaseFileMixin, QObject):
     signed_in = Signal(object)  # the Context of whoever now works the till
     plugipay_changed = Signal(str)  # "connect" | "demo": the sync engine should (re)load
 
@@ -311,81 +309,6 @@ class TrustWiring(QObject):
             obj = obj.parent()
         return False
 
-    # ---------------------------------------------------------------- the database file
-    def after_first_page(self) -> None:
-        """Checks and the daily backup, once the first page is on screen."""
-        if self._checked or self.db_file is None:
-            return
-        self._checked = True
-        self.maint.submit(check_database, self.db_file, on_done=self._checked_file,
-                          on_error=lambda e: self._status(f"The start-up check failed: {e}"))
-        self.backup_if_due()
-        self._timer = QTimer(self)
-        self._timer.setInterval(BACKUP_EVERY_MS)
-        self._timer.timeout.connect(self.backup_if_due)
-        self._timer.start()
-
-    def backup_if_due(self) -> None:
-        if self.db_file is not None:
-            self.maint.submit(backup_due, self.db_file, on_done=self._backed_up,
-                              on_error=lambda e: self._status(
-                                  "The daily backup failed: " + getattr(e, "message", str(e))))
-
-    def _backed_up(self, info) -> None:
-        if info is not None:
-            self._status(f"Daily backup saved: {info.path.name}")
-
-    def _checked_file(self, check) -> None:
-        if check.ok:
-            return
-        if check.damaged:
-            self.dialog = offer_restore(self.window, check, self.request_restore, lambda: None)
-        else:
-            self._status("Warning: the history was changed outside Kasir (see the message).")
-            self.dialog = warn_chain(self.window, check)
-
-    def _status(self, text: str) -> None:
-        if self.window is not None:
-            self.window.statusBar().showMessage(text, 15_000)
-
-    def open_failed(self, exc, retry, give_up) -> None:
-        """The store did not open: if the file is damaged, offer its latest good
-        backup (restored at once, then `retry()`); otherwise `give_up()`."""
-        if self.db_file is None or not self.db_file.exists():
-            give_up()
-            return
-
-        def checked(check) -> None:
-            if not check.damaged:
-                give_up()
-                return
-
-            def restore_now(backup: Path) -> None:
-                self.maint.submit(restore_unlocked, backup, self.db_file, self.lock,
-                                  on_done=restored, on_error=failed)
-
-            def restored(result) -> None:
-                self._status(f"Restored {result.restored_from.name}; the damaged file was kept "
-                             f"as {result.kept_as.name if result.kept_as else 'nothing'}.")
-                retry()
-
-            def failed(err) -> None:
-                self.dialog = tell(self.window, "The backup could not be restored",
-                                   getattr(err, "message", str(err)), critical=True)
-                self.dialog.finished.connect(lambda _r: self.app.quit())
-
-            self.dialog = offer_restore(self.window, check, restore_now,
-                                        lambda: self.app.quit())
-        self.maint.submit(check_database, self.db_file, on_done=checked,
-                          on_error=lambda _e: give_up())
-
-    def request_restore(self, backup: Path) -> None:
-        """Restore `backup` once the window has closed and let go of the database."""
-        self.pending_restore = Path(backup)
-        if self.window is not None:
-            self.window.close()
-        self.app.quit()
-
     def finish(self, show=None) -> str:
         """Last thing run_app does: stop what this started, carry out a pending
         restore, let go of the lock. Returns what it told the user ("" if nothing)."""
@@ -406,23 +329,3 @@ class TrustWiring(QObject):
         if self.lock is not None:
             self.lock.release()
         return said
-
-    def _restore_pending(self, show) -> str:
-        from app.domain.errors import KasirError
-
-        try:
-            result = restore_unlocked(None, self.pending_restore, self.db_file, self.lock)
-        except KasirError as exc:
-            title, text = "The backup was not restored", exc.message
-        else:
-            title = "Backup restored"
-            text = (f"{result.restored_from.name} is back in place. The database as it was "
-                    f"before is kept as {result.kept_as}. Start Kasir again to go on.")
-        self.pending_restore = None
-        if show is None:
-            from PySide6.QtWidgets import QMessageBox
-
-            QMessageBox.information(None, title, text)
-        else:
-            show(title, text)
-        return text

@@ -182,3 +182,33 @@ def test_wizard_refuses_plugipay_key_without_keyring(qtbot, wired, worker, ctx, 
         assert needs_setup(ctx)
     finally:
         keyring.set_keyring(previous)
+
+
+def test_demo_mode_starts_the_sandbox_and_stops_it_on_exit(qtbot, wired, worker, ctx,
+                                                           monkeypatch, settings):
+    for name in ("PLUGIPAY_KEY_ID", "PLUGIPAY_SECRET", "PLUGIPAY_BASE_URL"):
+        monkeypatch.setenv(name, "x")  # restored afterwards, whatever the demo exports
+        monkeypatch.delenv(name)
+    trust, win = wired
+    changed = []
+    trust.plugipay_changed.connect(changed.append)
+    trust.ready(worker.ctx, win.start)
+    qtbot.waitUntil(lambda: trust.wizard is not None and trust.wizard.isVisible())
+    wiz = trust.wizard
+    wiz.shop.name.setText("Toko Demo")
+    wiz.owner.name.setText("olga")
+    wiz.owner.pin.setText("4821")
+    wiz.owner.pin_again.setText("4821")
+    for _ in range(4):
+        wiz.next()
+    wiz.plugipay.modes["demo"].setChecked(True)
+    wiz.accept()
+    qtbot.waitUntil(lambda: not wiz.isVisible(), timeout=30_000)
+    import os
+
+    demo = trust.demo
+    assert demo is not None and demo.process.poll() is None
+    assert os.environ["PLUGIPAY_BASE_URL"].startswith("http://127.0.0.1:")
+    assert changed == ["demo"] and settings.value("plugipay/mode") == "demo"
+    trust.finish(show=lambda *_a: None)
+    assert demo.process.poll() is not None  # stopped with the window

@@ -355,7 +355,6 @@ def test_a_cashiers_shift_close_runs_with_the_managers_approval(qtbot, worker, c
     done, refused = [], []
     dlg = run_guarded(worker, None, "shift_close", close_shift, {"IDR": 0}, "",
                       on_done=done.append, on_error=refused.append)
-    qtbot.addWidget(dlg)
     qtbot.waitUntil(lambda: dlg.manager.findData("olga") >= 0, timeout=5000)
     dlg.manager.setCurrentIndex(dlg.manager.findData("olga"))
     qtbot.keyClicks(dlg.pin, "4821")
@@ -367,11 +366,13 @@ def test_a_cashiers_shift_close_runs_with_the_managers_approval(qtbot, worker, c
 
         from app.store.models import HistoryEntry
 
-        last = uow.session.execute(select(HistoryEntry).order_by(HistoryEntry.id.desc())
-                                   ).scalars().first()
-    assert (last.operator, last.approved_by) == ("cici", "olga")
+        last = uow.session.execute(select(HistoryEntry.operator, HistoryEntry.approved_by)
+                                   .order_by(HistoryEntry.id.desc())).first()
+    assert tuple(last) == ("cici", "olga")
 
     # Without the dialog (a manager acting himself) it runs at once.
     worker.ctx = login(ctx, "maya", "7305")
     assert run_guarded(worker, None, "shift_close", close_shift, {"IDR": 0}, "",
-                       on_done=done.append) is None
+                       on_done=done.append, on_error=refused.append) is None
+    qtbot.waitUntil(lambda: len(done) + len(refused) == 2, timeout=5000)
+    assert not refused
