@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
 
+from app.i18n import _
 from app.domain.errors import NotFoundError
 from app.domain.records import CustomerRecord, Page
 from app.domain.validation import Problems, clean_text
@@ -32,17 +33,19 @@ class CustomerInput:
 
 def validate_customer(data: CustomerInput) -> CustomerInput:
     p = Problems()
-    name = clean_text(data.name, "name", "Name", 200, p)
+    name = clean_text(data.name, "name", _("Name"), 200, p)
     if not name:
-        p.add("name", "Enter the customer's name.")
-    email = clean_text(data.email, "email", "Email", 254, p)
+        p.add("name", _("Enter the customer's name."))
+    email = clean_text(data.email, "email", _("Email"), 254, p)
     if email and not _EMAIL.match(email):
-        p.add("email", f"{email!r} is not an email address (like name@example.com).")
-    phone = clean_text(data.phone, "phone", "Phone", 50, p)
+        p.add("email", _("{email} is not an email address (like name@example.com).",
+                         email=repr(email)))
+    phone = clean_text(data.phone, "phone", _("Phone"), 50, p)
     if phone and not _PHONE.match(phone):
-        p.add("phone", f"{phone!r} is not a phone number: use digits, spaces, + and -.")
-    tax_id = clean_text(data.tax_id, "tax_id", "Tax id", 50, p)
-    notes = clean_text(data.notes, "notes", "Notes", 2000, p)
+        p.add("phone", _("{phone} is not a phone number: use digits, spaces, + and -.",
+                         phone=repr(phone)))
+    tax_id = clean_text(data.tax_id, "tax_id", _("Tax id"), 50, p)
+    notes = clean_text(data.notes, "notes", _("Notes"), 2000, p)
     p.raise_if_any()
     return CustomerInput(name, email.lower(), phone, tax_id, notes)
 
@@ -64,7 +67,8 @@ def load_customer(session, customer_id) -> Customer:
         cid = None
     c = session.get(Customer, cid) if cid is not None else None
     if c is None:
-        raise NotFoundError(f"There is no customer with id {customer_id}.", field="customer_id")
+        raise NotFoundError(_("There is no customer with id {id}.", id=customer_id),
+                            field="customer_id")
     return c
 
 

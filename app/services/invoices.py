@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from app.domain.labels import METHOD_LABELS
+from app.i18n import _
 from app.domain.errors import NotFoundError, ValidationError
 from app.domain.lifecycle import Action, Status, check_transition, effective_status
 from app.domain.records import InvoiceRecord, ReceiptRecord
@@ -23,12 +25,7 @@ from .mappers import invoice_record, receipt_record
 from .numbering import next_number
 from .retry import retrying
 
-PAYMENT_METHODS = {
-    "transfer": "Bank transfer",
-    "cash": "Cash",
-    "edc": "Card (EDC)",
-    "other": "Other",
-}
+PAYMENT_METHODS = METHOD_LABELS  # code -> English label (N_); show it with method_label(code)
 MAX_REFERENCE = 200
 # A clock on the till may run a little ahead of the one on another till.
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -47,12 +44,12 @@ def load_invoice(session: Session, ref, *, lock: bool = False) -> Invoice:
     elif text:
         stmt = stmt.where(Invoice.local_number == text.upper())
     else:
-        raise NotFoundError("Give an invoice id or number.", field="id")
+        raise NotFoundError(_("Give an invoice id or number."), field="id")
     if lock:
         stmt = stmt.with_for_update()
     inv = session.execute(stmt).scalars().first()
     if inv is None:
-        raise NotFoundError(f"There is no invoice {text}.", field="id")
+        raise NotFoundError(_("There is no invoice {ref}.", ref=text), field="id")
     return inv
 
 
@@ -159,7 +156,7 @@ def issue(ctx: Context, ref) -> InvoiceRecord:
         target = check_transition(Action.ISSUE, effective_status(inv.status, inv.due_at, now))
         if inv.due_at is not None and inv.due_at < now:
             raise ValidationError(
-                "The due date is already past. Change it before issuing.", field="due_at")
+                _("The due date is already past. Change it before issuing."), field="due_at")
         _issue_in(s, ctx, inv, target)
         rec = _record(s, ctx, inv)
         uow.commit()
@@ -177,14 +174,15 @@ def validate_payment(data: PaymentInput, now: datetime) -> PaymentInput:
     p = Problems()
     method = (data.method or "").strip().lower()
     if method not in PAYMENT_METHODS:
-        p.add("method", f"{data.method!r} is not a payment method. Choose one of: "
-                        + ", ".join(PAYMENT_METHODS) + ".")
-    reference = clean_text(data.reference, "reference", "Reference", MAX_REFERENCE, p)
+        p.add("method", _("{method} is not a payment method. Choose one of: {choices}.",
+                          method=repr(data.method), choices=", ".join(PAYMENT_METHODS)))
+    reference = clean_text(data.reference, "reference", _("Reference"), MAX_REFERENCE, p)
     paid_at = data.paid_at or now
     if paid_at.tzinfo is None:
-        p.add("paid_at", "The payment time needs a time zone.")
+        p.add("paid_at", _("The payment time needs a time zone."))
     elif paid_at > now + FUTURE_TOLERANCE:
-        p.add("paid_at", "The payment date is in the future. Record a payment once it has landed.")
+        p.add("paid_at", _("The payment date is in the future. Record a payment once it has "
+                            "landed."))
     p.raise_if_any()
     return PaymentInput(method, reference, paid_at)
 
@@ -298,7 +296,8 @@ def create_and_issue(ctx: Context, data: DraftInput) -> InvoiceRecord:
     data = validate_draft(data)
     now = ctx.now()
     if data.due_at is not None and data.due_at < now:
-        raise ValidationError("The due date is already past. Choose a later date.", field="due_at")
+        raise ValidationError(_("The due date is already past. Choose a later date."),
+                              field="due_at")
     with ctx.store.unit_of_work() as uow:
         s = uow.session
         load_customer(s, data.customer_id)
