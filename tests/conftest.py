@@ -67,3 +67,19 @@ def make_draft(ctx, customer):
     def make(**kw):
         return create_draft(ctx, draft_input(kw.pop("customer_id", customer.id), **kw))
     return make
+
+
+@pytest.fixture
+def memory_keyring(monkeypatch):
+    """An in-memory keyring, and no Plugipay credentials from the environment."""
+    import keyring
+
+    from tests.keyring_memory import MemoryKeyring
+
+    for name in ("PLUGIPAY_KEY_ID", "PLUGIPAY_SECRET", "PLUGIPAY_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)

@@ -147,21 +147,6 @@ def printing(qapp, worker):
 
 
 @pytest.fixture
-def memory_keyring(monkeypatch):
-    import keyring
-
-    from tests.app.sync.helpers import MemoryKeyring
-
-    for name in ("PLUGIPAY_KEY_ID", "PLUGIPAY_SECRET", "PLUGIPAY_BASE_URL"):
-        monkeypatch.delenv(name, raising=False)
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
-
-
-@pytest.fixture
 def sync_bridge(qapp, bus, store, memory_keyring):
     from ui.sync_bridge import SyncBridge
 

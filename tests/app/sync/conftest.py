@@ -8,7 +8,7 @@ import pytest
 from app.sandbox.testing import running_sandbox
 from app.sync.engine import SyncEngine
 from app.sync.outbox import Backoff
-from tests.app.sync.helpers import MemoryKeyring, creds_for
+from tests.app.sync.helpers import creds_for
 
 
 @pytest.fixture
@@ -20,16 +20,9 @@ def db_path(tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def memory_keyring(monkeypatch):
-    import keyring
-
-    for name in ("PLUGIPAY_KEY_ID", "PLUGIPAY_SECRET", "PLUGIPAY_BASE_URL"):
-        monkeypatch.delenv(name, raising=False)
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
+def _no_real_keyring(memory_keyring):
+    """Every sync test runs on the in-memory keyring."""
+    return memory_keyring
 
 
 @pytest.fixture(scope="module")

@@ -18,39 +18,6 @@ from app.trust.secrets_scan import scan
 from app.trust.staff import add_staff
 
 
-class _MemoryKeyring:
-    def __new__(cls):
-        from keyring.backend import KeyringBackend
-
-        class Memory(KeyringBackend):
-            priority = 1
-
-            def __init__(self):
-                super().__init__()
-                self.data = {}
-
-            def get_password(self, service, username):
-                return self.data.get((service, username))
-
-            def set_password(self, service, username, password):
-                self.data[(service, username)] = password
-
-            def delete_password(self, service, username):
-                self.data.pop((service, username), None)
-        return Memory()
-
-
-@pytest.fixture
-def memory_keyring(monkeypatch):
-    import keyring
-
-    for name in ("PLUGIPAY_KEY_ID", "PLUGIPAY_SECRET", "PLUGIPAY_BASE_URL"):
-        monkeypatch.delenv(name, raising=False)
-    previous = keyring.get_keyring()
-    backend = _MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
 
 
 def test_scanner_finds_what_is_there(tmp_path):
