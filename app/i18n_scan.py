@@ -7,6 +7,7 @@ scripts/i18n_extract.py (which lists what translators must do).
 from __future__ import annotations
 
 import ast
+import re
 import string
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,17 +22,55 @@ CORE_EXCLUDED = ("app/sandbox/", "app/bench/")
 ERROR_BASES = {"KasirError", "ValidationError", "ConflictError", "NotFoundError",
                "PermissionDeniedError"}
 
-# Phase 2: Qt widgets. The rule is on; it only looks at the ui/ files listed here,
-# so each UI module joins the list once its text is wrapped in `_()`.
+# Phase 2: Qt widgets. The rule is on for every ui/ module: a bare literal that
+# reaches one of the text sinks below fails the test. Each module is listed so
+# that a new file under ui/ must be added on purpose (test_every_ui_file_is_checked).
 UI_RULE_ENABLED = True
-UI_CHECKED_FILES: tuple[str, ...] = ()
+UI_CHECKED_FILES: tuple[str, ...] = (
+    "ui/__init__.py", "ui/action_dialogs.py", "ui/app.py", "ui/changes.py",
+    "ui/customer_picker.py", "ui/customers.py", "ui/first_run.py", "ui/first_run_pages.py",
+    "ui/fmt.py", "ui/forms.py", "ui/invoice_detail.py", "ui/invoice_editor.py",
+    "ui/invoice_list.py", "ui/items.py", "ui/language.py", "ui/line_editor.py",
+    "ui/main_window.py", "ui/paged_model.py", "ui/print_queue.py", "ui/print_status.py",
+    "ui/printer_settings.py", "ui/qtcompat.py", "ui/reconcile_page.py", "ui/reconcile_tables.py",
+    "ui/settings_page.py", "ui/share_panel.py", "ui/shift_page.py", "ui/slip_preview.py",
+    "ui/startup_checks.py", "ui/status_chip.py", "ui/sync_bridge.py", "ui/sync_conflicts.py",
+    "ui/sync_settings.py", "ui/trust/__init__.py", "ui/trust/approval_dialog.py",
+    "ui/trust/common.py", "ui/trust/lock_screen.py", "ui/trust/staff_page.py",
+    "ui/trust_file.py", "ui/trust_guard.py", "ui/trust_settings.py", "ui/trust_wiring.py",
+    "ui/worker.py",
+)
+# Methods whose every argument a person reads (widgets, models, our Banner and form rows).
 QT_TEXT_METHODS = {"setText", "setWindowTitle", "setPlaceholderText", "setToolTip", "setTitle",
-                   "setStatusTip", "setHorizontalHeaderLabels", "setVerticalHeaderLabels",
-                   "addTab", "addItem", "addItems", "insertItem", "setTabText", "setLabelText",
-                   "setInformativeText", "setDetailedText", "showMessage", "setWhatsThis"}
+                   "setSubTitle", "setStatusTip", "setHorizontalHeaderLabels",
+                   "setVerticalHeaderLabels", "addTab", "addItem", "addItems", "insertItem",
+                   "setItemText", "setTabText", "setLabelText", "setInformativeText",
+                   "setDetailedText", "showMessage", "setWhatsThis", "setAccessibleName",
+                   "setAccessibleDescription", "setSuffix", "setPrefix", "setSpecialValueText",
+                   "setButtonText", "addButton", "addRow", "insertRow", "setHeaderData",
+                   "setPlainText", "setHtml", "show_message", "row"}
 QT_TEXT_CONSTRUCTORS = {"QLabel", "QPushButton", "QCheckBox", "QRadioButton", "QGroupBox",
-                        "QAction", "QToolButton", "QMenu", "QDialogButtonBox"}
+                        "QAction", "QToolButton", "QMenu", "QDialogButtonBox",
+                        "QTableWidgetItem", "QListWidgetItem", "QCommandLinkButton",
+                        "ReasonDialog", "PreviewDialog"}
+QT_TEXT_KEYWORDS = {"text", "placeholderText", "toolTip", "windowTitle", "title", "statusTip",
+                    "placeholder"}
 QT_MESSAGE_BOX = {"information", "warning", "critical", "question", "about"}
+# Static dialogs: (class, method) -> the positions of the caption, label and filter.
+QT_STATIC_DIALOGS = {("QInputDialog", "getText"): (1, 2), ("QInputDialog", "getItem"): (1, 2),
+                     ("QInputDialog", "getInt"): (1, 2), ("QInputDialog", "getDouble"): (1, 2),
+                     ("QInputDialog", "getMultiLineText"): (1, 2),
+                     ("QFileDialog", "getSaveFileName"): (1, 3),
+                     ("QFileDialog", "getOpenFileName"): (1, 3),
+                     ("QFileDialog", "getOpenFileNames"): (1, 3),
+                     ("QFileDialog", "getExistingDirectory"): (1,)}
+# Where only some arguments are text (the rest are data, kinds, field names).
+TEXT_POSITIONS = {"show_message": (0,), "row": (0,), "addItem": (0,), "insertItem": (1,),
+                  "addButton": (0,), "addRow": (0,), "insertRow": (1,), "setItemText": (1,),
+                  "setTabText": (1,), "addTab": (1,), "setHeaderData": (2,)}
+# Our own helpers that put their (title, text) in a dialog: position of each.
+UI_HELPERS = {"tell": (1, 2), "offer_restore": (), "warn_chain": ()}
+_TAG = re.compile(r"<[^>]*>")
 # Helpers whose label argument (at this position) ends up inside a message.
 LABEL_ARGS = {"clean_text": 2, "check_amount": 2, "validate_reason": 1, "parse_int": 1}
 
@@ -74,9 +113,10 @@ def source_files(root: Path = ROOT) -> list[Path]:
 def _is_literal_text(node: ast.AST) -> bool:
     """A string the programmer typed: a literal, an f-string, literal + x, literal.format()."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return any(c.isalpha() for c in node.value)
-    if isinstance(node, ast.JoinedStr):
-        return any(isinstance(v, ast.Constant) and any(c.isalpha() for c in str(v.value))
+        return any(c.isalpha() for c in _TAG.sub("", node.value))
+    if isinstance(node, ast.JoinedStr):  # markup around values (<b>{name}</b>) is not text
+        return any(isinstance(v, ast.Constant)
+                   and any(c.isalpha() for c in _TAG.sub("", str(v.value)))
                    for v in node.values)
     if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
         return _is_literal_text(node.left) or _is_literal_text(node.right)
@@ -180,18 +220,28 @@ def scan(root: Path = ROOT) -> tuple[list[Msg], list[Finding]]:
                                         f"{ast.unparse(node.args[LABEL_ARGS[name]])[:70]}"))
             elif ui_checked:
                 findings.extend(_ui_findings(rel, node, name))
+        if ui_checked:
+            findings.extend(_header_findings(rel, tree))
     return msgs, findings
 
 
 def _ui_findings(rel: str, node: ast.Call, name: str | None) -> list[Finding]:
     texts: list[ast.AST] = []
     if name in QT_TEXT_METHODS and isinstance(node.func, ast.Attribute):
-        texts = list(node.args)
+        texts = [a for i, a in enumerate(node.args)
+                 if name not in TEXT_POSITIONS or i in TEXT_POSITIONS[name]]
     elif name in QT_TEXT_CONSTRUCTORS and node.args:
         texts = [node.args[0]]
     elif (name in QT_MESSAGE_BOX and isinstance(node.func, ast.Attribute)
           and _name(node.func.value) == "QMessageBox"):
         texts = list(node.args[1:3])
+    elif isinstance(node.func, ast.Attribute) and \
+            (_name(node.func.value), name) in QT_STATIC_DIALOGS:
+        texts = [node.args[i] for i in QT_STATIC_DIALOGS[(_name(node.func.value), name)]
+                 if i < len(node.args)]
+    elif name in UI_HELPERS and isinstance(node.func, ast.Name):
+        texts = [node.args[i] for i in UI_HELPERS[name] if i < len(node.args)]
+    texts += [k.value for k in node.keywords if k.arg in QT_TEXT_KEYWORDS]
     out = []
     for t in texts:
         items = t.elts if isinstance(t, (ast.List, ast.Tuple)) else [t]
@@ -200,4 +250,17 @@ def _ui_findings(rel: str, node: ast.Call, name: str | None) -> list[Finding]:
                 out.append(Finding(rel, node.lineno,
                                    f"{name}() shows text not wrapped in _(): "
                                    f"{ast.unparse(item)[:70]}"))
+    return out
+
+
+def _header_findings(rel: str, tree: ast.Module) -> list[Finding]:
+    """`headerData` (a model's column titles) returning a bare literal."""
+    out = []
+    for fn in ast.walk(tree):
+        if isinstance(fn, ast.FunctionDef) and fn.name == "headerData":
+            for node in ast.walk(fn):
+                if isinstance(node, ast.Return) and node.value is not None \
+                        and _is_literal_text(node.value):
+                    out.append(Finding(rel, node.lineno, "headerData() returns text not "
+                                       f"wrapped in _(): {ast.unparse(node.value)[:70]}"))
     return out

@@ -10,6 +10,8 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
                                QLineEdit, QVBoxLayout)
 
 from app.domain.errors import ValidationError
+from app.domain.labels import method_label
+from app.i18n import _
 from app.services.invoices import PAYMENT_METHODS, PaymentInput
 
 from .fmt import money
@@ -33,8 +35,8 @@ def parse_paid_at(text: str, now: datetime) -> datetime | None:
         if fmt == "%Y-%m-%d" and value > now and value.date() == now.astimezone().date():
             return now  # today, before noon: the money landed already
         return value
-    raise ValidationError(f"{text!r} is not a date. Use 2026-11-22 or 2026-11-22 14:30.",
-                          field="paid_at")
+    raise ValidationError(_("{text} is not a date. Use 2026-11-22 or 2026-11-22 14:30.",
+                            text=repr(text)), field="paid_at")
 
 
 class PaymentDialog(QDialog):
@@ -45,23 +47,24 @@ class PaymentDialog(QDialog):
     def __init__(self, inv, now: datetime, parent=None):
         super().__init__(parent)
         self.now = now
-        self.setWindowTitle(f"Mark {inv.display_number} paid")
+        self.setWindowTitle(_("Mark {number} paid", number=inv.display_number))
         self.method = QComboBox()
-        for code, label in PAYMENT_METHODS.items():
-            self.method.addItem(label, code)
+        for code in PAYMENT_METHODS:
+            self.method.addItem(method_label(code), code)
         self.method.setCurrentIndex(self.method.findData("cash"))
-        self.reference = QLineEdit(placeholderText="Transfer note, EDC slip no. (optional)")
-        self.paid_at = QLineEdit(placeholderText="Now, or 2026-11-22 14:30")
+        self.reference = QLineEdit(placeholderText=_("Transfer note, EDC slip no. (optional)"))
+        self.paid_at = QLineEdit(placeholderText=_("Now, or 2026-11-22 14:30"))
         self.errors = FormErrors()
         form = QFormLayout()
-        form.addRow(QLabel(f"Amount: <b>{money(inv.amount_due, inv.currency)}</b>"))
-        form.addRow("Method", self.method)
-        form.addRow("Reference", self.reference)
-        form.addRow("Paid on", self.paid_at)
+        form.addRow(QLabel(_("Amount: <b>{amount}</b>",
+                             amount=money(inv.amount_due, inv.currency))))
+        form.addRow(_("Method"), self.method)
+        form.addRow(_("Reference"), self.reference)
+        form.addRow(_("Paid on"), self.paid_at)
         form.addRow("", self.errors.add("paid_at", self.paid_at))
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Mark paid")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Mark paid"))
         self.buttons.accepted.connect(self._ok)
         self.buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
@@ -87,7 +90,7 @@ class ReasonDialog(QDialog):
     def __init__(self, title: str, warning: str, confirm_text: str, parent=None):
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.reason = QLineEdit(placeholderText="Why? (kept in the history)")
+        self.reason = QLineEdit(placeholderText=_("Why? (kept in the history)"))
         self.error = QLabel()
         self.error.setStyleSheet("color:#B91C1C;")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
@@ -107,8 +110,8 @@ class ReasonDialog(QDialog):
     def _ok(self) -> None:
         reason = self.reason.text().strip()
         if not reason:
-            set_invalid(self.reason, "Say why.")
-            self.error.setText("Give a reason: it is kept in the invoice's history.")
+            set_invalid(self.reason, _("Say why."))
+            self.error.setText(_("Give a reason: it is kept in the invoice's history."))
             return
         emit(self.confirmed, reason)
         self.accept()

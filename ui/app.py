@@ -28,6 +28,16 @@ def run_app(db: str | None, operator: str, till: str, argv: list[str]) -> int:
     app = QApplication.instance() or QApplication(list(argv))
     app.setOrganizationName("Kasir")
     app.setApplicationName("Kasir")
+    from PySide6.QtCore import QSettings
+
+    from app.i18n import _
+
+    from .language import (apply_at_startup, install_qt_translator, read_choice,
+                           sync_from_database)
+
+    qsettings = QSettings("Kasir", "Kasir")
+    apply_at_startup(qsettings)  # before the first widget: every screen is built in it
+    install_qt_translator(app)
     from .trust_wiring import TrustWiring
 
     trust = TrustWiring(app, db)  # instance lock, checks, backups, sign-in, first run
@@ -46,6 +56,9 @@ def run_app(db: str | None, operator: str, till: str, argv: list[str]) -> int:
 
     def ready(ctx) -> None:
         holder["ctx"] = ctx
+        # The database holds the shop's choice; this computer's copy may be stale.
+        worker.submit(read_choice, on_error=lambda _e: None, on_done=lambda choice:
+                      sync_from_database(qsettings, choice, window.retranslate))
         trust.ready(ctx, window.start)  # first-run wizard or lock screen, then the list
         printing.start(ctx)
         sync.attach(ctx.store)
@@ -54,7 +67,7 @@ def run_app(db: str | None, operator: str, till: str, argv: list[str]) -> int:
 
     def failed(exc) -> None:
         def give_up() -> None:
-            QMessageBox.critical(window, "Kasir cannot open its database",
+            QMessageBox.critical(window, _("Kasir cannot open its database"),
                                  getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}")
             app.quit()
         trust.open_failed(exc, retry=lambda: worker.submit(

@@ -6,6 +6,8 @@ from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem,
                                QPushButton, QVBoxLayout, QWidget)
 
+from app.i18n import _
+
 from .qtcompat import emit
 
 MATCHES = 8
@@ -21,20 +23,20 @@ class CustomerPicker(QWidget):
     picked = Signal(object)  # CustomerRecord, or None when cleared
     create_requested = Signal(str)  # the typed name, for an inline "new customer"
 
-    def __init__(self, worker, *, allow_create: bool = True, placeholder: str = "Customer",
+    def __init__(self, worker, *, allow_create: bool = True, placeholder: str | None = None,
                  parent=None):
         super().__init__(parent)
         self.worker = worker
         self.customer = None
         self.next_focus: QWidget | None = None  # where Enter goes once a customer is picked
-        self.edit = QLineEdit(placeholderText=placeholder)
+        self.edit = QLineEdit(placeholderText=_("Customer") if placeholder is None else placeholder)
         self.edit.setClearButtonEnabled(True)
-        self.edit.setAccessibleName("Customer")
+        self.edit.setAccessibleName(_("Customer"))
         self.matches = QListWidget()
         self.matches.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.matches.setMaximumHeight(150)
         self.matches.hide()
-        self.new_button = QPushButton("New customer (Ctrl+Shift+C)")
+        self.new_button = QPushButton(_("New customer (Ctrl+Shift+C)"))
         self.new_button.setVisible(allow_create)
         self.new_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         row = QHBoxLayout()

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel,
                                QLineEdit, QPushButton, QSplitter, QVBoxLayout, QWidget)
 
+from app.i18n import N_, _, gettext
 from app.services.customers import CustomerInput, add_customer, edit_customer, list_customers
 
 from .changes import CUSTOMER_ACTION, Change
@@ -16,8 +17,8 @@ from .invoice_list import InvoiceListModel, make_table, set_widths
 from .paged_model import ID_ROLE, RECORD_ROLE, PagedModel
 from .qtcompat import emit
 
-FIELDS = (("name", "Name"), ("email", "Email"), ("phone", "Phone"), ("tax_id", "Tax id (NPWP)"),
-          ("notes", "Notes"))
+FIELDS = (("name", N_("Name")), ("email", N_("Email")), ("phone", N_("Phone")),
+          ("tax_id", N_("Tax id (NPWP)")), ("notes", N_("Notes")))
 
 
 class CustomerDialog(QDialog):
@@ -29,12 +30,13 @@ class CustomerDialog(QDialog):
         super().__init__(parent)
         self.worker, self.bus, self.record = worker, bus, record
         self.result_record = None
-        self.setWindowTitle("Edit customer" if record else "New customer")
+        self.setWindowTitle(_("Edit customer") if record else _("New customer"))
         self.banner = Banner()
         self.errors = FormErrors(self.banner)
         form = QFormLayout()
         self.inputs: dict[str, QLineEdit] = {}
-        for key, label in FIELDS:
+        for key, msgid in FIELDS:
+            label = gettext(msgid)
             edit = QLineEdit(getattr(record, key, "") if record else "")
             edit.setAccessibleName(label)
             self.inputs[key] = edit
@@ -88,7 +90,7 @@ class CustomerColumns(IntEnum):
 
 class CustomerListModel(PagedModel):
     Columns = CustomerColumns
-    headers = {0: "Name", 1: "Phone", 2: "Email", 3: "Tax id"}
+    headers = {0: N_("Name"), 1: N_("Phone"), 2: N_("Email"), 3: N_("Tax id")}
 
     def __init__(self, worker, parent=None):
         super().__init__(worker, parent)
@@ -111,10 +113,10 @@ class CustomersPage(QWidget):
         super().__init__(parent)
         self.worker, self.bus = worker, bus
         self._dirty = True
-        self.search = QLineEdit(placeholderText="Search name, email or phone (Ctrl+F)")
+        self.search = QLineEdit(placeholderText=_("Search name, email or phone (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
-        self.add_button = QPushButton("Add customer (Ctrl+Shift+C)")
-        self.edit_button = QPushButton("Edit (Ctrl+E)")
+        self.add_button = QPushButton(_("Add customer (Ctrl+Shift+C)"))
+        self.edit_button = QPushButton(_("Edit (Ctrl+E)"))
         self.model = CustomerListModel(worker, self)
         self.table = make_table(self.model, self)
         self.table.setItemDelegateForColumn(3, None)
@@ -123,7 +125,7 @@ class CustomersPage(QWidget):
                                                       CustomerColumns.TAX_ID: 190})
         self.invoices = InvoiceListModel(worker, self)
         self.invoice_table = make_table(self.invoices, self)
-        self.invoices_title = QLabel("Choose a customer to see their invoices.")
+        self.invoices_title = QLabel(_("Choose a customer to see their invoices."))
         bar = QHBoxLayout()
         bar.addWidget(self.search, 1)
         bar.addWidget(self.add_button)
@@ -172,7 +174,7 @@ class CustomersPage(QWidget):
         rec = idx.data(RECORD_ROLE) if idx.isValid() else None
         if rec is None:
             return
-        self.invoices_title.setText(f"Invoices of {rec.name}")
+        self.invoices_title.setText(_("Invoices of {name}", name=rec.name))
         self.invoices.set_filter(customer_id=rec.id)
 
     def edit_current(self) -> None:

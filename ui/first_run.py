@@ -14,6 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWizard
 
+from app.i18n import _
 from app.services.settings import ShopProfile
 
 from .first_run_pages import OwnerPage, PlugipayPage, PrinterPage, ShopPage, TillPage
@@ -39,7 +40,7 @@ class FirstRunWizard(QWizard):
         super().__init__(parent)
         self.worker, self.aux = worker, aux
         self.data_dir = data_dir or Path(".")
-        self.setWindowTitle("Welcome to Kasir")
+        self.setWindowTitle(_("Welcome to Kasir"))
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.setOption(QWizard.WizardOption.HaveHelpButton, False)

@@ -8,8 +8,11 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFileDialog, QFormLayout
                                QLabel, QLineEdit, QPushButton, QRadioButton, QVBoxLayout,
                                QWidget, QWizardPage)
 
+from app.i18n import N_, _, gettext
+
 from .forms import FormErrors, problems_of
 from .trust.common import pin_field
+from .sync_settings import KEY_ID_EXAMPLE
 
 
 class _Page(QWizardPage):
@@ -84,20 +87,20 @@ class _Page(QWizardPage):
 
 class ShopPage(_Page):
     def __init__(self, parent=None):
-        super().__init__("Your shop", "These details head every slip and invoice. "
-                         "Only the name is needed now; all of it can be changed in Settings.",
-                         parent)
-        self.name = self.row("Shop name", "name", QLineEdit())
-        self.address = self.row("Address", "address", QLineEdit())
-        self.phone = self.row("Phone", "phone", QLineEdit())
-        self.tax_id = self.row("NPWP (tax id)", "tax_id", QLineEdit())
-        logo, self.browse = QLineEdit(), QPushButton("Choose…")  # in that tab order
-        self.logo = self.row("Logo (PNG)", "logo_path", logo, self.browse)
+        super().__init__(_("Your shop"), _("These details head every slip and invoice. Only the "
+                                           "name is needed now; all of it can be changed in "
+                                           "Settings."), parent)
+        self.name = self.row(_("Shop name"), "name", QLineEdit())
+        self.address = self.row(_("Address"), "address", QLineEdit())
+        self.phone = self.row(_("Phone"), "phone", QLineEdit())
+        self.tax_id = self.row(_("NPWP (tax id)"), "tax_id", QLineEdit())
+        logo, self.browse = QLineEdit(), QPushButton(_("Choose…"))  # in that tab order
+        self.logo = self.row(_("Logo (PNG)"), "logo_path", logo, self.browse)
         self.browse.clicked.connect(self._choose_logo)
 
     def _choose_logo(self) -> None:
-        path, _f = QFileDialog.getOpenFileName(self, "Choose the shop's logo", "",
-                                               "Pictures (*.png)")
+        path, _f = QFileDialog.getOpenFileName(self, _("Choose the shop's logo"), "",
+                                               _("Pictures (*.png)"))
         if path:
             self.logo.setText(path)
 
@@ -112,12 +115,13 @@ class ShopPage(_Page):
 
 class TillPage(_Page):
     def __init__(self, parent=None):
-        super().__init__("This till", "Each till numbers its invoices on its own: the code "
-                         "starts every number it gives out (T1-000001).", parent)
-        self.till_name = self.row("Till name", "till_name", QLineEdit("Kasir depan"))
-        self.code = self.row("Till code", "till_code", QLineEdit("T1"))
+        super().__init__(_("This till"), _("Each till numbers its invoices on its own: the code "
+                                           "starts every number it gives out (T1-000001)."),
+                         parent)
+        self.till_name = self.row(_("Till name"), "till_name", QLineEdit(_("Front till")))
+        self.code = self.row(_("Till code"), "till_code", QLineEdit("T1"))
         self.code.setMaxLength(8)
-        self.currency = self.row("Default currency", "default_currency", QComboBox())
+        self.currency = self.row(_("Default currency"), "default_currency", QComboBox())
         from app.domain.currency import CURRENCIES
 
         for code in CURRENCIES:
@@ -132,13 +136,15 @@ class TillPage(_Page):
 
 class OwnerPage(_Page):
     def __init__(self, parent=None):
-        super().__init__("The owner's account", "The owner signs in with a PIN, adds "
-                         "managers and cashiers, and approves voids and write-offs.", parent)
-        self.name = self.row("Owner's name", "name", QLineEdit())
-        self.name.setPlaceholderText("e.g. olga")
-        self.display = self.row("Shown as", "display", QLineEdit())
-        self.pin = self.row("PIN (4 to 8 digits)", "pin", pin_field("PIN (4 to 8 digits)"))
-        self.pin_again = self.row("PIN again", "pin_again", pin_field("The same PIN again"))
+        super().__init__(_("The owner's account"), _("The owner signs in with a PIN, adds "
+                                                     "managers and cashiers, and approves voids "
+                                                     "and write-offs."), parent)
+        self.name = self.row(_("Owner's name"), "name", QLineEdit())
+        self.name.setPlaceholderText(_("e.g. olga"))
+        self.display = self.row(_("Shown as"), "display", QLineEdit())
+        self.pin = self.row(_("PIN (4 to 8 digits)"), "pin", pin_field(_("PIN (4 to 8 digits)")))
+        self.pin_again = self.row(_("PIN again"), "pin_again",
+                                  pin_field(_("The same PIN again")))
 
     def validatePage(self) -> bool:  # noqa: N802
         from app.setup.first_run import check_owner
@@ -152,20 +158,22 @@ class OwnerPage(_Page):
 
 class PrinterPage(_Page):
     def __init__(self, parent=None):
-        super().__init__("Receipt printer", "Leave the address empty to skip: slips then "
-                         "wait until a printer is set up in Settings.", parent)
+        super().__init__(_("Receipt printer"), _("Leave the address empty to skip: slips then "
+                                                 "wait until a printer is set up in Settings."),
+                         parent)
         from app.printing.profiles import PROFILES
 
         self.uri = QComboBox()
-        self.find_button = QPushButton("Find USB printers")
+        self.find_button = QPushButton(_("Find USB printers"))
         self.uri.setEditable(True)
-        self.uri.lineEdit().setPlaceholderText("usb://0416:5011 or tcp://192.168.1.50:9100")
-        self.row("Printer address", "uri", self.uri, self.find_button)
-        self.profile = self.row("Printer model", "profile", QComboBox())
+        self.uri.lineEdit().setPlaceholderText(
+            _("{usb} or {tcp}", usb="usb://0416:5011", tcp="tcp://192.168.1.50:9100"))
+        self.row(_("Printer address"), "uri", self.uri, self.find_button)
+        self.profile = self.row(_("Printer model"), "profile", QComboBox())
         for p in PROFILES.values():
             self.profile.addItem(p.label, p.name)
         self.profile.setCurrentIndex(self.profile.findData("generic-58"))
-        self.test_button = QPushButton("Print test slip")
+        self.test_button = QPushButton(_("Print test slip"))
         self.result = QLabel()
         self.result.setWordWrap(True)
         self.form.addRow("", self.test_button)
@@ -187,7 +195,7 @@ class PrinterPage(_Page):
     def find(self) -> None:
         from app.printing.service import find_usb_printers
 
-        self.result.setText("Looking for USB printers…")
+        self.result.setText(_("Looking for USB printers…"))
 
         def found(printers) -> None:
             current = self.uri.currentText()
@@ -195,9 +203,10 @@ class PrinterPage(_Page):
             for p in printers:
                 self.uri.addItem(f"{p['uri']}", p["uri"])
             self.uri.setEditText(printers[0]["uri"] if printers else current)
-            self.result.setText(f"Found {len(printers)} USB printer(s)." if printers else
-                                "No USB printer found: check the cable and power, or type a "
-                                "network address (tcp://…:9100).")
+            self.result.setText(_("Found {count} USB printer(s).", count=len(printers))
+                                if printers else
+                                _("No USB printer found: check the cable and power, or type a "
+                                  "network address (tcp://…:9100)."))
         self.wizard().aux.submit(lambda _c: find_usb_printers(), on_done=found,
                                  on_error=self.show_problems)
 
@@ -209,7 +218,7 @@ class PrinterPage(_Page):
         cfg = self._config_or_refuse()
         ctx = self.wizard().worker.ctx
         self.test_button.setEnabled(False)
-        self.result.setText("Printing…")
+        self.result.setText(_("Printing…"))
 
         def done(result) -> None:
             self.test_button.setEnabled(True)
@@ -226,7 +235,7 @@ class PrinterPage(_Page):
 
         cfg = self.config()
         if cfg is None:
-            raise ValidationError("Type the printer's address first, or find a USB printer.",
+            raise ValidationError(_("Type the printer's address first, or find a USB printer."),
                                   field="uri")
         return cfg
 
@@ -234,29 +243,29 @@ class PrinterPage(_Page):
         return self.checked(lambda: self.config() and self.config().validated())
 
 
-MODES = (("offline", "Work offline for now (connect to Plugipay later in Settings)"),
-         ("connect", "Connect to my Plugipay account"),
-         ("demo", "Demo mode: a local Plugipay sandbox with test money"))
+MODES = (("offline", N_("Work offline for now (connect to Plugipay later in Settings)")),
+         ("connect", N_("Connect to my Plugipay account")),
+         ("demo", N_("Demo mode: a local Plugipay sandbox with test money")))
 
 
 class PlugipayPage(_Page):
     def __init__(self, parent=None):
-        super().__init__("Plugipay", "Sales are always kept at this till first; Plugipay "
-                         "gets them when there is a connection.", parent)
+        super().__init__(_("Plugipay"), _("Sales are always kept at this till first; Plugipay "
+                                          "gets them when there is a connection."), parent)
         self.group = QButtonGroup(self)
         self.modes: dict[str, QRadioButton] = {}
         for i, (key, text) in enumerate(MODES):
-            b = QRadioButton(text)
+            b = QRadioButton(gettext(text))
             self.group.addButton(b, i)
             self.modes[key] = b
             self.form.addRow(b)
         self.modes["offline"].setChecked(True)
         self.first = self.modes["offline"]
-        self.key_id = self.row("Key id", "key_id", QLineEdit())
-        self.key_id.setPlaceholderText("ak_live_…")
-        self.secret = self.row("Secret", "secret", QLineEdit())
+        self.key_id = self.row(_("Key id"), "key_id", QLineEdit())
+        self.key_id.setPlaceholderText(KEY_ID_EXAMPLE)
+        self.secret = self.row(_("Secret"), "secret", QLineEdit())
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
-        self.base_url = self.row("Address", "base_url", QLineEdit())
+        self.base_url = self.row(_("Address"), "base_url", QLineEdit())
         from app.sync.credentials import DEFAULT_BASE_URL
 
         self.base_url.setPlaceholderText(DEFAULT_BASE_URL)

@@ -1,61 +1,46 @@
-"""How the screens show money, dates and statuses."""
+"""How the screens show money, dates and statuses, in the chosen language.
+
+Amounts follow `app.i18n.format_amount` (`Rp 1.500.000` in both languages,
+`US$10,00` / `$10.00`), dates `app.i18n.format_date` / `format_datetime`
+(`1 Desember 2026` / `December 1, 2026`), names `app.domain.labels`.
+`due_input` is the exception: it fills an entry field, so it stays ISO
+(`2026-12-01`), the form `parse_due` reads back in every language.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
-from app.domain.lifecycle import Status
-from app.domain.money import format_money
-
-STATUS_LABELS = {
-    Status.DRAFT: "Draft",
-    Status.OPEN: "Open",
-    Status.PAST_DUE: "Past due",
-    Status.PAID: "Paid",
-    Status.VOID: "Void",
-    Status.UNCOLLECTIBLE: "Written off",
-}
-
-SYNC_LABELS = {
-    "local": "Local only",
-    "pending": "Waiting",
-    "synced": "Synced",
-    "failed": "Failed",
-    "conflict": "Conflict",
-}
+from app.domain.labels import status_label, sync_label  # noqa: F401  (re-exported for screens)
+from app.i18n import format_amount, format_date, format_datetime
 
 
 def money(amount: int, currency: str) -> str:
-    return format_money(amount, currency)
+    return format_amount(amount, currency)
 
 
 def local_dt(dt: datetime | None) -> str:
     """A stored UTC time in this computer's time zone, minutes precision."""
     if dt is None:
         return ""
-    return dt.astimezone().strftime("%Y-%m-%d %H:%M")
+    return format_datetime(dt)
 
 
 def local_date(dt: datetime | None) -> str:
     if dt is None:
         return ""
-    return dt.astimezone().strftime("%Y-%m-%d")
-
-
-def status_label(status) -> str:
-    try:
-        return STATUS_LABELS[Status(status)]
-    except ValueError:
-        return str(status)
-
-
-def sync_label(state: str) -> str:
-    return SYNC_LABELS.get(state, state.replace("_", " ").capitalize())
+    return format_date(dt)
 
 
 def due_date(dt: datetime | None) -> str:
     """Due dates are entered as a calendar day (end of that day, UTC): show that day."""
     if dt is None:
         return ""
-    from datetime import timezone
+    return format_date(dt.astimezone(timezone.utc).date())
+
+
+def due_input(dt: datetime | None) -> str:
+    """The due day for an entry field: ISO, whatever the language."""
+    if dt is None:
+        return ""
     return dt.astimezone(timezone.utc).strftime("%Y-%m-%d")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QWidget
 
+from app.i18n import _
+
 INVALID_STYLE = "border: 2px solid #B91C1C; border-radius: 3px;"
 
 
@@ -14,7 +16,8 @@ def problems_of(exc) -> list[tuple[str, str]]:
         return list(problems)
     message = getattr(exc, "message", None)
     if message is None:
-        message = f"Something went wrong and nothing was saved ({type(exc).__name__}: {exc})."
+        message = _("Something went wrong and nothing was saved ({error}).",
+                    error=f"{type(exc).__name__}: {exc}")
     return [(getattr(exc, "field", None) or "", message)]
 
 
@@ -100,7 +103,7 @@ class FormErrors:
                 loose.append(message)
         if self.banner:
             self.banner.show_message(" ".join(loose) if loose else
-                                     "Please correct the marked fields.")
+                                     _("Please correct the marked fields."))
 
     def message(self, name: str) -> str:
         return self.fields[name][1].text() if name in self.fields else ""

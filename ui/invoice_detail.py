@@ -11,6 +11,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QGroupBox,
 
 from app.domain.errors import ConflictError
 from app.domain.lifecycle import Action, allowed_actions, check_transition
+from app.domain.labels import method_label
+from app.i18n import N_, _, gettext
 from app.services import invoices as svc
 from app.services.queries import get_invoice, invoice_history, invoice_receipts
 
@@ -22,8 +24,8 @@ from .status_chip import StatusChip
 from .qtcompat import emit
 from .share_panel import SharePanel
 
-ACTION_WORDS = {"create": "Created", "edit": "Edited", "issue": "Issued", "pay": "Marked paid",
-                "void": "Voided", "write_off": "Written off"}
+ACTION_WORDS = {"create": N_("Created"), "edit": N_("Edited"), "issue": N_("Issued"),
+                "pay": N_("Marked paid"), "void": N_("Voided"), "write_off": N_("Written off")}
 
 
 def load_detail(ctx, ref):  # worker thread
@@ -46,32 +48,33 @@ class InvoiceDetail(QWidget):
         self.info = QLabel()
         self.info.setWordWrap(True)
         self.lines = QTableWidget(0, 4)
-        self.lines.setHorizontalHeaderLabels(["Description", "Qty", "Unit price", "Amount"])
+        self.lines.setHorizontalHeaderLabels([_("Description"), _("Qty"), _("Unit price"), _("Amount")])
         self.lines.verticalHeader().hide()
         self.lines.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.lines.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.lines.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.totals = {k: QLabel() for k in ("subtotal", "discount", "tax", "total", "paid", "due")}
-        tbox = QGroupBox("Totals")
+        tbox = QGroupBox(_("Totals"))
         tf = QFormLayout(tbox)
-        for key, label in (("subtotal", "Subtotal"), ("discount", "Discount"), ("tax", "Tax"),
-                           ("total", "Total"), ("paid", "Amount paid"), ("due", "Amount due")):
+        for key, label in (("subtotal", _("Subtotal")), ("discount", _("Discount")),
+                           ("tax", _("Tax")), ("total", _("Total")), ("paid", _("Amount paid")),
+                           ("due", _("Amount due"))):
             self.totals[key].setAlignment(Qt.AlignmentFlag.AlignRight)
             tf.addRow(label, self.totals[key])
         self.totals["due"].setStyleSheet("font-weight:700; font-size:16px;")
         self.history = QListWidget()
         self.history.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        hbox = QGroupBox("History")
+        hbox = QGroupBox(_("History"))
         QVBoxLayout(hbox).addWidget(self.history)
 
         self.buttons = {
-            Action.ISSUE: QPushButton("Issue (F9)"),
-            Action.EDIT: QPushButton("Edit draft (Ctrl+E)"),
-            Action.PAY: QPushButton("Mark paid (F10)"),
-            Action.VOID: QPushButton("Void… (Ctrl+Shift+V)"),
-            Action.WRITE_OFF: QPushButton("Write off… (Ctrl+Shift+W)"),
+            Action.ISSUE: QPushButton(_("Issue (F9)")),
+            Action.EDIT: QPushButton(_("Edit draft (Ctrl+E)")),
+            Action.PAY: QPushButton(_("Mark paid (F10)")),
+            Action.VOID: QPushButton(_("Void… (Ctrl+Shift+V)")),
+            Action.WRITE_OFF: QPushButton(_("Write off… (Ctrl+Shift+W)")),
         }
-        self.back = QPushButton("Back to list (Esc)")
+        self.back = QPushButton(_("Back to list (Esc)"))
         actions = QHBoxLayout()
         actions.addWidget(self.back)
         actions.addStretch(1)
@@ -130,25 +133,30 @@ class InvoiceDetail(QWidget):
     def _fill(self, result) -> None:
         inv, history, receipts = result
         self.inv = inv
-        nums = inv.display_number + (f"  ·  Plugipay {inv.number}" if inv.number else "")
+        nums = _("{local}  ·  Plugipay {number}", local=inv.display_number, number=inv.number) \
+            if inv.number else inv.display_number
         self.number.setText(f"<h2>{html.escape(nums)}</h2>")
         self.chip.set_status(inv.status)
         esc = html.escape
         rows = [f"<b>{esc(inv.customer_name)}</b>"
                 + (f" · {esc(inv.customer_email)}" if inv.customer_email else "")]
-        dates = [("Created", local_dt(inv.created_at)), ("Issued", local_dt(inv.issued_at)),
-                 ("Due", due_date(inv.due_at)), ("Paid", local_dt(inv.paid_at)),
-                 ("Voided", local_dt(inv.voided_at)), ("Written off", local_dt(inv.written_off_at))]
-        rows.append(" · ".join(f"{k} {v}" for k, v in dates if v)
-                    + f" · Plugipay: {sync_label(inv.sync_state)}")
+        dates = [(_("Created {when}"), local_dt(inv.created_at)),
+                 (_("Issued {when}"), local_dt(inv.issued_at)),
+                 (_("Due {when}"), due_date(inv.due_at)),
+                 (_("Paid {when}"), local_dt(inv.paid_at)),
+                 (_("Voided {when}"), local_dt(inv.voided_at)),
+                 (_("Written off {when}"), local_dt(inv.written_off_at))]
+        shown = [k.format(when=v) for k, v in dates if v]
+        shown.append(_("Plugipay: {state}", state=sync_label(inv.sync_state)))
+        rows.append(" · ".join(shown))
         if inv.memo:
-            rows.append(f"Memo: {esc(inv.memo)}")
+            rows.append(_("Memo: {memo}", memo=esc(inv.memo)))
         if inv.reason:
-            rows.append(f"Reason: {esc(inv.reason)}")
+            rows.append(_("Reason: {reason}", reason=esc(inv.reason)))
         if receipts:
-            rows.append("Receipts: " + ", ".join(
-                f"{r.number} ({money(r.amount, r.currency)}, "
-                f"{svc.PAYMENT_METHODS.get(r.method, r.method)})" for r in receipts))
+            rows.append(_("Receipts: {receipts}", receipts=", ".join(
+                f"{r.number} ({money(r.amount, r.currency)}, {method_label(r.method)})"
+                for r in receipts)))
         self.info.setText("<br>".join(rows))
         self.lines.setRowCount(len(inv.lines))
         for i, line in enumerate(inv.lines):
@@ -165,11 +173,14 @@ class InvoiceDetail(QWidget):
             self.totals[key].setText(money(value, inv.currency))
         self.history.clear()
         for h in history:
-            text = f"{local_dt(h.at)} · {h.operator} at {h.till} · {ACTION_WORDS.get(h.action, h.action)}"
+            action = ACTION_WORDS.get(h.action)
+            text = _("{when} · {operator} at {till} · {action}", when=local_dt(h.at),
+                     operator=h.operator, till=h.till,
+                     action=gettext(action) if action else h.action)
             if h.note:
                 text += f" — {h.note}"
             if h.approved_by:
-                text += f" (approved by {h.approved_by})"
+                text += " " + _("(approved by {name})", name=h.approved_by)
             self.history.addItem(text)
         allowed = set(allowed_actions(inv.status))
         for action, button in self.buttons.items():
@@ -209,7 +220,7 @@ class InvoiceDetail(QWidget):
         self.show_invoice(self.inv.id, message, "ok")
 
     def _refused(self, exc) -> None:
-        self.banner.show_message("Refused: " + problems_of(exc)[0][1], "error")
+        self.banner.show_message(_("Refused: {reason}", reason=problems_of(exc)[0][1]), "error")
         self.reload()
 
     def _allowed(self, action: Action) -> bool:
@@ -218,12 +229,12 @@ class InvoiceDetail(QWidget):
             return False
         if action in allowed_actions(self.inv.status):
             return True
-        self.banner.show_message("Refused: " + self.refusal(action), "error")
+        self.banner.show_message(_("Refused: {reason}", reason=self.refusal(action)), "error")
         return False
 
     def issue(self) -> None:
         if self._allowed(Action.ISSUE):
-            self._run(svc.issue, done="Issued.", prints=True)
+            self._run(svc.issue, done=_("Issued."), prints=True)
 
     def edit(self) -> None:
         if self._allowed(Action.EDIT):
@@ -233,7 +244,7 @@ class InvoiceDetail(QWidget):
         if not self._allowed(Action.PAY):
             return
         self.dialog = PaymentDialog(self.inv, self.worker.ctx.now(), self)
-        self.dialog.confirmed.connect(lambda p: self._run(svc.mark_paid, p, done="Marked paid.",
+        self.dialog.confirmed.connect(lambda p: self._run(svc.mark_paid, p, done=_("Marked paid."),
                                                            prints=True))
         self.dialog.setModal(True)
         self.dialog.show()
@@ -243,9 +254,10 @@ class InvoiceDetail(QWidget):
             return
         n = self.inv.display_number
         self.dialog = ReasonDialog(
-            f"Void {n}", f"Void {n}? A voided invoice cannot be paid or used again; "
-            "this cannot be undone.", "Void invoice", self)
-        self.dialog.confirmed.connect(lambda r: self._run(svc.void, r, done="Voided.",
+            _("Void {number}", number=n),
+            _("Void {number}? A voided invoice cannot be paid or used again; this cannot be "
+              "undone.", number=n), _("Void invoice"), self)
+        self.dialog.confirmed.connect(lambda r: self._run(svc.void, r, done=_("Voided."),
                                                            guard="void"))
         self.dialog.setModal(True)
         self.dialog.show()
@@ -255,10 +267,11 @@ class InvoiceDetail(QWidget):
             return
         n = self.inv.display_number
         self.dialog = ReasonDialog(
-            f"Write off {n}", f"Write off {n} as uncollectible? It stays in the books "
-            "as money that will not come.", "Write off", self)
+            _("Write off {number}", number=n),
+            _("Write off {number} as uncollectible? It stays in the books as money that will "
+              "not come.", number=n), _("Write off"), self)
         self.dialog.confirmed.connect(lambda r: self._run(svc.write_off, r,
-                                                           done="Written off.",
+                                                           done=_("Written off."),
                                                            guard="write_off"))
         self.dialog.setModal(True)
         self.dialog.show()

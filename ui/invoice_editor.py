@@ -15,12 +15,14 @@ from app.domain.errors import ValidationError
 from app.domain.money import format_plain, parse_amount
 from app.domain.totals import compute_totals
 from app.domain.validation import DraftInput, parse_due, validate_draft
+from app.domain.labels import method_label
+from app.i18n import _
 from app.services import invoices as svc
 
 from .changes import INVOICE_ACTION
 from .customers import CustomerDialog
 from .customer_picker import CustomerPicker
-from .fmt import due_date, money
+from .fmt import due_input, money
 from .forms import Banner, FormErrors, problems_of, set_invalid, shortcut
 from .line_editor import LinesEditor
 from .qtcompat import emit
@@ -64,20 +66,21 @@ class InvoiceEditor(QWidget):
         self.busy = False
         self.banner = Banner()
         self.errors = FormErrors(self.banner)
-        self.title = QLabel("<h2>New invoice</h2>")
+        self.title = QLabel(_("<h2>New invoice</h2>"))
 
         # 1. customer and currency
-        self.customer = CustomerPicker(worker, placeholder="Type a customer's name, phone or email")
+        self.customer = CustomerPicker(worker, placeholder=_("Type a customer's name, phone or email"))
         self.currency = QComboBox()
         self.currency.addItems(list(CURRENCIES))
-        part1 = QGroupBox("1 · Customer (F2) and currency")
+        part1 = QGroupBox(_("1 · Customer (F2) and currency"))
         f1 = QFormLayout(part1)
-        f1.addRow("Customer", self._with_error("customer_id", self.customer))
-        f1.addRow("Currency", self._with_error("currency", self.currency))
+        f1.addRow(_("Customer"), self._with_error("customer_id", self.customer))
+        f1.addRow(_("Currency"), self._with_error("currency", self.currency))
 
         # 2. lines
         self.lines = LinesEditor(worker)
-        part2 = QGroupBox("2 · Lines (F4 scan a code · Enter next · Ctrl+Del remove · Alt+↑↓ move)")
+        part2 = QGroupBox(
+            _("2 · Lines (F4 scan a code · Enter next · Ctrl+Del remove · Alt+↑↓ move)"))
         l2 = QVBoxLayout(part2)
         l2.addWidget(self.lines)
         self.errors.fields["lines"] = (self.lines.scroll, self.lines.lines_error)
@@ -85,31 +88,31 @@ class InvoiceEditor(QWidget):
         # 3. adjustments
         self.discount = QLineEdit(placeholderText="0")
         self.tax = QLineEdit(placeholderText="0")
-        self.due = QLineEdit(placeholderText="YYYY-MM-DD or +7 (optional)")
-        self.memo = QLineEdit(placeholderText="Shown on the invoice (optional)")
-        part3 = QGroupBox("3 · Adjustments")
+        self.due = QLineEdit(placeholderText=_("YYYY-MM-DD or +7 (optional)"))
+        self.memo = QLineEdit(placeholderText=_("Shown on the invoice (optional)"))
+        part3 = QGroupBox(_("3 · Adjustments"))
         f3 = QFormLayout(part3)
-        f3.addRow("Discount", self._with_error("discount", self.discount))
-        f3.addRow("Tax", self._with_error("tax", self.tax))
-        f3.addRow("Due date", self._with_error("due_at", self.due))
-        f3.addRow("Memo", self._with_error("memo", self.memo))
+        f3.addRow(_("Discount"), self._with_error("discount", self.discount))
+        f3.addRow(_("Tax"), self._with_error("tax", self.tax))
+        f3.addRow(_("Due date"), self._with_error("due_at", self.due))
+        f3.addRow(_("Memo"), self._with_error("memo", self.memo))
 
         # 4. on save
-        self.pay_now = QCheckBox("Mark paid now (paid at the counter)")
+        self.pay_now = QCheckBox(_("Mark paid now (paid at the counter)"))
         self.method = QComboBox()
-        for code, label in svc.PAYMENT_METHODS.items():
-            self.method.addItem(label, code)
+        for code in svc.PAYMENT_METHODS:
+            self.method.addItem(method_label(code), code)
         self.method.setCurrentIndex(self.method.findData("cash"))
-        self.print_slip = QCheckBox("Print the slip")
+        self.print_slip = QCheckBox(_("Print the slip"))
         self.print_slip.setEnabled(printing is not None)
-        self.print_note = QLabel("" if printing is not None else "Printing is not set up yet.")
+        self.print_note = QLabel("" if printing is not None else _("Printing is not set up yet."))
         self.print_note.setObjectName("muted")
         self.print_slip.setToolTip(self.print_note.text())
-        self.save_draft_button = QPushButton("Save draft (Ctrl+S)")
-        self.issue_button = QPushButton("Issue (F9)")
+        self.save_draft_button = QPushButton(_("Save draft (Ctrl+S)"))
+        self.issue_button = QPushButton(_("Issue (F9)"))
         self.issue_button.setDefault(True)
-        self.cancel_button = QPushButton("Back (Esc)")
-        part4 = QGroupBox("4 · Save")
+        self.cancel_button = QPushButton(_("Back (Esc)"))
+        part4 = QGroupBox(_("4 · Save"))
         g4 = QGridLayout(part4)
         g4.addWidget(self.pay_now, 0, 0)
         g4.addWidget(self.method, 0, 1)
@@ -124,10 +127,10 @@ class InvoiceEditor(QWidget):
 
         # summary
         self.summary = {k: QLabel() for k in ("subtotal", "discount", "tax", "total", "due")}
-        side = QGroupBox("Summary")
+        side = QGroupBox(_("Summary"))
         fs = QFormLayout(side)
-        for key, label in (("subtotal", "Subtotal"), ("discount", "Discount"), ("tax", "Tax"),
-                           ("total", "Total"), ("due", "Amount due")):
+        for key, label in (("subtotal", _("Subtotal")), ("discount", _("Discount")),
+                           ("tax", _("Tax")), ("total", _("Total")), ("due", _("Amount due"))):
             self.summary[key].setAlignment(Qt.AlignmentFlag.AlignRight)
             fs.addRow(label, self.summary[key])
         self.summary["total"].setStyleSheet("font-weight:700; font-size:16px;")
@@ -181,10 +184,15 @@ class InvoiceEditor(QWidget):
         lay.addWidget(self.errors.add(name, target))
         return box
 
+    def has_unsaved_work(self) -> bool:
+        """Something typed that a language switch must not throw away."""
+        lines, _ok = self.lines.lines()
+        return bool(self.customer.edit.text().strip() or lines or self.memo.text().strip())
+
     # -- starting
     def start_new(self, currency: str = "IDR") -> None:
         self.invoice_id = None
-        self.title.setText("<h2>New invoice</h2>")
+        self.title.setText(_("<h2>New invoice</h2>"))
         self._reset()
         self.currency.setCurrentText(currency)
         self.focus_customer()
@@ -192,7 +200,7 @@ class InvoiceEditor(QWidget):
     def start_edit(self, inv) -> None:
         """Open a draft for editing (the caller checked it is a draft)."""
         self.invoice_id = inv.id
-        self.title.setText(f"<h2>Edit draft #{inv.id}</h2>")
+        self.title.setText(_("<h2>Edit draft #{id}</h2>", id=inv.id))
         self._reset()
         self.currency.setCurrentText(inv.currency)
         self.lines.set_lines(inv.lines, inv.currency)
@@ -203,7 +211,7 @@ class InvoiceEditor(QWidget):
                            move_on=False)
         self.discount.setText(format_plain(inv.discount, inv.currency) if inv.discount else "")
         self.tax.setText(format_plain(inv.tax, inv.currency) if inv.tax else "")
-        self.due.setText(due_date(inv.due_at))
+        self.due.setText(due_input(inv.due_at))
         self.memo.setText(inv.memo)
         self.update_summary()
         self.lines.rows[0].desc.setFocus()
@@ -231,13 +239,13 @@ class InvoiceEditor(QWidget):
     def _print_config(self, cfg) -> None:
         self.print_config = cfg
         self.print_note.setText("" if cfg.uri else
-                                "No printer chosen yet: the slip waits in the print queue.")
+                                _("No printer chosen yet: the slip waits in the print queue."))
         self._print_default()
 
     def _print_default(self, *_args) -> None:
         cfg = self.print_config
         paid = self.pay_now.isChecked()
-        self.print_slip.setText("Print the receipt" if paid else "Print the slip")
+        self.print_slip.setText(_("Print the receipt") if paid else _("Print the slip"))
         if cfg is not None:
             self.print_slip.setChecked(cfg.print_on_pay if paid else cfg.print_on_issue)
 
@@ -273,7 +281,8 @@ class InvoiceEditor(QWidget):
             problems.append((name, exc.message))
             return 0
         if value < 0:
-            problems.append((name, f"The {name} cannot be negative."))
+            problems.append((name, _("The discount cannot be negative.") if name == "discount"
+                             else _("The tax cannot be negative.")))
         return value
 
     def update_summary(self) -> None:
@@ -296,7 +305,7 @@ class InvoiceEditor(QWidget):
         self.errors.clear()
         problems: list[tuple[str, str]] = []
         lines_ok = self.lines.mark()
-        lines, _ = self.lines.lines()
+        lines, _valid = self.lines.lines()
         cur = self.currency.currentText()
         disc = self._amount(self.discount, "discount", problems)
         tax = self._amount(self.tax, "tax", problems)
@@ -309,8 +318,8 @@ class InvoiceEditor(QWidget):
             problems.append(("due_at", exc.message))
         cust = self.customer.customer
         if cust is None and self.customer.edit.text().strip():
-            problems.append(("customer_id", "Pick the customer from the list (Enter), "
-                                            "or add them with Ctrl+Shift+C."))
+            problems.append(("customer_id", _("Pick the customer from the list (Enter), or add "
+                                              "them with Ctrl+Shift+C.")))
         data = DraftInput(cust.id if cust else None, cur, lines, disc, tax, due, self.memo.text())
         try:
             validate_draft(data)
@@ -319,7 +328,7 @@ class InvoiceEditor(QWidget):
                          if not (p[0] == "customer_id" and any(q[0] == "customer_id" for q in problems))]
         if not lines_ok:
             problems = [p for p in problems if p[0] != "lines"] + [
-                ("lines", "Correct the marked lines.")]
+                ("lines", _("Correct the marked lines."))]
         if problems:
             self.show_problems(problems)
             return None
@@ -329,7 +338,8 @@ class InvoiceEditor(QWidget):
         rest = [(f, m) for f, m in problems if not self.lines.mark_service(f, m)]
         self.errors.show(rest)
         loose = " ".join(m for f, m in rest if f not in self.errors.fields)
-        self.banner.show_message("Nothing was saved. " + (loose or "Correct the marked fields."))
+        self.banner.show_message(_("Nothing was saved. {problems}",
+                                   problems=loose or _("Correct the marked fields.")))
 
     # -- saving
     def save(self, *, issue: bool) -> None:
@@ -357,13 +367,15 @@ class InvoiceEditor(QWidget):
             wanted = None if self.print_config is None else self.print_slip.isChecked()
             self.printing.after_action(inv, receipt, wanted=wanted)
         if pay_error is not None:
-            what = f"{inv.display_number} was issued, but not marked paid: " + problems_of(pay_error)[0][1]
+            what = _("{number} was issued, but not marked paid: {reason}",
+                     number=inv.display_number, reason=problems_of(pay_error)[0][1])
         elif receipt is not None:
-            what = f"{inv.display_number} issued and paid; receipt {receipt.number}."
+            what = _("{number} issued and paid; receipt {receipt}.", number=inv.display_number,
+                     receipt=receipt.number)
         elif inv.local_number:
-            what = f"{inv.display_number} issued."
+            what = _("{number} issued.", number=inv.display_number)
         else:
-            what = f"Draft #{inv.id} saved."
+            what = _("Draft #{id} saved.", id=inv.id)
         emit(self.saved, inv.id, what)
 
     def _refused(self, exc) -> None:

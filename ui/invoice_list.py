@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
                                QWidget)
 
 from app.domain.lifecycle import Status
+from app.i18n import N_, _
 
 from .changes import Change
 from .customer_picker import CustomerPicker
@@ -32,9 +33,9 @@ class Columns(IntEnum):
 
 
 HEADERS = {
-    Columns.LOCAL_NUMBER: "Number", Columns.PLUGIPAY_NUMBER: "Plugipay no.",
-    Columns.CUSTOMER: "Customer", Columns.STATUS: "Status", Columns.TOTAL: "Total",
-    Columns.AMOUNT_DUE: "Amount due", Columns.DUE_DATE: "Due", Columns.SYNC: "Sync",
+    Columns.LOCAL_NUMBER: N_("Number"), Columns.PLUGIPAY_NUMBER: N_("Plugipay no."),
+    Columns.CUSTOMER: N_("Customer"), Columns.STATUS: N_("Status"), Columns.TOTAL: N_("Total"),
+    Columns.AMOUNT_DUE: N_("Amount due"), Columns.DUE_DATE: N_("Due"), Columns.SYNC: N_("Sync"),
 }
 _RIGHT = {Columns.TOTAL, Columns.AMOUNT_DUE}
 
@@ -92,7 +93,9 @@ class InvoiceListModel(PagedModel):
         return None
 
 
-STATUS_CHOICES = [("", "All statuses")] + [(s.value, status_label(s)) for s in Status]
+def status_choices() -> list[tuple[str, str]]:
+    """The status filter's entries, in the current language."""
+    return [("", _("All statuses"))] + [(s.value, status_label(s)) for s in Status]
 
 
 class InvoiceTable(QTableView):
@@ -125,7 +128,7 @@ def make_table(model, parent=None) -> InvoiceTable:
     view.horizontalHeader().setSectionResizeMode(Columns.CUSTOMER, QHeaderView.ResizeMode.Stretch)
     for col, width in ((Columns.LOCAL_NUMBER, 120), (Columns.PLUGIPAY_NUMBER, 120),
                        (Columns.STATUS, 110), (Columns.TOTAL, 130), (Columns.AMOUNT_DUE, 130),
-                       (Columns.DUE_DATE, 100), (Columns.SYNC, 90)):
+                       (Columns.DUE_DATE, 140), (Columns.SYNC, 90)):
         view.setColumnWidth(col, width)
     return _wire(view)
 
@@ -159,13 +162,13 @@ class InvoiceListPage(QWidget):
         self._dirty = False
 
         self.status = QComboBox()
-        for value, label in STATUS_CHOICES:
+        for value, label in status_choices():
             self.status.addItem(label, value)
-        self.status.setAccessibleName("Status filter")
-        self.customer = CustomerPicker(worker, allow_create=False, placeholder="Any customer")
-        self.search = QLineEdit(placeholderText="Search numbers, memo, customer (Ctrl+F)")
+        self.status.setAccessibleName(_("Status filter"))
+        self.customer = CustomerPicker(worker, allow_create=False, placeholder=_("Any customer"))
+        self.search = QLineEdit(placeholderText=_("Search numbers, memo, customer (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
-        self.new_button = QPushButton("New invoice (Ctrl+N)")
+        self.new_button = QPushButton(_("New invoice (Ctrl+N)"))
         self.count_label = QLabel()
         self.count_label.setObjectName("muted")
 
@@ -233,7 +236,8 @@ class InvoiceListPage(QWidget):
     def _on_loaded(self) -> None:
         n = self.model.rowCount()
         more = "+" if self.model.canFetchMore() or self.model.is_loading() else ""
-        self.count_label.setText(f"{n}{more} invoices shown" if n else "No invoices match.")
+        self.count_label.setText(_("{count}{more} invoices shown", count=n, more=more) if n
+                                 else _("No invoices match."))
         if n and not self.table.currentIndex().isValid():
             self.table.setCurrentIndex(self.model.index(0, 0))
 

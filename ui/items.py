@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
 from app.domain.currency import CURRENCIES
 from app.domain.errors import ValidationError
 from app.domain.money import format_plain, parse_amount
+from app.i18n import N_, _
 from app.services.items import ItemInput, add_item, edit_item, list_items
 
 from .changes import Change
@@ -27,22 +28,22 @@ class ItemDialog(QDialog):
     def __init__(self, worker, bus, record=None, parent=None, currency: str = "IDR"):
         super().__init__(parent)
         self.worker, self.bus, self.record = worker, bus, record
-        self.setWindowTitle("Edit item" if record else "New item")
+        self.setWindowTitle(_("Edit item") if record else _("New item"))
         self.banner = Banner()
         self.errors = FormErrors(self.banner)
-        self.code = QLineEdit(record.code if record else "", placeholderText="Code or scan barcode")
+        self.code = QLineEdit(record.code if record else "", placeholderText=_("Code or scan barcode"))
         self.name = QLineEdit(record.name if record else "")
         self.currency = QComboBox()
         self.currency.addItems(list(CURRENCIES))
         self.currency.setCurrentText(record.currency if record else currency)
         self.price = QLineEdit(format_plain(record.unit_amount, record.currency) if record else "",
-                               placeholderText="e.g. 18.000")
-        self.active = QCheckBox("On sale")
+                               placeholderText=_("e.g. 18.000"))
+        self.active = QCheckBox(_("On sale"))
         self.active.setChecked(record.active if record else True)
         form = QFormLayout()
-        for key, label, widget in (("code", "Code", self.code), ("name", "Name", self.name),
-                                   ("currency", "Currency", self.currency),
-                                   ("unit_amount", "Unit price", self.price)):
+        for key, label, widget in (("code", _("Code"), self.code), ("name", _("Name"), self.name),
+                                   ("currency", _("Currency"), self.currency),
+                                   ("unit_amount", _("Unit price"), self.price)):
             box = QVBoxLayout()
             box.setSpacing(1)
             box.addWidget(widget)
@@ -95,7 +96,7 @@ class ItemColumns(IntEnum):
 
 class ItemListModel(PagedModel):
     Columns = ItemColumns
-    headers = {0: "Code", 1: "Name", 2: "Unit price", 3: "On sale"}
+    headers = {0: N_("Code"), 1: N_("Name"), 2: N_("Unit price"), 3: N_("On sale")}
 
     def __init__(self, worker, parent=None):
         super().__init__(worker, parent)
@@ -109,7 +110,7 @@ class ItemListModel(PagedModel):
 
     def display(self, item, column):
         return (item.code, item.name, money(item.unit_amount, item.currency),
-                "Yes" if item.active else "No")[column]
+                _("Yes") if item.active else _("No"))[column]
 
 
 class ItemsPage(QWidget):
@@ -118,10 +119,10 @@ class ItemsPage(QWidget):
         self.worker, self.bus = worker, bus
         self._dirty = True
         self.dialog = None
-        self.search = QLineEdit(placeholderText="Search code or name (Ctrl+F)")
+        self.search = QLineEdit(placeholderText=_("Search code or name (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
-        self.add_button = QPushButton("Add item (Ctrl+Shift+I)")
-        self.edit_button = QPushButton("Edit (Ctrl+E)")
+        self.add_button = QPushButton(_("Add item (Ctrl+Shift+I)"))
+        self.edit_button = QPushButton(_("Edit (Ctrl+E)"))
         self.model = ItemListModel(worker, self)
         self.table = make_table(self.model, self)
         self.table.setItemDelegateForColumn(3, None)

@@ -18,6 +18,8 @@ from app.domain.money import format_plain, parse_amount
 from app.domain.validation import LineInput
 from app.services.items import find_by_code
 
+from app.i18n import _
+
 from .fmt import money
 from .forms import FieldError, set_invalid
 from .qtcompat import emit
@@ -25,16 +27,16 @@ from .qtcompat import emit
 
 class LineRow:
     def __init__(self, owner: "LinesEditor"):
-        self.desc = QLineEdit(placeholderText="Description or item code")
+        self.desc = QLineEdit(placeholderText=_("Description or item code"))
         self.qty = QLineEdit(placeholderText="1")
         self.qty.setMaximumWidth(70)
-        self.unit = QLineEdit(placeholderText="Unit price")
+        self.unit = QLineEdit(placeholderText=_("Unit price"))
         self.unit.setMaximumWidth(140)
         self.amount = QLabel()
         self.amount.setMinimumWidth(120)
         self.amount.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.remove = QToolButton(text="✕")
-        self.remove.setToolTip("Remove this line (Ctrl+Delete)")
+        self.remove.setToolTip(_("Remove this line (Ctrl+Delete)"))
         self.remove.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.error = FieldError()
         for edit in self.fields():
@@ -63,27 +65,27 @@ class LineRow:
         problems: dict[str, str] = {}
         desc = self.desc.text().strip()
         if not desc:
-            problems["description"] = "Describe what was sold."
+            problems["description"] = _("Describe what was sold.")
         qty_text = self.qty.text().strip()
         if re.fullmatch(r"\d{1,3}(\.\d{3})+", qty_text):  # 1.000 is grouping, 1.5 is not
             qty_text = qty_text.replace(".", "")
         qty = 1
         if qty_text:
             if not qty_text.isdigit():
-                problems["quantity"] = "The quantity must be a whole number."
+                problems["quantity"] = _("The quantity must be a whole number.")
             else:
                 qty = int(qty_text)
                 if qty <= 0:
-                    problems["quantity"] = "The quantity must be at least 1."
+                    problems["quantity"] = _("The quantity must be at least 1.")
                 elif qty > 1_000_000:
-                    problems["quantity"] = "The quantity is too large."
+                    problems["quantity"] = _("The quantity is too large.")
         unit = None
         try:
             unit = parse_amount(self.unit.text(), currency)
             if unit < 0:
-                problems["unit_amount"] = "A unit price cannot be negative."
+                problems["unit_amount"] = _("A unit price cannot be negative.")
         except ValidationError as exc:
-            problems["unit_amount"] = ("Enter the unit price." if not self.unit.text().strip()
+            problems["unit_amount"] = (_("Enter the unit price.") if not self.unit.text().strip()
                                        else exc.message)
         if problems:
             return None, problems
@@ -99,8 +101,8 @@ class LinesEditor(QWidget):
         self.worker = worker
         self.currency = "IDR"
         self.rows: list[LineRow] = []
-        self.code = QLineEdit(placeholderText="Scan or type an item code, then Enter (F4)")
-        self.code.setAccessibleName("Item code")
+        self.code = QLineEdit(placeholderText=_("Scan or type an item code, then Enter (F4)"))
+        self.code.setAccessibleName(_("Item code"))
         self.code_error = FieldError()
         self.code.returnPressed.connect(self._code_entered)
         self.code.textEdited.connect(lambda _t: (set_invalid(self.code, ""),
@@ -109,7 +111,8 @@ class LinesEditor(QWidget):
         self.grid = QGridLayout(self.grid_host)
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.grid.setVerticalSpacing(2)
-        self.headers = [QLabel(f"<b>{t}</b>") for t in ("Description", "Qty", "Unit price", "Amount")]
+        self.headers = [QLabel(f"<b>{t}</b>") for t in (_("Description"), _("Qty"), _("Unit price"),
+                                                         _("Amount"))]
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.grid_host)
@@ -250,7 +253,7 @@ class LinesEditor(QWidget):
         def found(item):
             if item is None:
                 if row is None:
-                    msg = f"No item has the code {code.strip().upper()}."
+                    msg = _("No item has the code {code}.", code=code.strip().upper())
                     set_invalid(self.code, msg)
                     self.code_error.show_message(msg)
                     emit(self.item_missing, code)

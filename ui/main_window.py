@@ -8,12 +8,15 @@ from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QMainWindow, QPushButton,
                                QStackedWidget, QWidget)
 
+from app.i18n import N_, _, gettext
+
 from .changes import Change
 from .forms import shortcut
 from .invoice_list import InvoiceListPage
 from .qtcompat import emit
 
-PAGES = ("Invoices", "Customers", "Items", "Settings", "Reconcile", "Close shift")
+PAGES = (N_("Invoices"), N_("Customers"), N_("Items"), N_("Settings"), N_("Reconcile"),
+         N_("Close shift"))
 PAGE_KEYS = ("invoices", "customers", "items", "settings", "reconcile", "shift")
 
 
@@ -27,18 +30,20 @@ class MainWindow(QMainWindow):
         self.printing, self.sync = printing, sync  # PrintQueue, SyncBridge (or None)
         self.conflicts_dialog = None
         self.settings = settings if settings is not None else QSettings("Kasir", "Kasir")
-        self.setWindowTitle(f"Kasir — {till}")
+        self.till, self.operator = till, operator
+        self.setWindowTitle(_("Kasir — {till}", till=till))
         self._first_page = False
         self.default_currency = "IDR"  # the shop's, once read
 
         self.nav = QListWidget()
-        for i, name in enumerate(PAGES, start=1):
-            self.nav.addItem(f"{name}   Ctrl+{i}")
+        for _page in PAGES:
+            self.nav.addItem("")
+        self._name_pages()
         self.nav.setFixedWidth(170)
         self.nav.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
         # Only the list is built at start-up; other screens on first use.
-        self._facts = {"Till": till, "Operator": operator, "Database": db_label or "default"}
+        self._db_label = db_label
         self._built: dict[str, QWidget] = {}
         self.invoice_list = InvoiceListPage(worker, bus, self.settings)
         self.invoices = QStackedWidget()
@@ -56,14 +61,13 @@ class MainWindow(QMainWindow):
         lay.addWidget(self.pages, 1)
         self.setCentralWidget(central)
 
-        self.till_label = QLabel(f"Till {till}")
-        self.operator_label = QLabel(f"Operator {operator}")
+        self.till_label = QLabel()
+        self.operator_label = QLabel()
         self.online_label = QLabel()
         self.pending_label = QLabel()
-        self.sync_label = QPushButton("Sync: not connected")
+        self.sync_label = QPushButton()
         self.sync_label.setFlat(True)
         self.sync_label.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.sync_label.setToolTip("Click to sync now")
         self.conflicts_button = QPushButton()
         self.conflicts_button.setFlat(True)
         self.conflicts_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -80,25 +84,93 @@ class MainWindow(QMainWindow):
             bar.append(self.print_indicator)
         for w in bar:
             self.statusBar().addPermanentWidget(w)
-        self.set_online(False)
+        self._name_status()
         self.set_pending(0)
         if sync is not None:
             sync.status_changed.connect(self.show_sync_status)
             sync.connection_changed.connect(self.show_sync_status)
 
         self.nav.currentRowChanged.connect(self.show_page)
-        self.invoice_list.new_invoice.connect(self.new_invoice)
-        self.invoice_list.open_invoice.connect(self.open_invoice)
-        self.invoice_list.model.loaded.connect(self._list_loaded)
+        self._connect_list()
         self.worker.error.connect(lambda exc: self.statusBar().showMessage(str(exc), 10_000))
         bus.changed.connect(self._on_changed)
 
         shortcut(self, "Ctrl+N", self.new_invoice, window=True)
         for i in range(len(PAGES)):
             shortcut(self, f"Ctrl+{i + 1}", lambda i=i: self.nav.setCurrentRow(i), window=True)
-        shortcut(self.invoice_list, "Ctrl+F", self.invoice_list.focus_search)
         self.nav.setCurrentRow(0)
         self._restore_geometry()
+
+    @property
+    def _facts(self) -> dict[str, str]:
+        return {_("Till"): self.till, _("Operator"): self.operator,
+                _("Database"): self._db_label or _("default")}
+
+    def _name_pages(self) -> None:
+        for i, name in enumerate(PAGES):
+            self.nav.item(i).setText(_("{page}   Ctrl+{number}", page=gettext(name), number=i + 1))
+
+    def _name_status(self) -> None:
+        self.till_label.setText(_("Till {till}", till=self.till))
+        self.operator_label.setText(_("Operator {operator}", operator=self.operator))
+        self.sync_label.setText(_("Sync: not connected"))
+        self.sync_label.setToolTip(_("Click to sync now"))
+        self.set_online(getattr(self, "online", False))
+        if self.sync is not None and self.sync.status is not None:
+            self.show_sync_status()
+
+    def _connect_list(self) -> None:
+        self.invoice_list.new_invoice.connect(self.new_invoice)
+        self.invoice_list.open_invoice.connect(self.open_invoice)
+        self.invoice_list.model.loaded.connect(self._list_loaded)
+        shortcut(self.invoice_list, "Ctrl+F", self.invoice_list.focus_search)
+
+    # -- the language changed (Settings): every screen again, in the new language
+    def retranslate(self) -> None:
+        """Rebuild the screens in the current language. The list keeps its filters
+        (they are saved and read back); a draft being edited is kept as it is
+        and takes the new language when it is next opened."""
+        from .invoice_list import InvoiceListPage
+
+        current = self.nav.currentRow()
+        self.setWindowTitle(_("Kasir — {till}", till=self.till))
+        self._name_pages()
+        self._name_status()
+        self.set_pending(self.pending)
+        keep = "editor" if self._editor_busy() else None
+        self.invoice_list.apply_filters()  # saves the filters for the new list
+        old_list = self.invoice_list
+        self.invoice_list = InvoiceListPage(self.worker, self.bus, self.settings)
+        self.invoices.insertWidget(0, self.invoice_list)
+        self.invoices.removeWidget(old_list)
+        old_list.deleteLater()
+        self._connect_list()
+        for name in [n for n in self._built if n != keep]:
+            w = self._built.pop(name)
+            if name in ("editor", "detail"):
+                self.invoices.removeWidget(w)
+            else:
+                index = PAGE_KEYS.index(name)
+                slot = QWidget()
+                self._slots[index - 1] = slot
+                self.pages.insertWidget(index, slot)
+                self.pages.removeWidget(w)
+            w.deleteLater()
+        if self.conflicts_dialog is not None:
+            self.conflicts_dialog.close()
+            self.conflicts_dialog.deleteLater()
+            self.conflicts_dialog = None
+        if self.print_indicator is not None:
+            self.print_indicator.retranslate()
+        if getattr(self, "trust", None) is not None:
+            self.trust.retranslate()
+        self.invoices.setCurrentWidget(self.invoice_list)
+        self.show_page(current)
+        self.invoice_list.start()
+
+    def _editor_busy(self) -> bool:
+        editor = self._built.get("editor")
+        return editor is not None and bool(getattr(editor, "has_unsaved_work", lambda: False)())
 
     # -- screens, built on first use
     def _build(self, name: str) -> QWidget:
@@ -135,7 +207,9 @@ class MainWindow(QMainWindow):
             else:
                 from .settings_page import SettingsPage
                 w = SettingsPage(worker, bus, self._facts, printing=self.printing,
-                                 sync=self.sync, open_conflicts=self.open_conflicts)
+                                 sync=self.sync, open_conflicts=self.open_conflicts,
+                                 qsettings=self.settings)
+                w.language.changed.connect(lambda _lang: self.retranslate())
                 if getattr(self, "trust", None) is not None:
                     self.trust.extend_settings(w)  # staff, lock, till, backups (ui/trust_wiring)
             index = PAGE_KEYS.index(name)
@@ -233,7 +307,8 @@ class MainWindow(QMainWindow):
 
     def set_online(self, online: bool) -> None:
         """The sync engine reports here; until it does, the till is offline."""
-        self.online_label.setText("● Online" if online else "● Offline")
+        self.online = online
+        self.online_label.setText(_("● Online") if online else _("● Offline"))
         self.online_label.setStyleSheet("color:#065F46;" if online else "color:#92400E;")
 
     def show_sync_status(self) -> None:
@@ -245,9 +320,9 @@ class MainWindow(QMainWindow):
             return
         self.set_online(st.online)
         self.set_pending(st.pending)
-        self.sync_label.setToolTip((st.message or "") + "\nClick to sync now.")
-        self.conflicts_button.setText(f"⚠ {st.conflicts} sync conflict"
-                                      + ("s" if st.conflicts != 1 else ""))
+        self.sync_label.setToolTip(_("{message}\nClick to sync now.", message=st.message or ""))
+        self.conflicts_button.setText(_("⚠ 1 sync conflict") if st.conflicts == 1 else
+                                      _("⚠ {count} sync conflicts", count=st.conflicts))
         self.conflicts_button.setVisible(st.conflicts > 0)
         if st.state == "error" and st.message:
             self.statusBar().showMessage(st.message, 10_000)
@@ -257,7 +332,7 @@ class MainWindow(QMainWindow):
             return
         if self.sync.running:
             self.sync.wake()
-            self.sync_label.setText("Sync: asking Plugipay…")
+            self.sync_label.setText(_("Sync: asking Plugipay…"))
         else:
             self.sync.start_if_connected()
 
@@ -270,7 +345,7 @@ class MainWindow(QMainWindow):
 
     def set_pending(self, count: int) -> None:
         self.pending = count
-        self.pending_label.setText(f"{count} waiting to sync")
+        self.pending_label.setText(_("{count} waiting to sync", count=count))
 
     def refresh_pending(self) -> None:
         from app.services.sync_status import pending_operations

@@ -12,6 +12,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 
+from app.i18n import _, gettext
+
 from .qtcompat import emit
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -64,7 +66,7 @@ class PagedModel(QAbstractTableModel):
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers.get(section, "")
+            return gettext(self.headers.get(section, ""))  # N_() marked by each list
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -128,7 +130,8 @@ class PagedModel(QAbstractTableModel):
             return
         self._busy = False
         self._more = False
-        emit(self.failed, getattr(exc, "message", None) or "Could not read the list: " + str(exc))
+        emit(self.failed, getattr(exc, "message", None)
+             or _("Could not read the list: {error}", error=exc))
 
     # -- helpers for views
     def record(self, row: int):

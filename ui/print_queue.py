@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from app.i18n import _
+
 from .qtcompat import emit
 from .worker import DbWorker
 
@@ -118,7 +120,7 @@ class PrintQueue(QObject):
     def enqueue(self, invoice_id: int, kind: str = "invoice", *, reprint: bool = False,
                 receipt_number: str | None = None, on_done=None, on_error=None) -> None:
         def stored(job):
-            self.message = f"{job.title}: sent to the printer."
+            self.message = _("{title}: sent to the printer.", title=job.title)
             self.refresh()
             self.process()
             if on_done:
@@ -174,9 +176,9 @@ class PrintQueue(QObject):
         run, state = result
         self.last_run = run
         if run.failed:
-            self.message = "Not printed yet: " + run.failed[0][1]
+            self.message = _("Not printed yet: {reason}", reason=run.failed[0][1])
         elif run.printed:
-            self.message = f"Printed {len(run.printed)} slip(s)."
+            self.message = _("Printed {count} slip(s).", count=len(run.printed))
         self._set_state(state)
 
     def _set_state(self, state: QueueState) -> None:

@@ -7,6 +7,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
                                QPushButton, QVBoxLayout)
 
+from app.i18n import _
+
 from .fmt import local_dt
 
 JOB_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -14,8 +16,9 @@ JOB_ROLE = Qt.ItemDataRole.UserRole + 1
 
 def indicator_text(pending: int, last_error: str) -> str:
     if not pending:
-        return "Printer: nothing waiting"
-    text = f"Printer: {pending} slip{'s' if pending != 1 else ''} waiting"
+        return _("Printer: nothing waiting")
+    text = _("Printer: 1 slip waiting") if pending == 1 else \
+        _("Printer: {count} slips waiting", count=pending)
     return text + (" — " + last_error.split(":")[0] if last_error else "")
 
 
@@ -35,8 +38,16 @@ class PrintIndicator(QPushButton):
     def update_state(self) -> None:
         q = self.queue
         self.setText(indicator_text(q.pending, q.last_error))
-        self.setToolTip(q.last_error or q.message or "Slips print from this queue.")
+        self.setToolTip(q.last_error or q.message or _("Slips print from this queue."))
         self.setStyleSheet("color:#92400E; font-weight:600;" if q.pending else "")
+
+    def retranslate(self) -> None:
+        """The language changed: the text now, the dialog again when next opened."""
+        if self.dialog is not None:
+            self.dialog.close()
+            self.dialog.deleteLater()
+            self.dialog = None
+        self.update_state()
 
     def open_queue(self) -> None:
         if self.dialog is None:
@@ -50,14 +61,14 @@ class PrintQueueDialog(QDialog):
     def __init__(self, queue, parent=None):
         super().__init__(parent)
         self.queue = queue
-        self.setWindowTitle("Print queue")
+        self.setWindowTitle(_("Print queue"))
         self.resize(560, 360)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.list = QListWidget()
-        self.retry_button = QPushButton("Try again now")
-        self.cancel_button = QPushButton("Cancel selected slip")
-        close = QPushButton("Close")
+        self.retry_button = QPushButton(_("Try again now"))
+        self.cancel_button = QPushButton(_("Cancel selected slip"))
+        close = QPushButton(_("Close"))
         buttons = QHBoxLayout()
         buttons.addWidget(self.retry_button)
         buttons.addWidget(self.cancel_button)
@@ -76,17 +87,20 @@ class PrintQueueDialog(QDialog):
     def fill(self) -> None:
         q = self.queue
         self.summary.setText(
-            (f"{q.pending} slip(s) waiting. " if q.pending else "Nothing waiting. ")
-            + (f"Last problem: {q.last_error} " if q.last_error else "")
-            + "A slip that cannot print waits here and is tried again; it is never lost.")
+            " ".join(filter(None, (
+                _("{count} slip(s) waiting.", count=q.pending) if q.pending
+                else _("Nothing waiting."),
+                _("Last problem: {error}", error=q.last_error) if q.last_error else "",
+                _("A slip that cannot print waits here and is tried again; it is never lost.")))))
         self.list.clear()
         for job in q.jobs:
             if job.state == "pending":
-                text = (f"Waiting · {job.title} · tried {job.attempts}×"
+                text = (_("Waiting · {title} · tried {count}×", title=job.title,
+                          count=job.attempts)
                         + (f" · {job.last_error}" if job.last_error else ""))
             else:
-                text = f"Printed {local_dt(job.printed_at)} · {job.title}" + (
-                    " (reprint)" if job.reprint else "")
+                text = _("Printed {when} · {title}", when=local_dt(job.printed_at),
+                         title=job.title) + (" " + _("(reprint)") if job.reprint else "")
             item = QListWidgetItem(text)
             item.setData(JOB_ROLE, job.id if job.state == "pending" else None)
             self.list.addItem(item)

@@ -9,14 +9,17 @@ from dataclasses import replace
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout,
                                QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
+from app.i18n import N_, _, gettext
 from app.printing.config import CUT_CHOICES, PrinterConfig
 
 from .changes import Change
 from .forms import Banner, FormErrors, problems_of
 from .slip_preview import SlipPreview
 
-CUT_LABELS = {"auto": "As the printer can", "full": "Full cut", "partial": "Partial cut",
-              "none": "No cutter (feed to tear)"}
+# Printer addresses as typed (not text to translate).
+URI_EXAMPLES = "usb://0416:5011, tcp://192.168.1.50:9100, serial:///dev/ttyUSB0, file:///dev/usb/lp0"
+CUT_LABELS = {"auto": N_("As the printer can"), "full": N_("Full cut"),
+              "partial": N_("Partial cut"), "none": N_("No cutter (feed to tear)")}
 
 
 # ── worker-thread functions ──────────────────────────────────────────
@@ -48,10 +51,10 @@ def preview_blocks(ctx, config: PrinterConfig):
                                      .order_by(Invoice.id.desc()).limit(1)).scalar()
     if latest is not None:
         slip = build_slip(ctx, latest, "invoice")
-        what = f"Invoice {slip.local_number}"
+        what = _("Invoice {number}", number=slip.local_number)
     else:
         slip = make_test_slip(shop_of(ctx), title=profile.label, details=(), at=ctx.now())
-        what = "Test slip"
+        what = _("Test slip")
     return layout_slip(slip, cfg.columns, cfg.page), profile.paper_mm, cfg.columns, what
 
 
@@ -71,7 +74,7 @@ class PrinterSettings(QGroupBox):
     """Needs the DB worker, the bus and the app's PrintQueue (for its print worker)."""
 
     def __init__(self, worker, bus, printing, parent=None):
-        super().__init__("Printer", parent)
+        super().__init__(_("Printer"), parent)
         from app.printing.profiles import PROFILES
 
         self.worker, self.bus, self.printing = worker, bus, printing
@@ -81,10 +84,9 @@ class PrinterSettings(QGroupBox):
         self.errors = FormErrors(self.banner)
         self.uri = QComboBox()
         self.uri.setEditable(True)
-        self.uri.setAccessibleName("Printer address")
-        self.uri.lineEdit().setPlaceholderText("usb://0416:5011, tcp://192.168.1.50:9100, "
-                                               "serial:///dev/ttyUSB0, file:///dev/usb/lp0")
-        self.find_button = QPushButton("Find USB printers")
+        self.uri.setAccessibleName(_("Printer address"))
+        self.uri.lineEdit().setPlaceholderText(URI_EXAMPLES)
+        self.find_button = QPushButton(_("Find USB printers"))
         self.profile = QComboBox()
         for p in PROFILES.values():
             self.profile.addItem(p.label, p.name)
@@ -92,12 +94,12 @@ class PrinterSettings(QGroupBox):
         self.codepage = QComboBox()
         self.cut = QComboBox()
         for c in CUT_CHOICES:
-            self.cut.addItem(CUT_LABELS[c], c)
-        self.drawer = QCheckBox("Open the cash drawer when a cash payment's receipt prints")
-        self.on_issue = QCheckBox("Print the invoice slip when an invoice is issued")
-        self.on_pay = QCheckBox("Print the receipt when an invoice is paid")
-        self.save_button = QPushButton("Save printer settings")
-        self.test_button = QPushButton("Print test slip")
+            self.cut.addItem(gettext(CUT_LABELS[c]), c)
+        self.drawer = QCheckBox(_("Open the cash drawer when a cash payment's receipt prints"))
+        self.on_issue = QCheckBox(_("Print the invoice slip when an invoice is issued"))
+        self.on_pay = QCheckBox(_("Print the receipt when an invoice is paid"))
+        self.save_button = QPushButton(_("Save printer settings"))
+        self.test_button = QPushButton(_("Print test slip"))
         self.result = QLabel()
         self.result.setWordWrap(True)
         self.preview = SlipPreview()
@@ -112,11 +114,11 @@ class PrinterSettings(QGroupBox):
         uri_row.addWidget(self.uri, 1)
         uri_row.addWidget(self.find_button)
         form = QFormLayout()
-        form.addRow("Printer", self._field("uri", uri_row))
-        form.addRow("Profile", self._field("profile", self.profile))
-        form.addRow("Columns", self._field("columns", self.columns))
-        form.addRow("Code page", self._field("codepage", self.codepage))
-        form.addRow("Cutter", self._field("cut", self.cut))
+        form.addRow(_("Printer"), self._field("uri", uri_row))
+        form.addRow(_("Profile"), self._field("profile", self.profile))
+        form.addRow(_("Columns"), self._field("columns", self.columns))
+        form.addRow(_("Code page"), self._field("codepage", self.codepage))
+        form.addRow(_("Cutter"), self._field("cut", self.cut))
         form.addRow("", self.drawer)
         form.addRow("", self.on_issue)
         form.addRow("", self.on_pay)
@@ -199,9 +201,9 @@ class PrinterSettings(QGroupBox):
         self.codepage.blockSignals(True)
         self.columns.clear()
         for c in p.columns:
-            self.columns.addItem(f"{c} columns ({p.paper_mm} mm)", c)
+            self.columns.addItem(_("{count} columns ({paper} mm)", count=c, paper=p.paper_mm), c)
         self.codepage.clear()
-        self.codepage.addItem(f"Printer's best ({p.default_codepage})", "")
+        self.codepage.addItem(_("Printer's best ({codepage})", codepage=p.default_codepage), "")
         for name, _n in p.codepages:
             self.codepage.addItem(name, name)
         self.columns.setCurrentIndex(max(0, self.columns.findData(keep_cols)))
@@ -236,7 +238,8 @@ class PrinterSettings(QGroupBox):
     def _show_preview(self, result) -> None:
         blocks, paper_mm, columns, what = result
         self.preview.set_blocks(blocks, paper_mm, columns)
-        self.preview_title.setText(f"Preview: {what}, {paper_mm} mm paper, {columns} columns")
+        self.preview_title.setText(_("Preview: {what}, {paper} mm paper, {count} columns",
+                                     what=what, paper=paper_mm, count=columns))
 
     # -- actions
     def save(self) -> None:
@@ -248,7 +251,7 @@ class PrinterSettings(QGroupBox):
         self.save_button.setEnabled(True)
         self.errors.clear()
         self._fill(cfg)
-        self.banner.show_message("Printer settings saved.", "ok")
+        self.banner.show_message(_("Printer settings saved."), "ok")
         self.bus.announce(Change.SETTINGS, self)
         if self.printing is not None:
             self.printing.retry_all()  # slips waiting for a printer go now
@@ -262,7 +265,7 @@ class PrinterSettings(QGroupBox):
         if self.printing is None:
             return
         self.test_button.setEnabled(False)
-        self.result.setText("Printing the test slip…")
+        self.result.setText(_("Printing the test slip…"))
         self.printing.run_on_printer(print_test_slip, self.form_config(),
                                      self.printing.connector, on_done=self._tested,
                                      on_error=self._test_failed)
@@ -297,6 +300,7 @@ class PrinterSettings(QGroupBox):
             self.uri.setItemData(self.uri.count() - 1, p["name"], 3)  # tooltip role
         self.uri.setEditText(printers[0]["uri"] if printers and not current else current)
         self.result.setText(
-            "Found: " + ", ".join(f"{p['name']} ({p['uri']})" for p in printers) if printers
-            else "No USB printer found. Check the cable and that the printer is on; on Linux, "
-                 "install the udev rule from packaging/ so Kasir may use it.")
+            _("Found: {printers}", printers=", ".join(f"{p['name']} ({p['uri']})"
+                                                      for p in printers)) if printers
+            else _("No USB printer found. Check the cable and that the printer is on; on "
+                   "Linux, install the udev rule from packaging/ so Kasir may use it."))

@@ -6,92 +6,23 @@ worker; the page refreshes from what an action says it changed."""
 
 from __future__ import annotations
 
-from enum import IntEnum
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
-                               QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
-                               QLineEdit, QPushButton, QSpinBox, QSplitter, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel,
+                               QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget)
 
+from app.i18n import _
 from app.reconcile.matching import HIGH
 
 from .changes import INVOICE_ACTION, Change
 from .forms import Banner, shortcut
 from .fmt import money
 from .qtcompat import emit
+from .reconcile_tables import (ID_ROLE, LineCols, SuggestionCols, UndoDialog, UnpaidCols, _item,
+                               _table, flag_label, short_date)
 
-ID_ROLE = Qt.ItemDataRole.UserRole + 1
-FLAG_LABELS = {"": "", "no_match": "No match", "underpaid": "Pays too little",
-               "overpaid": "Pays too much", "ambiguous": "Several fit", "review": "Check"}
-
-
-class LineCols(IntEnum):
-    DATE = 0
-    AMOUNT = 1
-    DESCRIPTION = 2
-    STATE = 3
-
-
-class SuggestionCols(IntEnum):
-    CONFIDENCE = 0
-    INVOICES = 1
-    DUE = 2
-    DIFFERENCE = 3
-    REASONS = 4
-
-
-class UnpaidCols(IntEnum):
-    NUMBER = 0
-    CUSTOMER = 1
-    DUE_DATE = 2
-    AMOUNT_DUE = 3
-
-
-def _table(headers, stretch: int, parent=None) -> QTableWidget:
-    from PySide6.QtWidgets import QHeaderView
-
-    t = QTableWidget(0, len(headers), parent)
-    t.setHorizontalHeaderLabels(headers)
-    t.verticalHeader().hide()
-    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    t.setAlternatingRowColors(True)
-    t.setWordWrap(False)
-    t.horizontalHeader().setStretchLastSection(False)
-    t.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    return t
-
-
-def _item(text, data=None, right=False) -> QTableWidgetItem:
-    it = QTableWidgetItem(str(text))
-    it.setToolTip(str(text))
-    if data is not None:
-        it.setData(ID_ROLE, data)
-    if right:
-        it.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    return it
-
-
-class UndoDialog(QDialog):
-    """A manager's name and the reason, for undoing a confirmed match."""
-
-    def __init__(self, line_id: int, parent=None):
-        super().__init__(parent)
-        self.setWindowTitle(f"Undo the match of line {line_id}")
-        self.manager, self.reason = QLineEdit(), QLineEdit()
-        self.manager.setAccessibleName("Approving manager")
-        self.reason.setAccessibleName("Reason")
-        form = QFormLayout(self)
-        form.addRow("Approving manager", self.manager)
-        form.addRow("Reason", self.reason)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+BANK_MAPPINGS = ("bca", "mandiri", "bri")  # the CSV mappings Kasir ships (names, not text)
 
 
 class ReconcilePage(QWidget):
@@ -107,39 +38,42 @@ class ReconcilePage(QWidget):
         self._dirty = True
         self.banner = Banner()
         self.mapping = QComboBox()
-        self.mapping.setAccessibleName("CSV mapping")
-        self.mapping.addItems(["bca", "mandiri", "bri"])
+        self.mapping.setAccessibleName(_("CSV mapping"))
+        self.mapping.addItems(list(BANK_MAPPINGS))
         self.mapping.setEditable(True)
-        self.import_button = QPushButton("&Import statement…")
+        self.import_button = QPushButton(_("&Import statement…"))
         self.import_button.clicked.connect(self.choose_file)
         self.level = QSpinBox()
         self.level.setRange(HIGH, 100)
         self.level.setValue(90)
         self.level.setSuffix(" %")
-        self.level.setAccessibleName("Auto-match confidence")
-        self.auto_button = QPushButton("&Auto-match")
+        self.level.setAccessibleName(_("Auto-match confidence"))
+        self.auto_button = QPushButton(_("&Auto-match"))
         self.auto_button.clicked.connect(self.auto_match)
-        self.show_matched = QCheckBox("Show &matched")
-        self.show_matched.toggled.connect(lambda _: self.refresh())
-        self.undo_button = QPushButton("&Undo match…")
+        self.show_matched = QCheckBox(_("Show &matched"))
+        self.show_matched.toggled.connect(lambda _on: self.refresh())
+        self.undo_button = QPushButton(_("&Undo match…"))
         self.undo_button.clicked.connect(self.ask_undo)
-        self.confirm_button = QPushButton("&Confirm")
+        self.confirm_button = QPushButton(_("&Confirm"))
         self.confirm_button.clicked.connect(self.confirm_selected)
         bar = QHBoxLayout()
-        for w in (self.import_button, QLabel("CSV mapping"), self.mapping, QLabel("Auto at"),
+        for w in (self.import_button, QLabel(_("CSV mapping")), self.mapping,
+                  QLabel(_("Auto at")),
                   self.level, self.auto_button, self.show_matched, self.undo_button):
             bar.addWidget(w)
         bar.addStretch(1)
 
-        self.lines = _table(["Date", "Amount", "Description", "Status"], LineCols.DESCRIPTION)
-        self.lines.setAccessibleName("Statement credits")
-        self.lines.setColumnWidth(LineCols.DATE, 95)
+        self.lines = _table([_("Date"), _("Amount"), _("Description"), _("Status")],
+                            LineCols.DESCRIPTION)
+        self.lines.setAccessibleName(_("Statement credits"))
+        self.lines.setColumnWidth(LineCols.DATE, 110)
         self.lines.setColumnWidth(LineCols.AMOUNT, 120)
         self.lines.setColumnWidth(LineCols.STATE, 115)
         self.lines.itemSelectionChanged.connect(self._show_suggestions)
-        self.suggestions = _table(["Confidence", "Invoice(s)", "Due", "Difference", "Why"],
+        self.suggestions = _table([_("Confidence"), _("Invoice(s)"), _("Due"), _("Difference"),
+                                   _("Why")],
                                   SuggestionCols.REASONS)
-        self.suggestions.setAccessibleName("Suggestions")
+        self.suggestions.setAccessibleName(_("Suggestions"))
         self.suggestions.itemSelectionChanged.connect(self._show_reasons)
         self.note = QLabel()
         self.note.setWordWrap(True)
@@ -153,9 +87,10 @@ class ReconcilePage(QWidget):
         split.addWidget(self.lines)
         split.addWidget(right)
         split.setSizes([560, 640])
-        self.unpaid_label = QLabel("Unpaid invoices")
-        self.unpaid = _table(["Invoice", "Customer", "Due", "Amount due"], UnpaidCols.CUSTOMER)
-        self.unpaid.setAccessibleName("Unpaid invoices")
+        self.unpaid_label = QLabel(_("Unpaid invoices"))
+        self.unpaid = _table([_("Invoice"), _("Customer"), _("Due"), _("Amount due")],
+                             UnpaidCols.CUSTOMER)
+        self.unpaid.setAccessibleName(_("Unpaid invoices"))
         self.unpaid.setColumnWidth(UnpaidCols.DUE_DATE, 160)
         self.unpaid.setColumnWidth(UnpaidCols.AMOUNT_DUE, 140)
         for col, width in ((SuggestionCols.CONFIDENCE, 85), (SuggestionCols.INVOICES, 150),
@@ -211,9 +146,9 @@ class ReconcilePage(QWidget):
         select_row = 0
         for row, l in enumerate(state["lines"]):
             r = state["suggestions"].get(l.id)
-            status = "Matched" if l.state == "matched" else FLAG_LABELS.get(
-                r.flag if r else "", "") or (f"{r.best.confidence} %" if r and r.best else "")
-            self.lines.setItem(row, LineCols.DATE, _item(l.booked_on.isoformat(), l.id))
+            status = _("Matched") if l.state == "matched" else flag_label(
+                r.flag if r else "") or (f"{r.best.confidence} %" if r and r.best else "")
+            self.lines.setItem(row, LineCols.DATE, _item(short_date(l.booked_on), l.id))
             self.lines.setItem(row, LineCols.AMOUNT, _item(money(l.amount, l.currency),
                                                            right=True))
             self.lines.setItem(row, LineCols.DESCRIPTION, _item(l.description))
@@ -226,15 +161,16 @@ class ReconcilePage(QWidget):
                                                                u["invoiceId"]))
             self.unpaid.setItem(row, UnpaidCols.CUSTOMER, _item(u["customer"]))
             self.unpaid.setItem(row, UnpaidCols.DUE_DATE,
-                                _item((u["dueOn"] or "") + ("  past due" if u["pastDue"] else "")))
+                                _item(short_date(u["dueOn"])
+                                      + ("  " + _("past due") if u["pastDue"] else "")))
             self.unpaid.setItem(row, UnpaidCols.AMOUNT_DUE,
                                 _item(money(u["amountDue"], u["currency"]), right=True))
-        self.unpaid_label.setText(f"Unpaid invoices ({state['unpaidCount']})")
+        self.unpaid_label.setText(_("Unpaid invoices ({count})", count=state["unpaidCount"]))
         if state["lines"]:
             self.lines.selectRow(select_row)
         else:
             self.suggestions.setRowCount(0)
-            self.note.setText("No statement credits waiting. Import a statement (Ctrl+I).")
+            self.note.setText(_("No statement credits waiting. Import a statement (Ctrl+I)."))
         emit(self.loaded)
 
     def _error(self, exc) -> None:
@@ -266,13 +202,14 @@ class ReconcilePage(QWidget):
             self.suggestions.setItem(row, SuggestionCols.DUE, _item(money(s.amount_due, cur),
                                                                     right=True))
             self.suggestions.setItem(row, SuggestionCols.DIFFERENCE,
-                                     _item(money(s.difference, cur) if s.difference else "exact",
+                                     _item(money(s.difference, cur) if s.difference else _("exact"),
                                            right=True))
             self.suggestions.setItem(row, SuggestionCols.REASONS, _item("; ".join(s.reasons)))
         if items:
             self.suggestions.selectRow(0)
         if line is not None and line.state == "matched":
-            self.note.setText(f"Matched to {', '.join(map(self._number, line.invoice_ids))}.")
+            self.note.setText(_("Matched to {invoices}.",
+                                invoices=", ".join(map(self._number, line.invoice_ids))))
         else:
             self.note.setText(r.note if r else "")
         self.confirm_button.setEnabled(bool(items) and bool(r and r.best.exact))
@@ -282,7 +219,8 @@ class ReconcilePage(QWidget):
         s = self.selected_suggestion()
         if r is None or s is None:
             return
-        self.note.setText("\n".join(x for x in (r.note, "Why: " + "; ".join(s.reasons)) if x))
+        self.note.setText("\n".join(x for x in (r.note, _("Why: {reasons}",
+                                                             reasons="; ".join(s.reasons))) if x))
 
     def _number(self, invoice_id: int) -> str:
         for u in self.state["unpaid"]:
@@ -305,11 +243,11 @@ class ReconcilePage(QWidget):
 
         line_id, s = self.selected_line_id(), self.selected_suggestion()
         if line_id is None or s is None:
-            self.banner.show_message("Choose a statement line with a suggestion first.", "info")
+            self.banner.show_message(_("Choose a statement line with a suggestion first."), "info")
             return
         if not s.exact:
-            self.banner.show_message("This transfer does not pay exactly what is due: it is "
-                                     "left for a person to settle, not confirmed.", "error")
+            self.banner.show_message(_("This transfer does not pay exactly what is due: it is "
+                                       "left for a person to settle, not confirmed."), "error")
             return
         ids, level = list(s.invoice_ids), s.confidence
         self.worker.submit(lambda ctx: confirm(ctx, line_id, ids, confidence=level),
@@ -317,8 +255,9 @@ class ReconcilePage(QWidget):
                            on_error=self._error)
 
     def _confirmed(self, line_id, made) -> None:
-        self.banner.show_message("Paid " + ", ".join(
-            f"{m.invoice_number} (receipt {m.receipt_number})" for m in made) + ".", "ok")
+        self.banner.show_message(_("Paid {invoices}.", invoices=", ".join(
+            _("{invoice} (receipt {receipt})", invoice=m.invoice_number, receipt=m.receipt_number)
+            for m in made)), "ok")
         self.bus.announce(INVOICE_ACTION, self)
         emit(self.confirmed, line_id)
         self.refresh()
@@ -331,20 +270,20 @@ class ReconcilePage(QWidget):
 
     def _auto_done(self, outcomes) -> None:
         done = [o for o in outcomes if o.confirmed]
-        text = f"Auto-matched {len(done)} of {len(outcomes)} credit(s)"
+        text = _("Auto-matched {done} of {count} credit(s)", done=len(done), count=len(outcomes))
         if done:
-            text += ": " + "; ".join(f"line {o.line_id} → "
-                                     + ", ".join(map(self._number, o.invoice_ids))
-                                     + f" ({o.confidence} %)" for o in done[:10])
+            text += ": " + "; ".join(_("line {line} → {invoices} ({confidence} %)", line=o.line_id,
+                                       invoices=", ".join(map(self._number, o.invoice_ids)),
+                                       confidence=o.confidence) for o in done[:10])
         self.banner.show_message(text + ".", "ok" if done else "info")
         if done:
             self.bus.announce(INVOICE_ACTION, self)
         self.refresh()
 
     def choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Import a bank statement", "",
-            "Statements (*.csv *.txt *.ofx *.qfx *.sta *.940);;All files (*)")
+        path, _filter = QFileDialog.getOpenFileName(
+            self, _("Import a bank statement"), "",
+            _("Statements (*.csv *.txt *.ofx *.qfx *.sta *.940);;All files (*)"))
         if path:
             self.import_file(path)
 
@@ -363,15 +302,16 @@ class ReconcilePage(QWidget):
 
     def _imported(self, result) -> None:
         self.banner.show_message(
-            f"Imported {result.added} new line(s) ({result.credits} credit(s)); "
-            f"{result.skipped} already known.", "ok")
+            _("Imported {added} new line(s) ({credits} credit(s)); {skipped} already known.",
+              added=result.added, credits=result.credits, skipped=result.skipped), "ok")
         self.refresh()
 
     def ask_undo(self) -> None:
         line_id = self.selected_line_id()
         line = self._line(line_id)
         if line is None or line.state != "matched":
-            self.banner.show_message("Choose a matched line (tick Show matched) to undo.", "info")
+            self.banner.show_message(_("Choose a matched line (tick Show matched) to undo."),
+                                     "info")
             return
         dlg = UndoDialog(line_id, self)
         if dlg.exec() == QDialog.DialogCode.Accepted:
@@ -388,7 +328,7 @@ class ReconcilePage(QWidget):
             on_cancel=lambda: self.banner.show_message(cancelled_text("reconcile_undo"), "info"))
 
     def _undone(self, made) -> None:
-        self.banner.show_message("Undone: " + ", ".join(m.invoice_number for m in made)
-                                 + " unpaid again.", "ok")
+        self.banner.show_message(_("Undone: {invoices} unpaid again.",
+                                   invoices=", ".join(m.invoice_number for m in made)), "ok")
         self.bus.announce(INVOICE_ACTION, self)
         self.refresh()

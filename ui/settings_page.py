@@ -8,41 +8,44 @@ from dataclasses import fields
 from PySide6.QtWidgets import (QFormLayout, QFrame, QGroupBox, QLabel, QLineEdit, QPushButton,
                                QScrollArea, QVBoxLayout, QWidget)
 
+from app.i18n import N_, _, gettext
 from app.services.settings import ShopProfile, get_shop, save_shop
 
 from .changes import Change
 from .forms import Banner, FormErrors, problems_of
 
-LABELS = {"name": "Shop name", "address": "Address", "phone": "Phone", "tax_id": "NPWP",
-          "footer": "Slip footer", "logo_path": "Logo (PNG path)",
-          "accent_color": "Accent colour", "default_currency": "Default currency"}
+LABELS = {"name": N_("Shop name"), "address": N_("Address"), "phone": N_("Phone"),
+          "tax_id": N_("NPWP"), "footer": N_("Slip footer"), "logo_path": N_("Logo (PNG path)"),
+          "accent_color": N_("Accent colour"), "default_currency": N_("Default currency")}
 
 
 class SettingsPage(QWidget):
     def __init__(self, worker, bus, facts: dict[str, str], *, printing=None, sync=None,
-                 open_conflicts=None, parent=None):
+                 open_conflicts=None, qsettings=None, parent=None):
         super().__init__(parent)
         self.worker, self.bus = worker, bus
         self._loaded = False
         self.banner = Banner()
         self.errors = FormErrors(self.banner)
         self.inputs: dict[str, QLineEdit] = {}
-        shop = QGroupBox("Shop")
+        shop = QGroupBox(_("Shop"))
         form = QFormLayout(shop)
         for f in fields(ShopProfile):
             edit = QLineEdit()
-            edit.setAccessibleName(LABELS[f.name])
+            edit.setAccessibleName(gettext(LABELS[f.name]))
             self.inputs[f.name] = edit
             box = QVBoxLayout()
             box.setSpacing(1)
             box.addWidget(edit)
             box.addWidget(self.errors.add(f.name, edit))
-            form.addRow(LABELS[f.name], box)
+            form.addRow(gettext(LABELS[f.name]), box)
             edit.returnPressed.connect(self.save)
-        self.save_button = QPushButton("Save (Ctrl+S)")
+        self.inputs["footer"].setPlaceholderText(_("Empty: “Thank you for your visit” in the "
+                                                   "slip's language"))
+        self.save_button = QPushButton(_("Save (Ctrl+S)"))
         self.save_button.clicked.connect(self.save)
         form.addRow("", self.save_button)
-        till = QGroupBox("This till")
+        till = QGroupBox(_("This till"))
         tf = QFormLayout(till)
         for key, value in facts.items():
             tf.addRow(key, QLabel(value))
@@ -56,17 +59,25 @@ class SettingsPage(QWidget):
         elif self.connection is not None:
             self.connection.conflicts_button.hide()
         self.reminders = RemindersBox(worker, bus)
+        from PySide6.QtCore import QSettings
+
+        from .language import LanguageBox
+
+        self.language = LanguageBox(worker, qsettings if qsettings is not None
+                                    else QSettings("Kasir", "Kasir"))
         content = QWidget()
         lay = QVBoxLayout(content)
         lay.addWidget(self.banner)
+        lay.addWidget(self.language)
         lay.addWidget(shop)
         for box in (self.printer, self.connection):
             if box is not None:
                 lay.addWidget(box)
         if self.printer is None or self.connection is None:
-            lay.addWidget(QLabel(("Printing is not set up on this till. " if self.printer is None
-                                  else "") + ("Plugipay sync is not running in this window."
-                                              if self.connection is None else "")))
+            notes = ([_("Printing is not set up on this till.")] if self.printer is None else []) \
+                + ([_("Plugipay sync is not running in this window.")]
+                   if self.connection is None else [])
+            lay.addWidget(QLabel(" ".join(notes)))
         lay.addWidget(self.reminders)
         lay.addWidget(till)
         lay.addStretch(1)
@@ -99,7 +110,7 @@ class SettingsPage(QWidget):
         self.save_button.setEnabled(True)
         self.errors.clear()
         self._fill(shop)
-        self.banner.show_message("Saved.", "ok")
+        self.banner.show_message(_("Saved."), "ok")
         self.bus.announce(Change.SETTINGS, self)
 
     def _refused(self, exc) -> None:
@@ -110,6 +121,6 @@ class SettingsPage(QWidget):
         super().showEvent(event)
         if not self._loaded:
             self.load()
-            for box in (self.printer, self.connection, self.reminders):
+            for box in (self.printer, self.connection, self.reminders, self.language):
                 if box is not None:
                     box.load()

@@ -13,6 +13,8 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QGridLayout
                                QLabel, QLineEdit, QListWidget, QPushButton, QTextBrowser,
                                QVBoxLayout)
 
+from app.i18n import _
+
 from .changes import INVOICE_ACTION
 from .fmt import local_dt
 from .forms import problems_of
@@ -55,17 +57,17 @@ class EmailDialog(QDialog):
 
     def __init__(self, inv, parent=None):
         super().__init__(parent)
-        self.setWindowTitle(f"Email {inv.display_number}")
+        self.setWindowTitle(_("Email {number}", number=inv.display_number))
         self.to = QLineEdit()
-        self.to.setAccessibleName("Send to")
-        self.to.setPlaceholderText(inv.customer_email or "the customer has no email on file")
-        note = QLabel("Plugipay emails the invoice with its payment link. Leave the address "
-                      "empty to use the customer's. While offline it waits and goes with the "
-                      "next sync.")
+        self.to.setAccessibleName(_("Send to"))
+        self.to.setPlaceholderText(inv.customer_email or _("the customer has no email on file"))
+        note = QLabel(_("Plugipay emails the invoice with its payment link. Leave the address "
+                        "empty to use the customer's. While offline it waits and goes with the "
+                        "next sync."))
         note.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Send")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Send"))
         lay = QVBoxLayout(self)
         lay.addWidget(note)
         lay.addWidget(self.to)
@@ -96,7 +98,7 @@ class SharePanel(QGroupBox):
     message = Signal(str, str)
 
     def __init__(self, worker, bus, printing=None, sync=None, parent=None):
-        super().__init__("Share and reprint", parent)
+        super().__init__(_("Share and reprint"), parent)
         self.worker, self.bus, self.printing, self.sync = worker, bus, printing, sync
         self.inv = None
         self.receipts: tuple = ()
@@ -107,27 +109,27 @@ class SharePanel(QGroupBox):
         self.open_url = self._open_url
 
         self.buttons = {
-            "print": QPushButton("Print slip"),
-            "receipt": QPushButton("Print receipt"),
-            "reprint": QPushButton("Reprint"),
-            "pdf": QPushButton("Save PDF…"),
-            "open": QPushButton("Open PDF"),
-            "preview": QPushButton("Preview"),
-            "email": QPushButton("Email…"),
+            "print": QPushButton(_("Print slip")),
+            "receipt": QPushButton(_("Print receipt")),
+            "reprint": QPushButton(_("Reprint")),
+            "pdf": QPushButton(_("Save PDF…")),
+            "open": QPushButton(_("Open PDF")),
+            "preview": QPushButton(_("Preview")),
+            "email": QPushButton(_("Email…")),
         }
         self.document = QComboBox()
-        self.document.addItem("Invoice", False)
-        self.document.addItem("Receipt", True)
-        self.document.setAccessibleName("Document")
+        self.document.addItem(_("Invoice"), False)
+        self.document.addItem(_("Receipt"), True)
+        self.document.setAccessibleName(_("Document"))
         self.paper = QComboBox()
         for label, code in PAPERS:
             self.paper.addItem(label, code)
-        self.paper.setAccessibleName("Paper")
+        self.paper.setAccessibleName(_("Paper"))
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.sent = QListWidget()
         self.sent.setMaximumHeight(90)
-        self.sent.setAccessibleName("Emails and prints")
+        self.sent.setAccessibleName(_("Emails and prints"))
         g = QGridLayout(self)
         for col, key in enumerate(("print", "receipt", "reprint")):
             g.addWidget(self.buttons[key], 0, col)
@@ -167,9 +169,9 @@ class SharePanel(QGroupBox):
         self.buttons["email"].setEnabled(issued and str(inv.status) != "void")
         notes = []
         if self.printing is None:
-            notes.append("Printing is not set up yet.")
+            notes.append(_("Printing is not set up yet."))
         if inv is not None and not issued:
-            notes.append("A draft has no number yet: issue it to print or email it.")
+            notes.append(_("A draft has no number yet: issue it to print or email it."))
         self.note.setText(" ".join(notes))
         self.sent.clear()
         self.sent.hide()
@@ -186,15 +188,18 @@ class SharePanel(QGroupBox):
         emails, jobs = result
         self.sent.clear()
         for m in emails:
-            who = m.sent_to or m.to or "the customer"
-            state = f"sent {local_dt(m.sent_at)}" if m.sent_at else "waiting to send"
-            what = "Reminder" if m.reason == "reminder" else "Email"
-            self.sent.addItem(f"{what} to {who} · {local_dt(m.queued_at)} · {state}")
+            who = m.sent_to or m.to or _("the customer")
+            state = _("sent {when}", when=local_dt(m.sent_at)) if m.sent_at \
+                else _("waiting to send")
+            text = _("Reminder to {who} · {when} · {state}") if m.reason == "reminder" \
+                else _("Email to {who} · {when} · {state}")
+            self.sent.addItem(text.format(who=who, when=local_dt(m.queued_at), state=state))
         for j in jobs:
-            state = (f"printed {local_dt(j.printed_at)}" if j.state == "printed"
-                     else "waiting: " + (j.last_error or "in the queue") if j.state == "pending"
-                     else j.state)
-            self.sent.addItem(f"{'Reprint' if j.reprint else 'Slip'} · {j.title} · {state}")
+            state = (_("printed {when}", when=local_dt(j.printed_at)) if j.state == "printed"
+                     else _("waiting: {reason}", reason=j.last_error or _("in the queue"))
+                     if j.state == "pending" else j.state)
+            what = _("Reprint") if j.reprint else _("Slip")
+            self.sent.addItem(f"{what} · {j.title} · {state}")
         self.sent.setVisible(self.sent.count() > 0)
 
     def _print_state(self) -> None:
@@ -215,11 +220,11 @@ class SharePanel(QGroupBox):
                               on_error=self._failed)
 
     def _queued(self, job) -> None:
-        emit(self.message, f"{job.title} is in the print queue.", "ok")
+        emit(self.message, _("{title} is in the print queue.", title=job.title), "ok")
         self.refresh_extras()
 
     def _failed(self, exc) -> None:
-        emit(self.message, "Refused: " + problems_of(exc)[0][1], "error")
+        emit(self.message, _("Refused: {reason}", reason=problems_of(exc)[0][1]), "error")
 
     # -- documents
     def _receipt_wanted(self) -> bool:
@@ -234,7 +239,8 @@ class SharePanel(QGroupBox):
     def _ask_save_path(self, suggested: str) -> str:
         from PySide6.QtWidgets import QFileDialog
 
-        path, _ = QFileDialog.getSaveFileName(self, "Save PDF", suggested, "PDF (*.pdf)")
+        path, _filter = QFileDialog.getSaveFileName(self, _("Save PDF"), suggested,
+                                                    _("PDF (*.pdf)"))
         return path
 
     def _open_url(self, url: QUrl) -> bool:
@@ -252,7 +258,8 @@ class SharePanel(QGroupBox):
                            self.paper.currentData(), on_done=self._saved, on_error=self._failed)
 
     def _saved(self, info: dict) -> None:
-        emit(self.message, f"Saved {info['path']} ({info['pages']} page(s)).", "ok")
+        emit(self.message, _("Saved {path} ({pages} page(s)).", path=info["path"],
+                               pages=info["pages"]), "ok")
 
     def open_pdf(self) -> None:
         if self.inv is None:
@@ -266,14 +273,15 @@ class SharePanel(QGroupBox):
     def _open(self, info: dict) -> None:
         self.last_opened = info["path"]
         if not self.open_url(QUrl.fromLocalFile(info["path"])):
-            emit(self.message, f"No PDF viewer opened it; the file is {info['path']}.", "info")
+            emit(self.message, _("No PDF viewer opened it; the file is {path}.",
+                                   path=info["path"]), "info")
 
     def preview(self) -> None:
         if self.inv is None:
             return
         receipt = self._receipt_wanted()
-        title = (f"Receipt {self.receipts[-1].number}" if receipt
-                 else f"Invoice {self.inv.display_number}")
+        title = (_("Receipt {number}", number=self.receipts[-1].number) if receipt
+                 else _("Invoice {number}", number=self.inv.display_number))
         self.worker.submit(document_html, self.inv.id, receipt,
                            on_done=lambda text: self._show_preview(title, text),
                            on_error=self._failed)
@@ -296,7 +304,8 @@ class SharePanel(QGroupBox):
                            on_error=self._failed)
 
     def _emailed(self, mail) -> None:
-        who = mail.to or (self.inv.customer_email if self.inv else "") or "the customer"
-        emit(self.message, f"Email to {who} queued; it goes out with the next sync.", "ok")
+        who = mail.to or (self.inv.customer_email if self.inv else "") or _("the customer")
+        emit(self.message, _("Email to {who} queued; it goes out with the next sync.", who=who),
+             "ok")
         self.bus.announce(INVOICE_ACTION, self)  # the outbox grew: sync wakes
         self.refresh_extras()

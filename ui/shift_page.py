@@ -9,6 +9,8 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
                                QMessageBox, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget)
 
+from app.i18n import _
+
 from .forms import Banner, FormErrors, problems_of
 from .qtcompat import emit
 
@@ -71,7 +73,7 @@ def print_report(ctx, report: dict, connector=None) -> str:
     with connector.open(cfg.uri, reads_status=cfg.printer_profile().answers_status) as conn:
         conn.check_ready()
         conn.write(data)
-    return f"Report printed on {cfg.uri}."
+    return _("Report printed on {printer}.", printer=cfg.uri)
 
 
 class ShiftPage(QWidget):
@@ -93,16 +95,16 @@ class ShiftPage(QWidget):
         mono.setStyleHint(QFont.StyleHint.TypeWriter)
         self.text.setFont(mono)
         self.text.setMinimumWidth(460)
-        self.count_box = QGroupBox("Cash counted in the drawer")
+        self.count_box = QGroupBox(_("Cash counted in the drawer"))
         self.count_form = QFormLayout(self.count_box)
         self.counted: dict[str, QLineEdit] = {}
         self.note = QLineEdit()
-        self.note.setPlaceholderText("Note (optional): why the drawer is over or short")
-        self.count_form.addRow("Note", self.note)
-        self.close_button = QPushButton("Close shift…")
-        self.refresh_button = QPushButton("Refresh")
-        self.print_button = QPushButton("Print report")
-        self.pdf_button = QPushButton("Save PDF…")
+        self.note.setPlaceholderText(_("Note (optional): why the drawer is over or short"))
+        self.count_form.addRow(_("Note"), self.note)
+        self.close_button = QPushButton(_("Close shift…"))
+        self.refresh_button = QPushButton(_("Refresh"))
+        self.print_button = QPushButton(_("Print report"))
+        self.pdf_button = QPushButton(_("Save PDF…"))
         self.print_button.setEnabled(printing is not None)
         side = QVBoxLayout()
         side.addWidget(self.count_box)
@@ -131,8 +133,9 @@ class ShiftPage(QWidget):
 
         self.report = report
         closed = report.get("state") == "closed"
-        self.title.setText(f"<h2>{'Z report: shift closed' if closed else 'Shift so far'}"
-                           f" — till {report['till']}, {report['operator']}</h2>")
+        heading = _("Z report: shift closed") if closed else _("Shift so far")
+        self.title.setText("<h2>" + _("{heading} — till {till}, {operator}", heading=heading,
+                                      till=report["till"], operator=report["operator"]) + "</h2>")
         self.text.setPlainText("\n".join(shift_report_lines(report, REPORT_WIDTH)))
         self._count_fields(report, closed)
         if message:
@@ -151,8 +154,8 @@ class ShiftPage(QWidget):
         for cur in currencies:
             if cur not in self.counted:
                 edit = QLineEdit()
-                edit.setAccessibleName(f"Counted {cur}")
-                edit.setPlaceholderText(f"Counted {cur}")
+                edit.setAccessibleName(_("Counted {currency}", currency=cur))
+                edit.setPlaceholderText(_("Counted {currency}", currency=cur))
                 self.counted[cur] = edit
                 box = QWidget()
                 col = QVBoxLayout(box)
@@ -190,15 +193,15 @@ class ShiftPage(QWidget):
         return counted
 
     def _confirm_close(self, text: str) -> bool:
-        answer = QMessageBox.question(self, "Close shift", text)
+        answer = QMessageBox.question(self, _("Close shift"), text)
         return answer == QMessageBox.StandardButton.Yes
 
     def ask_close(self) -> None:
         counted = self.collect()
         if counted is None:
             return
-        if not self.confirm_close("Close this shift? The Z report is then frozen; anything "
-                                  "after this falls in the next shift."):
+        if not self.confirm_close(_("Close this shift? The Z report is then frozen; anything "
+                                    "after this falls in the next shift.")):
             return
         self.close_button.setEnabled(False)
         from .trust_guard import cancelled_text, run_guarded  # a cashier asks a manager's PIN
@@ -213,7 +216,7 @@ class ShiftPage(QWidget):
     def _closed(self, report: dict) -> None:
         self.errors.clear()
         self.note.clear()
-        self._show(report, "Shift closed. Print or save the Z report.")
+        self._show(report, _("Shift closed. Print or save the Z report."))
 
     def _refused(self, exc) -> None:
         self.close_button.setEnabled(self.report is None or self.report.get("state") != "closed")
@@ -233,12 +236,13 @@ class ShiftPage(QWidget):
 
     def _print_failed(self, exc) -> None:
         self.print_button.setEnabled(True)
-        self.banner.show_message("Not printed: " + problems_of(exc)[0][1], "error")
+        self.banner.show_message(_("Not printed: {reason}", reason=problems_of(exc)[0][1]), "error")
 
     def _ask_save_path(self, suggested: str) -> str:
         from PySide6.QtWidgets import QFileDialog
 
-        path, _ = QFileDialog.getSaveFileName(self, "Save shift report", suggested, "PDF (*.pdf)")
+        path, _filter = QFileDialog.getSaveFileName(self, _("Save shift report"), suggested,
+                                                    _("PDF (*.pdf)"))
         return path
 
     def save_pdf(self) -> None:
@@ -250,7 +254,7 @@ class ShiftPage(QWidget):
         if not path:
             return
         self.worker.submit(save_report_pdf, self.report, path,
-                           on_done=lambda p: self.banner.show_message(f"Saved {p}.", "ok"),
+                           on_done=lambda p: self.banner.show_message(_("Saved {path}.", path=p), "ok"),
                            on_error=self._refused)
 
     def showEvent(self, event) -> None:  # noqa: N802

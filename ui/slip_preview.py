@@ -10,6 +10,8 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from app.i18n import _
+
 PX_PER_MM = 4.2
 PRINTABLE_MM = {58: 48.0, 80: 72.0}  # the print head's width on common printers
 PAPER = QColor("#FFFDF5")
@@ -50,7 +52,7 @@ class SlipPreview(QWidget):
         self.paper_mm = 58
         self.columns = 32
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-        self.setAccessibleName("Slip preview")
+        self.setAccessibleName(_("Slip preview"))
         self._font = QFont("Monospace")
         self._font.setStyleHint(QFont.StyleHint.TypeWriter)
         self._fit()

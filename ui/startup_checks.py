@@ -10,17 +10,19 @@ from typing import Callable
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from app.i18n import _
 
-def check_database(_ctx, db_file: Path):  # maintenance worker
+
+def check_database(_ctx, db_file: Path, should_stop=None):  # maintenance worker
     from app.trust.checks import startup_check
 
-    return startup_check(db_file)
+    return startup_check(db_file, should_stop=should_stop)
 
 
-def backup_due(_ctx, db_file: Path):  # maintenance worker
+def backup_due(_ctx, db_file: Path, should_stop=None):  # maintenance worker
     from app.trust.backup import backup_if_due
 
-    return backup_if_due(db_file)
+    return backup_if_due(db_file, should_stop=should_stop)
 
 
 def backup_now(_ctx, db_file: Path):  # maintenance worker
@@ -48,22 +50,22 @@ def offer_restore(parent: QWidget | None, check, on_restore: Callable[[Path], No
     """The database is damaged: say so and offer its latest good backup."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Critical)
-    box.setWindowTitle("The database is damaged")
+    box.setWindowTitle(_("The database is damaged"))
     backup = check.latest_good_backup
-    text = [f"Kasir cannot trust the file {check.database.path}: "
-            + " ".join(check.database.problems)]
+    text = [_("Kasir cannot trust the file {path}: {problems}", path=check.database.path,
+              problems=" ".join(check.database.problems))]
     if backup is not None:
-        text.append(f"The latest good backup is {backup.name} (in {backup.parent}). "
-                    "Restore it? The damaged file is kept beside it for recovery; work done "
-                    "since that backup will have to be entered again.")
-        restore_button = box.addButton("Restore the backup", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+        text.append(_("The latest good backup is {file} (in {folder}). Restore it? The damaged "
+                      "file is kept beside it for recovery; work done since that backup will "
+                      "have to be entered again.", file=backup.name, folder=backup.parent))
+        restore_button = box.addButton(_("Restore the backup"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(_("Quit"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(restore_button)
     else:
-        text.append("No good backup was found next to it. Keep the file (do not delete "
-                    "it) and ask for help to recover it.")
+        text.append(_("No good backup was found next to it. Keep the file (do not delete it) "
+                      "and ask for help to recover it."))
         restore_button = None
-        box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+        box.addButton(_("Quit"), QMessageBox.ButtonRole.RejectRole)
     box.setText("\n\n".join(text))
     box.restore_button = restore_button
 
@@ -81,7 +83,7 @@ def warn_chain(parent: QWidget | None, check) -> QMessageBox:
     """The history was changed outside Kasir: work may go on, the owner must know."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle("The history was changed outside Kasir")
+    box.setWindowTitle(_("The history was changed outside Kasir"))
     box.setText(check.message())
     box.addButton(QMessageBox.StandardButton.Ok)
     box.open()

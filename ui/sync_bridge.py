@@ -17,6 +17,8 @@ import threading
 
 from PySide6.QtCore import QObject, Qt, Signal
 
+from app.i18n import _
+
 from .changes import Change
 from .qtcompat import emit
 from .worker import DbWorker
@@ -59,7 +61,7 @@ def test_connection(_ctx, key_id: str, secret: str, base_url: str, timeout: floa
         raise KasirError(err.message) from None
     finally:
         gw.close()
-    return f"Connected: {base_url} accepted key {key_id}."
+    return _("Connected: {address} accepted key {key_id}.", address=base_url, key_id=key_id)
 
 
 test_connection.__test__ = False  # not a pytest test
@@ -142,7 +144,7 @@ class SyncBridge(QObject):
 
         self._apply(SyncStatus("not_connected", False, self.status.pending if self.status else 0,
                                self.status.conflicts if self.status else 0,
-                               "Not connected to Plugipay: set the key in Settings."))
+                               _("Not connected to Plugipay: set the key in Settings.")))
 
     # -- from the sync thread
     def _from_thread_status(self, status) -> None:
@@ -192,16 +194,17 @@ class SyncBridge(QObject):
         """One line for the status bar."""
         st = self.status
         if st is None:
-            return "Sync: starting…" if self.running else "Sync: not connected"
+            return _("Sync: starting…") if self.running else _("Sync: not connected")
         if st.state == "syncing":
             if not st.pending and self._settled is not None:
                 st = self._settled  # a routine check: keep showing how things stand
             else:
-                return "Sync: " + (st.message or "working…")
+                return _("Sync: {message}", message=st.message or _("working…"))
         if st.state == "not_connected":
-            return "Sync: not connected"
+            return _("Sync: not connected")
         if st.state == "offline":
-            return "Sync: offline, will retry"
+            return _("Sync: offline, will retry")
         if st.state == "error":
-            return "Sync: problem — " + st.message.split("\n")[0][:80]
-        return "Sync: up to date" if not st.pending else f"Sync: {st.pending} to send"
+            return _("Sync: problem — {message}", message=st.message.split("\n")[0][:80])
+        return _("Sync: up to date") if not st.pending else \
+            _("Sync: {count} to send", count=st.pending)

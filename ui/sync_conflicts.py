@@ -13,14 +13,27 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QHBoxLayou
                                QLabel, QLineEdit, QPushButton, QTableWidget, QTableWidgetItem,
                                QVBoxLayout)
 
+from app.i18n import N_, _, gettext
+
 from .changes import Change
 from .fmt import local_dt
 from .forms import Banner, problems_of
 from .qtcompat import emit
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
-KIND_LABELS = {"refused": "Refused by Plugipay", "diverged": "Differs from Plugipay",
-               "paid_after_write_off": "Paid after write-off"}
+KIND_LABELS = {"refused": N_("Refused by Plugipay"), "diverged": N_("Differs from Plugipay"),
+               "paid_after_write_off": N_("Paid after write-off")}
+RESOLUTIONS = {"accept": N_("accepted"), "retry": N_("sent again")}
+
+
+def kind_label(kind: str) -> str:
+    label = KIND_LABELS.get(kind)
+    return gettext(label) if label else kind.replace("_", " ").capitalize()
+
+
+def resolution_label(resolution: str | None) -> str:
+    label = RESOLUTIONS.get(resolution or "")
+    return gettext(label) if label else str(resolution or "")
 
 
 class Cols(IntEnum):
@@ -49,16 +62,18 @@ class ConflictsDialog(QDialog):
     def __init__(self, worker, bus, sync=None, parent=None):
         super().__init__(parent)
         self.worker, self.bus, self.sync = worker, bus, sync
-        self.setWindowTitle("Sync conflicts")
+        self.setWindowTitle(_("Sync conflicts"))
         self.resize(900, 520)
         self.items = []
         self.banner = Banner()
-        self.intro = QLabel("Plugipay's state has been taken for each of these. Accept to mark "
-                            "it dealt with; Retry sends a refused sale again with a new key.")
+        self.intro = QLabel(_("Plugipay's state has been taken for each of these. Accept to "
+                              "mark it dealt with; Retry sends a refused sale again with a new "
+                              "key."))
         self.intro.setWordWrap(True)
-        self.show_resolved = QCheckBox("Show resolved ones too")
+        self.show_resolved = QCheckBox(_("Show resolved ones too"))
         self.table = QTableWidget(0, len(Cols))
-        self.table.setHorizontalHeaderLabels(["When", "Invoice", "What", "State", "Message"])
+        self.table.setHorizontalHeaderLabels([_("When"), _("Invoice"), _("What"), _("State"),
+                                              _("Message")])
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -69,11 +84,11 @@ class ConflictsDialog(QDialog):
         self.details.setWordWrap(True)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.note = QLineEdit()
-        self.note.setPlaceholderText("Note for the history (what was done about it)")
-        self.note.setAccessibleName("Note")
-        self.accept_button = QPushButton("Accept Plugipay's state")
-        self.retry_button = QPushButton("Retry the refused sale")
-        close = QPushButton("Close")
+        self.note.setPlaceholderText(_("Note for the history (what was done about it)"))
+        self.note.setAccessibleName(_("Note"))
+        self.accept_button = QPushButton(_("Accept Plugipay's state"))
+        self.retry_button = QPushButton(_("Retry the refused sale"))
+        close = QPushButton(_("Close"))
         buttons = QHBoxLayout()
         buttons.addWidget(self.note, 1)
         buttons.addWidget(self.accept_button)
@@ -104,10 +119,11 @@ class ConflictsDialog(QDialog):
         self.items = list(items)
         self.table.setRowCount(len(self.items))
         for row, c in enumerate(self.items):
-            values = (local_dt(c.created_at), c.label, KIND_LABELS.get(c.kind, c.kind.replace("_", " ").capitalize()),
-                      ("Open, holding back later changes" if c.blocking else "Open")
-                      if c.state == "open" else f"Resolved ({c.resolution}) by {c.resolved_by}",
-                      c.message)
+            state = ((_("Open, holding back later changes") if c.blocking else _("Open"))
+                     if c.state == "open" else
+                     _("Resolved ({resolution}) by {name}",
+                       resolution=resolution_label(c.resolution), name=c.resolved_by))
+            values = (local_dt(c.created_at), c.label, kind_label(c.kind), state, c.message)
             for col, text in enumerate(values):
                 item = QTableWidgetItem(text)
                 item.setData(ID_ROLE, c.id)
@@ -130,19 +146,19 @@ class ConflictsDialog(QDialog):
         self.accept_button.setEnabled(is_open)
         self.retry_button.setEnabled(is_open and c.blocking)
         self.retry_button.setToolTip("" if c is None or c.blocking else
-                                     "Only a refused sale that is still held back can be sent "
-                                     "again.")
+                                     _("Only a refused sale that is still held back can be "
+                                       "sent again."))
         if c is None:
-            self.details.setText("No conflicts." if not self.items else "")
+            self.details.setText(_("No conflicts.") if not self.items else "")
             return
         esc = html.escape
         parts = [f"<b>{esc(c.label)}</b> · {esc(c.operation)} · {esc(c.message)}"]
         if c.local_state:
-            parts.append("This till: " + esc(_short(c.local_state)))
+            parts.append(_("This till: {state}", state=esc(_short(c.local_state))))
         if c.remote_state:
-            parts.append("Plugipay: " + esc(_short(c.remote_state)))
+            parts.append(_("Plugipay: {state}", state=esc(_short(c.remote_state))))
         if c.note:
-            parts.append("Note: " + esc(c.note))
+            parts.append(_("Note: {note}", note=esc(c.note)))
         self.details.setText("<br>".join(parts))
 
     def resolve(self, action: str) -> None:
@@ -162,16 +178,16 @@ class ConflictsDialog(QDialog):
 
     def _resolved(self, rec) -> None:
         self.note.clear()
-        self.banner.show_message(f"Conflict #{rec.id} on {rec.label} resolved "
-                                 f"({'sent again' if rec.resolution == 'retry' else 'accepted'}).",
-                                 "ok")
+        self.banner.show_message(_("Conflict #{id} on {label} resolved ({resolution}).",
+                                   id=rec.id, label=rec.label,
+                                   resolution=resolution_label(rec.resolution)), "ok")
         self.bus.announce(Change.INVOICES | Change.OUTBOX, self)
         if self.sync is not None and rec.resolution == "retry":
             self.sync.wake()
         self.refresh()
 
     def _refused(self, exc) -> None:
-        self.banner.show_message("Refused: " + problems_of(exc)[0][1], "error")
+        self.banner.show_message(_("Refused: {reason}", reason=problems_of(exc)[0][1]), "error")
         self._selected()
 
     def _on_changed(self, flags: int, source) -> None:

@@ -7,16 +7,20 @@ from __future__ import annotations
 from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
                                QLineEdit, QPushButton, QSpinBox, QVBoxLayout)
 
+from app.i18n import _
+
 from .changes import Change
 from .forms import Banner, FormErrors, problems_of
 from .sync_bridge import forget_credentials, load_credentials, save_credentials, test_connection
+
+KEY_ID_EXAMPLE = "ak_live_…"  # the form of a Plugipay key id, not text
 
 
 class ConnectionBox(QGroupBox):
     """Needs the SyncBridge (its `net` worker does the keyring and the test)."""
 
     def __init__(self, sync, parent=None):
-        super().__init__("Plugipay connection", parent)
+        super().__init__(_("Plugipay connection"), parent)
         from app.sync.credentials import DEFAULT_BASE_URL
 
         self.sync = sync
@@ -25,23 +29,23 @@ class ConnectionBox(QGroupBox):
         self.state = QLabel()
         self.state.setWordWrap(True)
         self.key_id = QLineEdit()
-        self.key_id.setPlaceholderText("ak_live_…")
+        self.key_id.setPlaceholderText(KEY_ID_EXAMPLE)
         self.secret = QLineEdit()
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
-        self.secret.setPlaceholderText("shown once in the Plugipay dashboard")
+        self.secret.setPlaceholderText(_("shown once in the Plugipay dashboard"))
         self.base_url = QLineEdit()
         self.base_url.setPlaceholderText(DEFAULT_BASE_URL)
-        for w, name in ((self.key_id, "Key id"), (self.secret, "Secret"),
-                        (self.base_url, "Plugipay address")):
+        for w, name in ((self.key_id, _("Key id")), (self.secret, _("Secret")),
+                        (self.base_url, _("Plugipay address"))):
             w.setAccessibleName(name)
-        self.save_button = QPushButton("Save and connect")
-        self.test_button = QPushButton("Test connection")
-        self.forget_button = QPushButton("Forget the key")
-        self.conflicts_button = QPushButton("Sync conflicts…")
+        self.save_button = QPushButton(_("Save and connect"))
+        self.test_button = QPushButton(_("Test connection"))
+        self.forget_button = QPushButton(_("Forget the key"))
+        self.conflicts_button = QPushButton(_("Sync conflicts…"))
         form = QFormLayout()
-        form.addRow("Key id", self._field("key_id", self.key_id))
-        form.addRow("Secret", self._field("secret", self.secret))
-        form.addRow("Address", self._field("base_url", self.base_url))
+        form.addRow(_("Key id"), self._field("key_id", self.key_id))
+        form.addRow(_("Secret"), self._field("secret", self.secret))
+        form.addRow(_("Address"), self._field("base_url", self.base_url))
         buttons = QHBoxLayout()
         for b in (self.save_button, self.test_button, self.forget_button):
             buttons.addWidget(b)
@@ -75,16 +79,17 @@ class ConnectionBox(QGroupBox):
         if creds is None:
             self.key_id.clear()
             self.base_url.clear()
-            self.secret.setPlaceholderText("shown once in the Plugipay dashboard")
-            self.state.setText("This till is not connected to Plugipay: sales are kept here "
-                               "and wait to be sent.")
+            self.secret.setPlaceholderText(_("shown once in the Plugipay dashboard"))
+            self.state.setText(_("This till is not connected to Plugipay: sales are kept here "
+                                 "and wait to be sent."))
             return
         self.key_id.setText(creds.key_id)
         self.base_url.setText(creds.base_url)
-        self.secret.setPlaceholderText("stored — type a new one to change it")
-        where = ("this computer's password store" if creds.source == "keyring"
-                 else "the environment (PLUGIPAY_KEY_ID / PLUGIPAY_SECRET)")
-        self.state.setText(f"Connected with key {creds.key_id} from {where}.")
+        self.secret.setPlaceholderText(_("stored — type a new one to change it"))
+        where = (_("this computer's password store") if creds.source == "keyring"
+                 else _("the environment (PLUGIPAY_KEY_ID / PLUGIPAY_SECRET)"))
+        self.state.setText(_("Connected with key {key_id} from {where}.", key_id=creds.key_id,
+                             where=where))
 
     def show_state(self) -> None:
         self.forget_button.setEnabled(True)
@@ -108,8 +113,8 @@ class ConnectionBox(QGroupBox):
         self._busy(False)
         self.errors.clear()
         self._fill(creds)
-        self.banner.show_message(f"Saved in this computer's password store. Syncing with "
-                                 f"{creds.base_url}.", "ok")
+        self.banner.show_message(_("Saved in this computer's password store. Syncing with "
+                                   "{address}.", address=creds.base_url), "ok")
         self.sync.start()
         self.sync.wake()
 
@@ -119,7 +124,7 @@ class ConnectionBox(QGroupBox):
 
     def test(self) -> None:
         self._busy(True)
-        self.banner.show_message("Asking Plugipay…", "info")
+        self.banner.show_message(_("Asking Plugipay…"), "info")
         key_id, secret, base_url = self._form()
         if not secret:
             # Test the stored key when the secret field was left empty.
@@ -148,16 +153,16 @@ class ConnectionBox(QGroupBox):
         self._busy(False)
         self.errors.clear()
         self.sync.stop()
-        self.banner.show_message("The Plugipay key was removed from this computer; sales wait "
-                                 "here until a key is saved again." if had else
-                                 "No Plugipay key was stored on this computer.", "ok")
+        self.banner.show_message(_("The Plugipay key was removed from this computer; sales "
+                                   "wait here until a key is saved again.") if had else
+                                 _("No Plugipay key was stored on this computer."), "ok")
         self.load()
 
 
 def _missing_secret():
     from app.domain.errors import ValidationError
 
-    return ValidationError("Enter the Plugipay secret for that key.", field="secret")
+    return ValidationError(_("Enter the Plugipay secret for that key."), field="secret")
 
 
 # ── reminders (DB worker) ────────────────────────────────────────────
@@ -175,19 +180,19 @@ def save_reminders(ctx, enabled: bool, every_days: int) -> dict:
 
 class RemindersBox(QGroupBox):
     def __init__(self, worker, bus, parent=None):
-        super().__init__("Payment reminders", parent)
+        super().__init__(_("Payment reminders"), parent)
         self.worker, self.bus = worker, bus
         self.banner = Banner()
-        self.enabled = QCheckBox("Email open invoices to the customer again until paid")
+        self.enabled = QCheckBox(_("Email open invoices to the customer again until paid"))
         self.every = QSpinBox()
         self.every.setRange(1, 90)
-        self.every.setSuffix(" days")
-        self.every.setAccessibleName("Remind every")
-        self.save_button = QPushButton("Save reminders")
+        self.every.setSuffix(_(" days"))
+        self.every.setAccessibleName(_("Remind every"))
+        self.save_button = QPushButton(_("Save reminders"))
         form = QFormLayout(self)
         form.addRow(self.banner)
         form.addRow("", self.enabled)
-        form.addRow("Every", self.every)
+        form.addRow(_("Every"), self.every)
         form.addRow("", self.save_button)
         self.enabled.toggled.connect(self.every.setEnabled)
         self.save_button.clicked.connect(self.save)
@@ -209,6 +214,6 @@ class RemindersBox(QGroupBox):
     def _saved(self, cfg: dict) -> None:
         self._fill(cfg)
         self.banner.show_message(
-            f"Open invoices are emailed again every {cfg['everyDays']} day(s)." if cfg["enabled"]
-            else "Payment reminders are off.", "ok")
+            _("Open invoices are emailed again every {days} day(s).", days=cfg["everyDays"])
+            if cfg["enabled"] else _("Payment reminders are off."), "ok")
         self.bus.announce(Change.SETTINGS, self)

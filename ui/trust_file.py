@@ -10,6 +10,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QTimer
 
+from app.i18n import _
+
 from .startup_checks import (backup_due, check_database, offer_restore, restore_unlocked, tell,
                              warn_chain)
 
@@ -22,8 +24,10 @@ class DatabaseFileMixin:
         if self._checked or self.db_file is None:
             return
         self._checked = True
-        self.maint.submit(check_database, self.db_file, on_done=self._checked_file,
-                          on_error=lambda e: self._status(f"The start-up check failed: {e}"))
+        self.maint.submit(check_database, self.db_file, self.maint.closing.is_set,
+                          on_done=self._checked_file,
+                          on_error=lambda e: self._status(
+                              _("The start-up check failed: {error}", error=e)))
         self.backup_if_due()
         self._timer = QTimer(self)
         self._timer.setInterval(BACKUP_EVERY_MS)
@@ -32,13 +36,15 @@ class DatabaseFileMixin:
 
     def backup_if_due(self) -> None:
         if self.db_file is not None:
-            self.maint.submit(backup_due, self.db_file, on_done=self._backed_up,
+            self.maint.submit(backup_due, self.db_file, self.maint.closing.is_set,
+                              on_done=self._backed_up,
                               on_error=lambda e: self._status(
-                                  "The daily backup failed: " + getattr(e, "message", str(e))))
+                                  _("The daily backup failed: {error}",
+                                    error=getattr(e, "message", str(e)))))
 
     def _backed_up(self, info) -> None:
         if info is not None:
-            self._status(f"Daily backup saved: {info.path.name}")
+            self._status(_("Daily backup saved: {file}", file=info.path.name))
 
     def _checked_file(self, check) -> None:
         if check.ok:
@@ -46,7 +52,7 @@ class DatabaseFileMixin:
         if check.damaged:
             self.dialog = offer_restore(self.window, check, self.request_restore, lambda: None)
         else:
-            self._status("Warning: the history was changed outside Kasir (see the message).")
+            self._status(_("Warning: the history was changed outside Kasir (see the message)."))
             self.dialog = warn_chain(self.window, check)
 
     def _status(self, text: str) -> None:
@@ -70,12 +76,15 @@ class DatabaseFileMixin:
                                   on_done=restored, on_error=failed)
 
             def restored(result) -> None:
-                self._status(f"Restored {result.restored_from.name}; the damaged file was kept "
-                             f"as {result.kept_as.name if result.kept_as else 'nothing'}.")
+                if result.kept_as:
+                    self._status(_("Restored {file}; the damaged file was kept as {kept}.",
+                                   file=result.restored_from.name, kept=result.kept_as.name))
+                else:
+                    self._status(_("Restored {file}.", file=result.restored_from.name))
                 retry()
 
             def failed(err) -> None:
-                self.dialog = tell(self.window, "The backup could not be restored",
+                self.dialog = tell(self.window, _("The backup could not be restored"),
                                    getattr(err, "message", str(err)), critical=True)
                 self.dialog.finished.connect(lambda _r: self.app.quit())
 
@@ -97,11 +106,12 @@ class DatabaseFileMixin:
         try:
             result = restore_unlocked(None, self.pending_restore, self.db_file, self.lock)
         except KasirError as exc:
-            title, text = "The backup was not restored", exc.message
+            title, text = _("The backup was not restored"), exc.message
         else:
-            title = "Backup restored"
-            text = (f"{result.restored_from.name} is back in place. The database as it was "
-                    f"before is kept as {result.kept_as}. Start Kasir again to go on.")
+            title = _("Backup restored")
+            text = _("{file} is back in place. The database as it was before is kept as "
+                     "{kept}. Start Kasir again to go on.", file=result.restored_from.name,
+                     kept=result.kept_as)
         self.pending_restore = None
         if show is None:
             from PySide6.QtWidgets import QMessageBox

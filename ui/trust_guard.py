@@ -10,6 +10,7 @@ from typing import Callable
 
 from PySide6.QtWidgets import QDialog
 
+from app.i18n import _, gettext
 from app.trust.roles import GUARDED
 
 
@@ -57,4 +58,5 @@ def run_guarded(worker, parent, action: str, fn: Callable, *args,
 def cancelled_text(action: str) -> str:
     from app.trust.roles import WHAT
 
-    return f"Nothing changed: to {WHAT[action]} takes a manager's approval."
+    return _("Nothing changed: to {what} takes a manager's approval.",
+             what=gettext(WHAT[action]))

@@ -9,6 +9,8 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QGr
                                QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton,
                                QSpinBox, QVBoxLayout)
 
+from app.i18n import N_, _, gettext
+
 from .forms import Banner, problems_of
 from .startup_checks import backup_now
 
@@ -34,39 +36,42 @@ def save_till(ctx, code: str, name: str):
     return register_till(ctx, check_till(code, name))
 
 
+BACKUP_KINDS = {"daily": N_("daily"), "manual": N_("manual"), "migration": N_("before upgrade")}
+
+
 class TrustSettingsBox(QGroupBox):
     def __init__(self, trust, parent=None):
-        super().__init__("Staff, lock and backups", parent)
+        super().__init__(_("Staff, lock and backups"), parent)
         self.trust = trust
         self.worker = trust.worker
         self.banner = Banner()
         self.idle = QSpinBox()
         self.idle.setRange(0, 240)
-        self.idle.setSuffix(" min")
-        self.idle.setSpecialValueText("never")
-        self.idle.setAccessibleName("Lock after minutes without use")
-        self.idle_save = QPushButton("Save")
-        self.staff_button = QPushButton("Staff…")
-        self.till_code = QLineEdit(trust.window._facts.get("Till", "") if trust.window else "")
+        self.idle.setSuffix(_(" min"))
+        self.idle.setSpecialValueText(_("never"))
+        self.idle.setAccessibleName(_("Lock after minutes without use"))
+        self.idle_save = QPushButton(_("Save"))
+        self.staff_button = QPushButton(_("Staff…"))
+        self.till_code = QLineEdit(trust.window.till if trust.window else "")
         self.till_code.setMaxLength(8)
         self.till_name = QLineEdit(str(trust.settings.value("till/name", "") or ""))
-        self.till_save = QPushButton("Save till")
-        self.backup_button = QPushButton("Back up now")
+        self.till_save = QPushButton(_("Save till"))
+        self.backup_button = QPushButton(_("Back up now"))
         self.backups = QComboBox()
-        self.backups.setAccessibleName("Backups")
-        self.restore_button = QPushButton("Restore…")
-        self.other_button = QPushButton("Other file…")
+        self.backups.setAccessibleName(_("Backups"))
+        self.restore_button = QPushButton(_("Restore…"))
+        self.other_button = QPushButton(_("Other file…"))
         self.where = QLabel()
         self.where.setWordWrap(True)
         self.dialog = None
 
         form = QFormLayout()
-        form.addRow("Lock after", self._line(self.idle, self.idle_save))
-        form.addRow("Staff", self._line(self.staff_button))
-        form.addRow("Till code", self._line(self.till_code))
-        form.addRow("Till name", self._line(self.till_name, self.till_save))
-        form.addRow("Backups", self._line(self.backup_button))
-        form.addRow("Restore", self._line(self.backups, self.restore_button, self.other_button))
+        form.addRow(_("Lock after"), self._line(self.idle, self.idle_save))
+        form.addRow(_("Staff"), self._line(self.staff_button))
+        form.addRow(_("Till code"), self._line(self.till_code))
+        form.addRow(_("Till name"), self._line(self.till_name, self.till_save))
+        form.addRow(_("Backups"), self._line(self.backup_button))
+        form.addRow(_("Restore"), self._line(self.backups, self.restore_button, self.other_button))
         form.addRow("", self.where)
         lay = QVBoxLayout(self)
         lay.addWidget(self.banner)
@@ -105,12 +110,12 @@ class TrustSettingsBox(QGroupBox):
         for w in (self.backup_button, self.backups, self.restore_button, self.other_button):
             w.setEnabled(on_file)
         if not on_file:
-            self.where.setText("This till uses a database server: back it up on the server.")
+            self.where.setText(_("This till uses a database server: back it up on the server."))
             return
         from app.trust.backup import backup_dir
 
-        self.where.setText(f"Backups are kept in {backup_dir(db_file)}: one a day (7 kept), "
-                           "before every upgrade, and when you ask.")
+        self.where.setText(_("Backups are kept in {folder}: one a day (7 kept), before every "
+                             "upgrade, and when you ask.", folder=backup_dir(db_file)))
         self.trust.maint.submit(list_backup_files, db_file, on_done=self._fill_backups,
                                 on_error=self._fail)
 
@@ -119,7 +124,9 @@ class TrustSettingsBox(QGroupBox):
 
         self.backups.clear()
         for b in infos:
-            self.backups.addItem(f"{local_dt(b.taken_at)} · {b.kind} · {b.size // 1024} KB",
+            kind = gettext(BACKUP_KINDS[b.kind]) if b.kind in BACKUP_KINDS else b.kind
+            self.backups.addItem(_("{when} · {kind} · {size} KB", when=local_dt(b.taken_at),
+                                   kind=kind, size=b.size // 1024),
                                  str(b.path))
         self.restore_button.setEnabled(bool(infos))
 
@@ -127,8 +134,9 @@ class TrustSettingsBox(QGroupBox):
     def save_idle(self) -> None:
         def done(minutes) -> None:
             self.trust.turn_rules_on(minutes) if self.trust.rules_on else None
-            self.banner.show_message(f"The till locks after {minutes} minutes without use."
-                                     if minutes else "The till no longer locks by itself.",
+            self.banner.show_message(_("The till locks after {minutes} minutes without use.",
+                                       minutes=minutes)
+                                     if minutes else _("The till no longer locks by itself."),
                                      "ok")
         self.worker.submit(save_idle, self.idle.value(), on_done=done, on_error=self._fail)
 
@@ -137,11 +145,11 @@ class TrustSettingsBox(QGroupBox):
 
         ctx = self.worker.ctx
         if self.trust.rules_on and ctx.role not in ("manager", "owner"):
-            self.banner.show_message("Only a manager or the owner looks after staff accounts: "
-                                     "switch operator (Ctrl+L) first.", "error")
+            self.banner.show_message(_("Only a manager or the owner looks after staff accounts: "
+                                       "switch operator (Ctrl+L) first."), "error")
             return
         dlg = QDialog(self)
-        dlg.setWindowTitle("Staff")
+        dlg.setWindowTitle(_("Staff"))
         page = StaffPage(ctx, run=self.worker.submit, parent=dlg)
         page.changed.connect(self.trust.staff_changed)
         QVBoxLayout(dlg).addWidget(page)
@@ -162,8 +170,9 @@ class TrustSettingsBox(QGroupBox):
             self.trust.set_till(till.code)
             self.till_code.setText(till.code)
             self.till_name.setText(till.name)
-            self.banner.show_message(f"This till is now {till.code} ({till.name}): its next "
-                                     f"numbers start with {till.code}-.", "ok")
+            self.banner.show_message(_("This till is now {code} ({name}): its next numbers "
+                                       "start with {code}-.", code=till.code, name=till.name),
+                                     "ok")
         self.worker.submit(save_till, code, name, on_done=done, on_error=self._fail)
 
     def back_up(self) -> None:
@@ -171,7 +180,7 @@ class TrustSettingsBox(QGroupBox):
 
         def done(info) -> None:
             self.backup_button.setEnabled(True)
-            self.banner.show_message(f"Backed up to {info.path}.", "ok")
+            self.banner.show_message(_("Backed up to {path}.", path=info.path), "ok")
             self.load()
 
         def failed(exc) -> None:
@@ -182,23 +191,23 @@ class TrustSettingsBox(QGroupBox):
     def choose_file(self) -> None:
         from app.trust.backup import backup_dir
 
-        path, _f = QFileDialog.getOpenFileName(self, "Choose a backup to restore",
+        path, _f = QFileDialog.getOpenFileName(self, _("Choose a backup to restore"),
                                                str(backup_dir(self.trust.db_file)),
-                                               "Kasir backups (*.db)")
+                                               _("Kasir backups (*.db)"))
         if path:
             self.ask_restore(path)
 
     def ask_restore(self, path) -> None:
         if not path:
-            self.banner.show_message("There is no backup to restore yet.", "error")
+            self.banner.show_message(_("There is no backup to restore yet."), "error")
             return
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Restore a backup")
-        box.setText(f"Restore {Path(path).name}? Kasir closes, puts the backup in place (after "
-                    "checking it) and keeps today's database as a backup of its own. Work done "
-                    "since that backup will have to be entered again.")
-        yes = box.addButton("Close Kasir and restore", QMessageBox.ButtonRole.AcceptRole)
+        box.setWindowTitle(_("Restore a backup"))
+        box.setText(_("Restore {file}? Kasir closes, puts the backup in place (after checking "
+                      "it) and keeps today's database as a backup of its own. Work done since "
+                      "that backup will have to be entered again.", file=Path(path).name))
+        yes = box.addButton(_("Close Kasir and restore"), QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.finished.connect(lambda _r: self.trust.request_restore(Path(path))
                              if box.clickedButton() is yes else None)

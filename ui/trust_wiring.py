@@ -21,6 +21,8 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, QSettings, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QPushButton
 
+from app.i18n import _
+
 from .qtcompat import emit
 from .trust_file import DatabaseFileMixin
 
@@ -105,7 +107,7 @@ class TrustWiring(DatabaseFileMixin, QObject):
             if tell_user is None:
                 from PySide6.QtWidgets import QMessageBox
 
-                QMessageBox.critical(None, "Kasir is already open", exc.message)
+                QMessageBox.critical(None, _("Kasir is already open"), exc.message)
             else:
                 tell_user(exc.message)
             return False
@@ -131,7 +133,7 @@ class TrustWiring(DatabaseFileMixin, QObject):
 
         self.window, self.worker, self.bus = window, worker, bus
         window.trust = self
-        self.switch_button = QPushButton("Switch operator (Ctrl+L)")
+        self.switch_button = QPushButton(_("Switch operator (Ctrl+L)"))
         self.switch_button.setFlat(True)
         self.switch_button.hide()
         self.switch_button.clicked.connect(self.lock_now)
@@ -139,6 +141,14 @@ class TrustWiring(DatabaseFileMixin, QObject):
         shortcut(window, "Ctrl+L", self.lock_now, window=True)
         window.first_page_shown.connect(self.after_first_page)
         window.installEventFilter(self)  # its resizes (the lock screen covers it)
+
+    def retranslate(self) -> None:
+        """The language changed (MainWindow.retranslate): the status-bar button,
+        and a lock screen built in the old language is made again when next needed."""
+        self.switch_button.setText(_("Switch operator (Ctrl+L)"))
+        if self.lock_screen is not None and not self.locked:
+            self.lock_screen.deleteLater()
+            self.lock_screen = None
 
     def extend_settings(self, page) -> None:
         """Settings gets "Staff, lock and backups" (MainWindow calls this once)."""
@@ -209,7 +219,7 @@ class TrustWiring(DatabaseFileMixin, QObject):
             emit(self.plugipay_changed, "demo")
         self.maint.submit(lambda _c, d: start_demo(d), self.db_file.parent / "plugipay-sandbox",
                           on_done=started, on_error=lambda e: self._status(
-                              f"The demo Plugipay sandbox did not start: {e}"))
+                              _("The demo Plugipay sandbox did not start: {error}", error=e)))
 
     # ---------------------------------------------------------------- who is at the till
     def set_till(self, code: str) -> None:
@@ -218,17 +228,20 @@ class TrustWiring(DatabaseFileMixin, QObject):
         if self.worker.ctx is not None:
             self.worker.ctx = dataclasses.replace(self.worker.ctx, till=code)
         w = self.window
-        w.setWindowTitle(f"Kasir — {code}")
-        w.till_label.setText(f"Till {code}")
-        w._facts["Till"] = code
+        w.till = code
+        w.setWindowTitle(_("Kasir — {till}", till=code))
+        w.till_label.setText(_("Till {till}", till=code))
 
     def signed_in_as(self, ctx) -> None:
+        from app.trust.roles import role_label
+
         # A plain attribute: the next task the worker starts sees it.
         self.worker.ctx = ctx
         w = self.window
-        who = f"{ctx.operator} ({ctx.role})" if ctx.role else ctx.operator
-        w.operator_label.setText(f"Operator {who}")
-        w._facts["Operator"] = who
+        who = _("{operator} ({role})", operator=ctx.operator, role=role_label(ctx.role)) \
+            if ctx.role else ctx.operator
+        w.operator = who
+        w.operator_label.setText(_("Operator {operator}", operator=who))
         emit(self.signed_in, ctx)
 
     def turn_rules_on(self, idle_minutes) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import logging
 import queue
+import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -68,6 +69,7 @@ class DbWorker(QObject):
     def __init__(self, ctx=None, parent: QObject | None = None):
         super().__init__(parent)
         self.ctx = ctx
+        self.closing = threading.Event()  # set by stop(): long tasks give up early
         self._queue: queue.Queue = queue.Queue()
         self._results: queue.Queue = queue.Queue()
         self._tokens = itertools.count(1)
@@ -123,6 +125,10 @@ class DbWorker(QObject):
                 emit(self.idle)
 
     def stop(self) -> None:
+        """Finish the task at hand and end the thread. Long tasks watch `closing`
+        and give up early (a backup, the history check); the thread is waited for,
+        never destroyed while it runs."""
+        self.closing.set()
         if self._thread.isRunning():
             self._queue.put(None)
-            self._thread.wait(10_000)
+            self._thread.wait()

@@ -15,12 +15,14 @@ from __future__ import annotations
 import json
 import random
 import sqlite3
+
+from app.store import search
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-BUILDER_VERSION = 3
+BUILDER_VERSION = 4
 TILLS = ("T1", "T2", "T3")
 OPERATORS = ("ana", "budi", "citra", "dewi")
 FIRST = ("Adi", "Agus", "Ahmad", "Ani", "Bambang", "Bayu", "Budi", "Citra", "Dedi", "Dewi", "Eka",
@@ -109,9 +111,11 @@ def _fill(path: Path, n: int, seed: int, mix: str = "shop") -> dict:
     con.execute("BEGIN")
     for name, _ in indexes:
         con.execute(f'DROP INDEX "{name}"')
+    search.drop_triggers(con.execute)  # the search index is filled once, at the end
     counts = _write_rows(con, n, rng, ts, mix)
     for _, sql in indexes:
         con.execute(sql)
+    search.create(con.execute)
     con.execute("COMMIT")
     con.execute("ANALYZE")
     con.execute("PRAGMA journal_mode=WAL")

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 
 READ = "read"
+SINGLE_READ = "single_read"  # one SELECT: atomic by itself, no transaction needed
 
 
 def default_db_path() -> Path:
@@ -60,7 +61,10 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(conn):
         # Writers take the lock up front, so two tills never both read a
         # counter and then fail to upgrade; readers stay deferred.
-        if conn.get_execution_options().get("kasir_mode") == READ:
+        mode = conn.get_execution_options().get("kasir_mode")
+        if mode == SINGLE_READ:
+            return
+        if mode == READ:
             conn.exec_driver_sql("BEGIN")
         else:
             conn.exec_driver_sql("BEGIN IMMEDIATE")

@@ -55,9 +55,18 @@ def sqlite_file(db) -> Path | None:
     return Path(url[len("sqlite:///"):])
 
 
-def copy_database(src: Path, dest: Path) -> None:
+class BackupCancelled(Exception):
+    """The app is closing: the half-made copy is thrown away; the next run backs up."""
+
+
+def copy_database(src: Path, dest: Path, should_stop=None) -> None:
     """Copy a live database page by page (readers and writers may keep working),
-    into a temporary file that is checked, synced and only then renamed."""
+    into a temporary file that is checked, synced and only then renamed.
+    `should_stop` is asked between steps; yes throws the copy away."""
+
+    def progress(_status, _remaining, _total):
+        if should_stop is not None and should_stop():
+            raise BackupCancelled()
     dest.parent.mkdir(parents=True, exist_ok=True)
     part = dest.with_name(dest.name + ".part")
     part.unlink(missing_ok=True)
@@ -65,7 +74,12 @@ def copy_database(src: Path, dest: Path) -> None:
     try:
         target = sqlite3.connect(part)
         try:
-            source.backup(target, pages=1024)
+            try:
+                source.backup(target, pages=1024, progress=progress)
+            except BackupCancelled:
+                target.close()
+                part.unlink(missing_ok=True)
+                raise
             target.execute("PRAGMA journal_mode=DELETE")  # a single self-contained file
             result = target.execute("PRAGMA integrity_check").fetchone()[0]
             if result != "ok":
@@ -84,7 +98,7 @@ def copy_database(src: Path, dest: Path) -> None:
 
 
 def make_backup(db_path, dest=None, *, kind: str = "manual", now: datetime | None = None,
-                keep: dict | None = None) -> BackupInfo:
+                keep: dict | None = None, should_stop=None) -> BackupInfo:
     """Back up now. Without `dest` it goes to the backups folder and old backups
     of the same kind are rotated away; a named `dest` is left alone afterwards."""
     src = Path(db_path)
@@ -100,7 +114,7 @@ def make_backup(db_path, dest=None, *, kind: str = "manual", now: datetime | Non
         target = Path(dest).expanduser().resolve()
         if target == src.resolve():
             raise ValidationError(_("The backup must go to another file than the database."))
-    copy_database(src, target)
+    copy_database(src, target, should_stop)
     if dest is None:
         rotate(src, kind, keep)
     return BackupInfo(target, kind, now, target.stat().st_size)
@@ -131,15 +145,15 @@ def rotate(db_path, kind: str, keep: dict | None = None) -> list[Path]:
     return removed
 
 
-def backup_if_due(db_path, now: datetime | None = None, every: timedelta = DAILY_EVERY
-                  ) -> BackupInfo | None:
+def backup_if_due(db_path, now: datetime | None = None, every: timedelta = DAILY_EVERY,
+                  should_stop=None) -> BackupInfo | None:
     """The daily backup: call it now and then while the app runs (the window
     does so hourly); it backs up when the newest daily backup is `every` old."""
     now = now or _utcnow()
     newest = list_backups(db_path, "daily")
     if newest and now - newest[0].taken_at < every:
         return None
-    return make_backup(db_path, kind="daily", now=now)
+    return make_backup(db_path, kind="daily", now=now, should_stop=should_stop)
 
 
 def backup_before_migration(engine) -> BackupInfo | None:

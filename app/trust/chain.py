@@ -216,14 +216,54 @@ def check_rows(rows: list[dict], head: tuple[int, str] | None) -> ChainReport:
     return ChainReport(len(rows), tuple(problems))
 
 
-def verify_connection(conn) -> ChainReport:
-    return check_rows(read_rows(conn), read_head(conn))
+def _stream_ok(conn, head, should_stop=None) -> int | None:
+    """One pass in id order holding a single row at a time: the entry count when
+    the chain is intact, None when anything looks off (then the full analysis,
+    which needs every row in memory, names what). A million-invoice till has
+    millions of entries: the common case must not hold them all."""
+    from sqlalchemy import Text, select, type_coerce
+
+    from app.store.models import HistoryEntry
+
+    t = HistoryEntry.__table__
+    cols = [type_coerce(t.c[n], Text).label(n) if n in RAW_TEXT else t.c[n]
+            for n in CONTENT + ("prev_hash", "entry_hash")]
+    expect_seq, expect_prev, count = 1, GENESIS, 0
+    result = conn.execution_options(yield_per=5000).execute(select(*cols).order_by(t.c.id))
+    for row in result:
+        count += 1
+        if should_stop is not None and count % 5000 == 0 and should_stop():
+            raise ChainCheckCancelled()
+        r = row._mapping
+        if (r["chain_seq"] != expect_seq or r["prev_hash"] != expect_prev
+                or entry_hash(expect_prev, r) != r["entry_hash"]):
+            result.close()
+            return None
+        expect_seq, expect_prev = expect_seq + 1, r["entry_hash"]
+    if count == 0:
+        return 0 if head is None or head[0] == 0 else None
+    if head is None or head != (expect_seq - 1, expect_prev):
+        return None
+    return count
 
 
-def verify(store) -> ChainReport:
-    """Check the whole chain of a Store in one read transaction."""
+class ChainCheckCancelled(Exception):
+    """The app is closing: the check stops and is done again next time."""
+
+
+def verify_connection(conn, should_stop=None) -> ChainReport:
+    head = read_head(conn)
+    count = _stream_ok(conn, head, should_stop)
+    if count is not None:
+        return ChainReport(count, ())
+    return check_rows(read_rows(conn), head)
+
+
+def verify(store, should_stop=None) -> ChainReport:
+    """Check the whole chain of a Store in one read transaction. `should_stop` is
+    asked now and then; when it says yes, ChainCheckCancelled is raised."""
     with store.reader() as uow:
-        return verify_connection(uow.session.connection())
+        return verify_connection(uow.session.connection(), should_stop)
 
 
 def seal(session, ctx, kind: str, entity_id: int, payload: dict, note: str = "") -> str:

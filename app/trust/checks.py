@@ -33,7 +33,7 @@ def _integrity(conn: sqlite3.Connection, full: bool) -> list[str]:
     return [] if found == ["ok"] else found[:5]
 
 
-def _chain(path: Path) -> ChainReport | None:
+def _chain(path: Path, should_stop=None) -> ChainReport | None:
     from sqlalchemy import create_engine, inspect
 
     from .chain import verify_connection
@@ -44,12 +44,12 @@ def _chain(path: Path) -> ChainReport | None:
             cols = {c["name"] for c in inspect(conn).get_columns("history")}
             if "entry_hash" not in cols:
                 return None
-            return verify_connection(conn)
+            return verify_connection(conn, should_stop)
     finally:
         engine.dispose()
 
 
-def check_file(path, *, full: bool = True) -> FileCheck:
+def check_file(path, *, full: bool = True, should_stop=None) -> FileCheck:
     """Open `path` as a Kasir database and check it. Never raises for a bad file."""
     path = Path(path)
     if not path.is_file():
@@ -68,8 +68,12 @@ def check_file(path, *, full: bool = True) -> FileCheck:
         return FileCheck(path, False, tuple(f"Damaged: {p}" for p in problems))
     if not {"alembic_version", "history", "invoices"} <= tables:
         return FileCheck(path, False, ("It is not a Kasir database.",))
+    from .chain import ChainCheckCancelled
+
     try:
-        chain = _chain(path)
+        chain = _chain(path, should_stop)
+    except ChainCheckCancelled:
+        raise  # the app is closing: no verdict, the check runs again next start
     except Exception as exc:  # a damaged history table is a failed check, not a crash
         return FileCheck(path, True, (f"The history could not be read: {exc}.",))
     if chain is not None and not chain.ok:
@@ -127,12 +131,12 @@ def latest_good_backup(db_path) -> Path | None:
     return None
 
 
-def startup_check(db_path, *, full: bool = False) -> StartupCheck:
+def startup_check(db_path, *, full: bool = False, should_stop=None) -> StartupCheck:
     """At start-up: a quick SQLite check and the whole history chain; when the
     file is damaged, the way back: the newest backup that passes."""
     path = Path(db_path)
     if not path.exists():
         return StartupCheck(FileCheck(path, True))  # a first run: nothing to check yet
-    result = check_file(path, full=full)
+    result = check_file(path, full=full, should_stop=should_stop)
     good = latest_good_backup(path) if not result.readable else None
     return StartupCheck(result, good)

@@ -32,7 +32,7 @@ def test_columns_chip_and_enter_opens(qtbot, ctx, clock, window, make_draft, bus
     assert row[Columns.STATUS] == "Past due"
     assert model.index(1, Columns.STATUS).data(STATUS_ROLE) == "past_due"
     assert row[Columns.TOTAL] == "Rp 36.000" and row[Columns.AMOUNT_DUE] == "Rp 36.000"
-    assert row[Columns.DUE_DATE] == "2026-11-23"
+    assert row[Columns.DUE_DATE] == "November 23, 2026"  # format_date, the language's long form
     assert row[Columns.SYNC] == "Waiting"
     assert model.index(0, Columns.LOCAL_NUMBER).data() == f"Draft #{b.id}"
     assert model.headerData(Columns.AMOUNT_DUE, Qt.Orientation.Horizontal) == "Amount due"

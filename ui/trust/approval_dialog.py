@@ -5,7 +5,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel,
                                QVBoxLayout)
 
-from app.trust.roles import GUARDED, WHAT, with_approval
+from app.i18n import _, gettext
+from app.trust.roles import GUARDED, WHAT, role_label, with_approval
 from app.trust.staff import RANK, list_staff
 
 from .common import direct_runner, error_label, pin_field, show_error
@@ -20,20 +21,21 @@ class ApprovalDialog(QDialog):
         self.ctx, self.action = ctx, action
         self.approved_ctx = None
         self._run = run or direct_runner(ctx)
-        self.setWindowTitle("Manager approval")
+        self.setWindowTitle(_("Manager approval"))
         needed = GUARDED[action]
-        self.explain = QLabel(f"To {WHAT[action]}, a {needed} must approve with their PIN.")
+        self.explain = QLabel(_("To {what}, a {needed} must approve with their PIN.",
+                                what=gettext(WHAT[action]), needed=role_label(needed)))
         self.explain.setWordWrap(True)
         self.manager = QComboBox()
-        self.manager.setAccessibleName("Manager")
-        self.pin = pin_field("Manager's PIN")
+        self.manager.setAccessibleName(_("Manager"))
+        self.pin = pin_field(_("Manager's PIN"))
         self.error = error_label()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Approve")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Approve"))
         form = QFormLayout()
-        form.addRow("Manager", self.manager)
-        form.addRow("PIN", self.pin)
+        form.addRow(_("Manager"), self.manager)
+        form.addRow(_("PIN"), self.pin)
         box = QVBoxLayout(self)
         box.addWidget(self.explain)
         box.addLayout(form)
@@ -45,14 +47,14 @@ class ApprovalDialog(QDialog):
         def fill(people):
             for p in people:
                 if RANK[p.role] >= RANK[needed]:
-                    self.manager.addItem(f"{p.display_name} ({p.role})", p.name)
+                    self.manager.addItem(f"{p.display_name} ({role_label(p.role)})", p.name)
         self._run(lambda c: list_staff(c, include_disabled=False), on_done=fill,
                   on_error=lambda e: show_error(self.error, e))
 
     def submit(self) -> None:
         name = self.manager.currentData()
         if not name:
-            show_error(self.error, "There is no manager to approve: ask the owner.")
+            show_error(self.error, _("There is no manager to approve: ask the owner."))
             return
         pin = self.pin.text()
         self.pin.clear()

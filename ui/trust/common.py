@@ -6,6 +6,8 @@ from PySide6.QtCore import QRegularExpression
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import QLabel, QLineEdit
 
+from app.i18n import _
+
 
 def direct_runner(ctx):
     """Runs `fn(ctx, *args)` at once; the errors the core raises go to on_error."""
@@ -23,11 +25,11 @@ def direct_runner(ctx):
     return run
 
 
-def pin_field(placeholder: str = "PIN") -> QLineEdit:
+def pin_field(placeholder: str | None = None) -> QLineEdit:
     field = QLineEdit()
     field.setEchoMode(QLineEdit.EchoMode.Password)
     field.setMaxLength(8)
-    field.setPlaceholderText(placeholder)
+    field.setPlaceholderText(_("PIN") if placeholder is None else placeholder)
     field.setValidator(QRegularExpressionValidator(QRegularExpression(r"\d{0,8}"), field))
     field.setAccessibleName(placeholder)
     return field

@@ -6,7 +6,8 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QLabel, QPushButton, QVBoxLayout,
                                QWidget)
 
-from app.trust.roles import login
+from app.i18n import _
+from app.trust.roles import login, role_label
 from app.trust.staff import list_staff
 
 from ..qtcompat import emit
@@ -27,18 +28,18 @@ class LockScreen(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self._run = run or direct_runner(ctx)
-        self.title = QLabel("Kasir is locked")
+        self.title = QLabel(_("Kasir is locked"))
         self.title.setObjectName("title")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.who = QComboBox()
-        self.who.setAccessibleName("Operator")
+        self.who.setAccessibleName(_("Operator"))
         self.pin = pin_field()
-        self.unlock_button = QPushButton("Unlock")
+        self.unlock_button = QPushButton(_("Unlock"))
         self.unlock_button.setDefault(True)
         self.error = error_label()
         form = QFormLayout()
-        form.addRow("Operator", self.who)
-        form.addRow("PIN", self.pin)
+        form.addRow(_("Operator"), self.who)
+        form.addRow(_("PIN"), self.pin)
         box = QVBoxLayout(self)
         box.addStretch(1)
         box.addWidget(self.title)
@@ -55,7 +56,7 @@ class LockScreen(QWidget):
         def fill(people):
             self.who.clear()
             for p in people:
-                self.who.addItem(f"{p.display_name} ({p.role})", p.name)
+                self.who.addItem(f"{p.display_name} ({role_label(p.role)})", p.name)
             if current:
                 i = self.who.findData(current)
                 if i >= 0:
@@ -76,7 +77,7 @@ class LockScreen(QWidget):
     def submit(self) -> None:
         name = self.who.currentData()
         if not name:
-            show_error(self.error, "Choose who you are first.")
+            show_error(self.error, _("Choose who you are first."))
             return
         pin = self.pin.text()
         self.pin.clear()  # never kept in the widget

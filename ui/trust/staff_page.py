@@ -8,12 +8,14 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, Q
                                QLineEdit, QPushButton, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
+from app.i18n import N_, _, gettext
+from app.trust.roles import role_label
 from app.trust.staff import ROLES, add_staff, disable_staff, list_staff, needs_owner, set_pin
 
 from ..qtcompat import emit
 from .common import direct_runner, error_label, pin_field, show_error
 
-COLUMNS = ("Name", "Shown as", "Role", "State")
+COLUMNS = (N_("Name"), N_("Shown as"), N_("Role"), N_("State"))
 
 
 class StaffPage(QWidget):
@@ -29,33 +31,33 @@ class StaffPage(QWidget):
         self.banner = QLabel()
         self.banner.setWordWrap(True)
         self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setHorizontalHeaderLabels([gettext(c) for c in COLUMNS])
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
 
         self.name = QLineEdit()
-        self.name.setPlaceholderText("e.g. cici")
+        self.name.setPlaceholderText(_("e.g. cici"))
         self.display = QLineEdit()
         self.role = QComboBox()
         for r in ROLES:
-            self.role.addItem(r.capitalize(), r)
-        self.new_pin = pin_field("PIN (4 to 8 digits)")
-        self.new_pin2 = pin_field("The same PIN again")
-        self.add_button = QPushButton("Add")
+            self.role.addItem(role_label(r).capitalize(), r)
+        self.new_pin = pin_field(_("PIN (4 to 8 digits)"))
+        self.new_pin2 = pin_field(_("The same PIN again"))
+        self.add_button = QPushButton(_("Add"))
         form = QFormLayout()
-        form.addRow("Name", self.name)
-        form.addRow("Shown as", self.display)
-        form.addRow("Role", self.role)
-        form.addRow("PIN", self.new_pin)
-        form.addRow("PIN again", self.new_pin2)
+        form.addRow(_("Name"), self.name)
+        form.addRow(_("Shown as"), self.display)
+        form.addRow(_("Role"), self.role)
+        form.addRow(_("PIN"), self.new_pin)
+        form.addRow(_("PIN again"), self.new_pin2)
         form.addRow(self.add_button)
-        self.add_box = QGroupBox("Add a person")
+        self.add_box = QGroupBox(_("Add a person"))
         self.add_box.setLayout(form)
 
-        self.reset_button = QPushButton("Set new PIN…")
-        self.disable_button = QPushButton("Disable")
+        self.reset_button = QPushButton(_("Set new PIN…"))
+        self.disable_button = QPushButton(_("Disable"))
         row = QHBoxLayout()
         row.addWidget(self.reset_button)
         row.addWidget(self.disable_button)
@@ -79,16 +81,18 @@ class StaffPage(QWidget):
             first, people = result
             self.first_run = first
             self.banner.setText(
-                "First run: create the owner's account. The owner then adds managers and "
-                "cashiers, and from then on voids and write-offs need a manager's PIN."
-                if first else f"Signed in as {self.ctx.operator} ({self.ctx.role or 'no role'}).")
+                _("First run: create the owner's account. The owner then adds managers and "
+                  "cashiers, and from then on voids and write-offs need a manager's PIN.")
+                if first else _("Signed in as {operator} ({role}).", operator=self.ctx.operator,
+                                role=role_label(self.ctx.role) if self.ctx.role
+                                else _("no role")))
             self.role.setEnabled(not first)
             if first:
                 self.role.setCurrentIndex(self.role.findData("owner"))
             self.table.setRowCount(len(people))
             for i, p in enumerate(people):
-                for j, text in enumerate((p.name, p.display_name, p.role,
-                                          "active" if p.active else "disabled")):
+                for j, text in enumerate((p.name, p.display_name, role_label(p.role),
+                                          _("active") if p.active else _("disabled"))):
                     item = QTableWidgetItem(text)
                     item.setData(Qt.ItemDataRole.UserRole, p.name)
                     self.table.setItem(i, j, item)
@@ -116,7 +120,7 @@ class StaffPage(QWidget):
         self.new_pin.clear()  # PINs never stay in the widgets
         self.new_pin2.clear()
         if not same:
-            show_error(self.error, "The two PINs differ. Type the same PIN twice.")
+            show_error(self.error, _("The two PINs differ. Type the same PIN twice."))
             return
 
         def done(rec):
@@ -129,12 +133,13 @@ class StaffPage(QWidget):
     def reset_pin(self, pin: str | None = None) -> None:
         name = self.selected_name()
         if not name:
-            show_error(self.error, "Choose a person in the list first.")
+            show_error(self.error, _("Choose a person in the list first."))
             return
         if pin is None:
             from PySide6.QtWidgets import QInputDialog
 
-            pin, ok = QInputDialog.getText(self, "New PIN", f"New PIN for {name} (4 to 8 digits):",
+            pin, ok = QInputDialog.getText(self, _("New PIN"),
+                                           _("New PIN for {name} (4 to 8 digits):", name=name),
                                            QLineEdit.EchoMode.Password)
             if not ok:
                 return
@@ -144,7 +149,7 @@ class StaffPage(QWidget):
     def disable(self) -> None:
         name = self.selected_name()
         if not name:
-            show_error(self.error, "Choose a person in the list first.")
+            show_error(self.error, _("Choose a person in the list first."))
             return
         self._run(lambda _c, n: disable_staff(self.ctx, n), name, on_done=self._done,
                   on_error=self._fail)

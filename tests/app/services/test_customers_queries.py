@@ -77,3 +77,22 @@ def test_list_filters_and_keyset_pages(ctx, customer, clock):
         list_invoices(ctx, InvoiceQuery(status="overdue"))
     with pytest.raises(ValidationError):
         list_invoices(ctx, InvoiceQuery(limit=0))
+
+
+def test_search_index_follows_renames_numbers_and_odd_text(ctx, customer, clock):
+    from app.store.models import Invoice
+    a = svc.issue(ctx, svc.create_draft(ctx, draft_input(customer.id, memo='Pesanan "VIP" 100%_ok')).id)
+    b = svc.create_draft(ctx, draft_input(customer.id, memo="meja 4"))
+
+    def found(text):
+        return {i.id for i in list_invoices(ctx, InvoiceQuery(search=text, limit=50)).items}
+    assert found("santoso") == {a.id, b.id}                  # customer name, via the index
+    assert found('"vip"') == {a.id} and found("100%_o") == {a.id}   # quotes and LIKE wildcards are literal
+    assert found("%") == {a.id} and found("zz") == set()      # short terms use the scan
+    edit_customer(ctx, customer.id, CustomerInput("Bu Ningsih", customer.email, customer.phone))
+    assert found("santoso") == set() and found("ningsih") == {a.id, b.id}
+    with ctx.store.unit_of_work() as uow:                    # sync stores Plugipay's number
+        uow.session.get(Invoice, a.id).number = "INV-2026-042"
+        uow.commit()
+    assert found("inv-2026-04") == {a.id}
+    assert found("t1-000001") == {a.id}                      # the local number, any case
