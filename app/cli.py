@@ -318,7 +318,10 @@ def main(argv: list[str] | None = None) -> int:
     wants_json = "--json" in argv
     env = None
     try:
-        args = build_parser().parse_args(argv)
+        # Only global options: the window. Skip building every command's parser
+        # (and importing the feature packages) on the start-up path.
+        only_globals, rest = common_options().parse_known_args(argv)
+        args = only_globals if not rest else build_parser().parse_args(argv)
         env = CliEnv(args)
         if not getattr(args, "handler", None):
             if getattr(args, "command", None):

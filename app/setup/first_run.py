@@ -14,6 +14,7 @@ from dataclasses import dataclass, fields
 from sqlalchemy import select
 
 from app.domain.errors import ValidationError
+from app.i18n import _
 from app.services.context import Context
 from app.services.settings import SHOP_KEY, ShopProfile, get_setting
 
@@ -55,9 +56,10 @@ def check_till(code, name="") -> TillInfo:
     """A till code is the prefix of its numbers (T1-000042): 1 to 8 letters or digits."""
     text = str(code or "").strip().upper()
     if not (1 <= len(text) <= TILL_MAX and text.isascii() and text.isalnum()):
-        raise ValidationError(f"The till code is 1 to {TILL_MAX} letters or digits, like T1. "
-                              "It starts every number this till gives out.", field="till_code")
-    label = " ".join(str(name or "").split())[:100] or f"Till {text}"
+        raise ValidationError(_("The till code is 1 to {max} letters or digits, like T1. It "
+                                "starts every number this till gives out.", max=TILL_MAX),
+                              field="till_code")
+    label = " ".join(str(name or "").split())[:100] or _("Till {till}", till=text)
     return TillInfo(text, label)
 
 
@@ -71,20 +73,20 @@ def check_shop(shop: ShopProfile) -> ShopProfile:
                                   f.name.replace("_", " ").capitalize(), 500, p)
                for f in fields(ShopProfile)}
     if not cleaned["name"]:
-        p.add("name", "Enter the shop's name: it heads every slip and invoice.")
+        p.add("name", _("Enter the shop's name: it heads every slip and invoice."))
     color = cleaned["accent_color"]
     if color and not (len(color) == 7 and color[0] == "#"
                       and all(c in "0123456789abcdefABCDEF" for c in color[1:])):
-        p.add("accent_color", "The accent colour must look like #0F766E.")
+        p.add("accent_color", _("The accent colour must look like #0F766E."))
     if cleaned["default_currency"] not in CURRENCIES:
-        p.add("default_currency", "Choose IDR or USD as the default currency.")
+        p.add("default_currency", _("Choose IDR or USD as the default currency."))
     logo = cleaned["logo_path"]
     if logo:
         from pathlib import Path
 
         if not Path(logo).expanduser().is_file():
-            p.add("logo_path", f"There is no picture at {logo}. Choose a PNG file, or leave "
-                               "the logo empty.")
+            p.add("logo_path", _("There is no picture at {path}. Choose a PNG file, or leave "
+                                 "the logo empty.", path=logo))
     p.raise_if_any()
     return dataclasses.replace(shop, **cleaned)
 
@@ -95,7 +97,8 @@ def check_owner(name, pin, pin_again) -> tuple[str, str]:
 
     name = clean_name(name)
     if str(pin or "") != str(pin_again or ""):
-        raise ValidationError("The two PINs differ. Type the same PIN twice.", field="pin_again")
+        raise ValidationError(_("The two PINs differ. Type the same PIN twice."),
+                              field="pin_again")
     return name, check_pin_rules(pin)
 
 

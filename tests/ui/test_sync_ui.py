@@ -134,7 +134,7 @@ def test_a_refused_sale_is_a_conflict_resolved_from_its_screen(
     qtbot.waitUntil(lambda: not full_window.conflicts_button.isVisible(), timeout=SLOW)
     dialog.show_resolved.setChecked(True)
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 1
-                    and "Resolved (retry) by ana" in dialog.table.item(0, 3).text(),
+                    and "Resolved (sent again) by ana" in dialog.table.item(0, 3).text(),
                     timeout=5000)
     dialog.close()
 
