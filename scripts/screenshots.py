@@ -49,6 +49,7 @@ def main(argv=None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from app.demo import seed_demo
+    from app.i18n import set_language
     from app.services.context import Context, open_store
     from app.services.queries import InvoiceQuery, list_invoices
     from ui.changes import ChangeBus
@@ -62,6 +63,10 @@ def main(argv=None) -> int:
     seed_demo(ctx, invoices=60)
 
     app = QApplication.instance() or QApplication(["kasir"])
+    from ui.language import install_qt_translator
+
+    install_qt_translator(app)
+    set_language("en")  # the README's shots are in English; one more in Indonesian at the end
     worker = DbWorker(ctx)
     printing = PrintQueue(worker)
     printing.worker.ctx = ctx
@@ -118,6 +123,12 @@ def main(argv=None) -> int:
         shoot(app, window, worker, out / "reconcile.png")
         window.nav.setCurrentRow(5)
         shoot(app, window, worker, out / "close-shift.png")
+
+        set_language("id")  # as Settings › Language does: the screens rebuilt in Indonesian
+        window.nav.setCurrentRow(0)
+        window.retranslate()
+        shoot(app, window, worker, out / "invoice-list-id.png")
+        set_language("en")
     finally:
         window.close()
         printing.stop()

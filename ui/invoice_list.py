@@ -127,7 +127,7 @@ def make_table(model, parent=None) -> InvoiceTable:
     view.horizontalHeader().setStretchLastSection(False)
     view.horizontalHeader().setSectionResizeMode(Columns.CUSTOMER, QHeaderView.ResizeMode.Stretch)
     for col, width in ((Columns.LOCAL_NUMBER, 120), (Columns.PLUGIPAY_NUMBER, 120),
-                       (Columns.STATUS, 110), (Columns.TOTAL, 130), (Columns.AMOUNT_DUE, 130),
+                       (Columns.STATUS, 140), (Columns.TOTAL, 130), (Columns.AMOUNT_DUE, 130),
                        (Columns.DUE_DATE, 140), (Columns.SYNC, 90)):
         view.setColumnWidth(col, width)
     return _wire(view)

@@ -18,7 +18,7 @@ from app.i18n import N_, _, current_language, gettext, money_locale
 from app.i18n import format_date as i18n_format_date
 from app.domain.labels import METHOD_LABELS as _METHOD_LABELS
 from app.domain.labels import STATUS_LABELS as _STATUS_LABELS
-from app.domain.labels import method_label, status_label
+from app.domain.labels import method_label, shop_footer, status_label
 from app.domain.lifecycle import Status
 from app.domain.money import format_money as _format_money
 from app.domain.records import InvoiceRecord, ReceiptRecord
@@ -147,7 +147,7 @@ def shop_view(shop: "ShopProfile") -> ShopView:
     if shop.tax_id:
         contact.append(f"NPWP {shop.tax_id}")
     return ShopView(name=shop.name or "Toko", address_lines=address, contact_lines=tuple(contact),
-                    footer=shop.footer or "", accent=safe_color(shop.accent_color),
+                    footer=shop_footer(shop.footer), accent=safe_color(shop.accent_color),
                     logo_path=shop.logo_path or "")
 
 

@@ -52,3 +52,12 @@ def method_label(method: str | None) -> str:
 def sync_label(state: str | None) -> str:
     label = SYNC_LABELS.get(str(state or ""))
     return gettext(label) if label else str(state or "-")
+
+
+def shop_footer(footer: str | None) -> str:
+    """The footer slips and documents print: the shop's own text, or (left
+    empty) "Thank you for your visit" in the language of the moment. A footer a
+    shop typed (even the old Indonesian default) is printed as typed."""
+    if not (footer or "").strip():
+        return gettext(N_("Thank you for your visit"))
+    return footer or ""

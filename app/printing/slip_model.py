@@ -103,8 +103,10 @@ def _iso(dt: datetime | None) -> str:
 def shop_of(ctx) -> SlipShop:
     from app.services.settings import get_shop
 
+    from app.domain.labels import shop_footer
+
     s = get_shop(ctx)
-    return SlipShop(s.name, s.address, s.phone, s.tax_id, s.footer, s.logo_path)
+    return SlipShop(s.name, s.address, s.phone, s.tax_id, shop_footer(s.footer), s.logo_path)
 
 
 def slip_from_records(kind: str, invoice, shop: SlipShop, receipt=None) -> Slip:

@@ -12,14 +12,19 @@ cap it at 60. So only agreeing evidence reaches the auto-confirm level."""
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import combinations
+from operator import attrgetter
+from typing import NamedTuple
 
 from app.i18n import _
 
 from .names import NameIndex
+from .reason_texts import ReasonTexts
 from .refs import RefIndex
 
 HIGH = 85  # at or above: "high confidence"; auto-confirm needs at least this
@@ -34,8 +39,9 @@ NEAR_DUE = timedelta(days=45)
 ONE_DAY = timedelta(days=1)
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
+class Candidate(NamedTuple):
+    """An open invoice as matching sees it (a named tuple: 100,000 are made at once)."""
+
     id: int
     local_number: str | None
     number: str | None
@@ -101,6 +107,23 @@ class _Evidence:
         self.reasons.append(why)
 
 
+@contextmanager
+def _gc_paused():
+    """Indexing 100,000 invoices allocates ~half a million objects, each batch of
+    which would start a garbage collection over everything built so far; none of
+    it is cyclic garbage. Nested or concurrent use leaves the collector as found."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+_REF_FIELDS = attrgetter("id", "local_number", "number", "memo")
+
+
 class Matcher:
     def __init__(self, candidates):
         self.by_id: dict[int, Candidate] = {}
@@ -109,20 +132,25 @@ class Matcher:
         self.by_amount: dict[tuple[str, int], list[int]] = defaultdict(list)
         self.by_customer: dict[int, list[int]] = defaultdict(list)
         self.by_customer_amount: dict[tuple, list[int]] = defaultdict(list)
-        by_id, add_ref = self.by_id, self.refs.add
+        self._customer_rows: dict[int, list[tuple[int, str, int]]] = {}  # filled as needed
+        self._texts = ReasonTexts()
+        by_id, add_name = self.by_id, self.names.add
         by_amount, by_customer, by_cust_amount = (self.by_amount, self.by_customer,
                                                   self.by_customer_amount)
-        for c in candidates:
-            cid = c.id
-            by_id[cid] = c
-            add_ref(cid, c.local_number, c.number, c.memo)
-            by_amount[(c.currency, c.amount_due)].append(cid)
-            cust = by_customer.get(c.customer_id)
-            if cust is None:
-                by_customer[c.customer_id] = cust = []
-                self.names.add(c.customer_id, c.customer_name)
-            cust.append(cid)
-            by_cust_amount[(c.customer_id, c.currency, c.amount_due)].append(cid)
+        if not isinstance(candidates, (list, tuple)):
+            candidates = list(candidates)
+        with _gc_paused():
+            for c in candidates:
+                cid, cust_id, cur, due = c.id, c.customer_id, c.currency, c.amount_due
+                by_id[cid] = c
+                by_amount[(cur, due)].append(cid)
+                cust = by_customer.get(cust_id)
+                if cust is None:
+                    by_customer[cust_id] = cust = []
+                    add_name(cust_id, c.customer_name)
+                cust.append(cid)
+                by_cust_amount[(cust_id, cur, due)].append(cid)
+            self.refs.add_all(map(_REF_FIELDS, candidates))
 
     # ------------------------------------------------------------ per credit
 
@@ -160,33 +188,33 @@ class Matcher:
                 pool.update(i for i in self.by_customer[cust][:50]
                             if self.by_id[i].currency == cur)
         strong_names = {c for c, k in names.items() if k == "full"}
-        out = [self._single(credit, self.by_id[i], refs.get(i), names, strong_names)
-               for i in pool]
+        tx = self._texts.current()
+        by_id, single = self.by_id, self._single
+        out = [single(credit, by_id[i], refs.get(i), names, strong_names, tx) for i in pool]
         if not certain:
             group_customers = ({self.by_id[i].customer_id for i in refs}
                                | (set(names) if few else set()))
-            out.extend(self._groups(credit, refs, group_customers, names, strong_names))
+            out.extend(self._groups(credit, refs, group_customers, names, strong_names, tx))
         return self._finish(credit, out, limit)
 
-    def _common(self, ev: _Evidence, credit: Credit, cs: list[Candidate], names, strong) -> None:
+    def _common(self, ev: _Evidence, credit: Credit, cs: list[Candidate], names, strong,
+                tx: ReasonTexts) -> None:
         customer = cs[0].customer_id
         kind = names.get(customer)
         if kind == "full":
-            ev.add(NAME_FULL, _("customer's name {customer_name} in the description",
-                                customer_name=repr(cs[0].customer_name)))
+            ev.add(NAME_FULL, tx.name("full", cs[0].customer_name))
         elif kind == "partial":
-            ev.add(NAME_PARTIAL, _("part of the customer's name {customer_name}",
-                                   customer_name=repr(cs[0].customer_name)))
+            ev.add(NAME_PARTIAL, tx.name("partial", cs[0].customer_name))
         elif strong:
-            ev.add(-OTHER_CUSTOMER, _("the description names another customer"))
+            ev.add(-OTHER_CUSTOMER, tx.other_customer)
         issued = [c.issued_on for c in cs if c.issued_on]
         # A day of slack: the bank's date is local, the invoice's a UTC instant.
         if issued and credit.booked_on < max(issued) - ONE_DAY:
-            ev.add(-BEFORE_ISSUE, _("the money arrived before the invoice was issued"))
+            ev.add(-BEFORE_ISSUE, tx.before_issue)
         elif issued:
             dues = [c.due_on for c in cs if c.due_on]
             if not dues or min(abs(credit.booked_on - d) for d in dues) <= NEAR_DUE:
-                ev.add(DATE_POINTS, _("paid after issue, near the due date"))
+                ev.add(DATE_POINTS, tx.near_due)
 
     def _ref_points(self, ev: _Evidence, c: Candidate, ref) -> None:
         kind, n = ref
@@ -200,7 +228,7 @@ class Matcher:
                                       "memo": f"memo reference of {label} in the description",
                                       "short": f"reference {label} (written short)"}[kind])
 
-    def _single(self, credit, c: Candidate, ref, names, strong) -> Suggestion:
+    def _single(self, credit, c: Candidate, ref, names, strong, tx: ReasonTexts) -> Suggestion:
         # The same scoring as _common/_make for one invoice, written out: it runs for
         # every candidate of every line.
         ev = _Evidence()
@@ -208,21 +236,19 @@ class Matcher:
             self._ref_points(ev, c, ref)
         diff = credit.amount - c.amount_due
         if not diff:
-            ev.add(AMOUNT_POINTS, _("amount equals the amount due"))
+            ev.add(AMOUNT_POINTS, tx.amount_equal)
         kind = names.get(c.customer_id)
         if kind == "full":
-            ev.add(NAME_FULL, _("customer's name {customer_name} in the description",
-                                customer_name=repr(c.customer_name)))
+            ev.add(NAME_FULL, tx.name("full", c.customer_name))
         elif kind == "partial":
-            ev.add(NAME_PARTIAL, _("part of the customer's name {customer_name}",
-                                   customer_name=repr(c.customer_name)))
+            ev.add(NAME_PARTIAL, tx.name("partial", c.customer_name))
         elif strong:
-            ev.add(-OTHER_CUSTOMER, _("the description names another customer"))
+            ev.add(-OTHER_CUSTOMER, tx.other_customer)
         if c.issued_on:
             if credit.booked_on < c.issued_on - ONE_DAY:
-                ev.add(-BEFORE_ISSUE, _("the money arrived before the invoice was issued"))
+                ev.add(-BEFORE_ISSUE, tx.before_issue)
             elif not c.due_on or abs(credit.booked_on - c.due_on) <= NEAR_DUE:
-                ev.add(DATE_POINTS, _("paid after issue, near the due date"))
+                ev.add(DATE_POINTS, tx.near_due)
         conf = max(0, min(100, ev.points))
         reasons = ev.reasons
         if diff:
@@ -231,14 +257,13 @@ class Matcher:
                             "pays more than due, over by ") + str(abs(diff)))
         return Suggestion((c.id,), conf, c.amount_due, diff, tuple(reasons))
 
-    def _groups(self, credit, refs, customers, names, strong) -> list[Suggestion]:
+    def _groups(self, credit, refs, customers, names, strong, tx) -> list[Suggestion]:
         """One transfer paying several invoices of one customer: those it names, or
         two or three of them (or all) whose sum is the amount."""
         out = []
+        cur, amount = credit.currency, credit.amount
         for cust in customers:
-            ids = [i for i in self.by_customer.get(cust, ())
-                   if self.by_id[i].currency == credit.currency
-                   and 0 < self.by_id[i].amount_due < credit.amount]
+            ids = [i for i, c, due in self._rows_of(cust) if c == cur and 0 < due < amount]
             if len(ids) < 2:
                 continue
             referenced = [i for i in ids if i in refs]
@@ -272,10 +297,21 @@ class Matcher:
                     ev.add(AMOUNT_POINTS, _("amount equals the sum of {count} open invoices of "
                                             "one customer", count=len(s)))
                     if len(exact_sets) > 1:
-                        ev.add(-20, _("other combinations of invoices add up to it too"))
-                self._common(ev, credit, cs, names, strong)
+                        ev.add(-20, tx.other_combinations)
+                self._common(ev, credit, cs, names, strong, tx)
                 out.append(self._make(credit, tuple(cs), ev))
         return out
+
+    def _rows_of(self, customer_id) -> list[tuple[int, str, int]]:
+        """(invoice id, currency, amount due) of a customer's open invoices, in index
+        order; made the first time a line points at that customer."""
+        rows = self._customer_rows.get(customer_id)
+        if rows is None:
+            by_id = self.by_id
+            rows = self._customer_rows[customer_id] = [
+                (i, by_id[i].currency, by_id[i].amount_due)
+                for i in self.by_customer.get(customer_id, ())]
+        return rows
 
     def _make(self, credit, cs, ev: _Evidence) -> Suggestion:
         due = sum(c.amount_due for c in cs)

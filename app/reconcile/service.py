@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timezone
 
-from sqlalchemy import select
+from sqlalchemy import Text, select, type_coerce
 from sqlalchemy.orm import Session
 
 from app.i18n import _, format_amount
@@ -14,6 +14,7 @@ from app.domain.errors import ConflictError, NotFoundError, ValidationError
 from app.services.audit import record_history
 from app.services.context import Context
 
+from .local_dates import Days, LocalDays
 from .matching import HIGH, Candidate, Credit, LineSuggestions, Matcher
 from .records import AutoOutcome, MatchRecord, StatementLineRecord
 
@@ -21,22 +22,22 @@ AUTO_SETTING = "reconcile.auto_min_confidence"
 DEFAULT_AUTO = 90
 
 
-def _local_date(dt: datetime | None) -> date | None:
-    return dt.astimezone().date() if dt else None
-
-
 def load_candidates(session: Session) -> list[Candidate]:
-    """Every open (or past due) invoice with something left to pay, in one query."""
+    """Every open (or past due) invoice with something left to pay, in one query.
+    Read as raw columns: the two instants of each invoice become local days through
+    LocalDays (one time-zone look-up per distinct day), not 200,000 datetimes."""
     from app.store.models import Customer, Invoice
 
     rows = session.execute(
         select(Invoice.id, Invoice.local_number, Invoice.number, Invoice.memo,
                Invoice.customer_id, Customer.name, Invoice.currency,
-               Invoice.total - Invoice.amount_paid, Invoice.issued_at, Invoice.due_at)
+               Invoice.total - Invoice.amount_paid, type_coerce(Invoice.issued_at, Text),
+               type_coerce(Invoice.due_at, Text))
         .join(Customer, Customer.id == Invoice.customer_id)
-        .where(Invoice.status == "open", Invoice.total > Invoice.amount_paid))
-    return [Candidate(r[0], r[1], r[2], r[3] or "", r[4], r[5], r[6], r[7],
-                      _local_date(r[8]), _local_date(r[9])) for r in rows]
+        .where(Invoice.status == "open", Invoice.total > Invoice.amount_paid)).tuples()
+    day = LocalDays()
+    return [Candidate(i, local, number, memo or "", cust, name, cur, due, day(issued), day(due_at))
+            for i, local, number, memo, cust, name, cur, due, issued, due_at in rows]
 
 
 def _line_record(line, invoice_ids=()) -> StatementLineRecord:
@@ -73,11 +74,14 @@ def suggest(ctx: Context, line_ids=None, limit: int = 5) -> list[LineSuggestions
     from app.store.reconcile_models import StatementLine
 
     with ctx.store.reader() as uow:
-        stmt = select(StatementLine).where(StatementLine.state == "unmatched")
+        stmt = select(StatementLine.id, type_coerce(StatementLine.booked_on, Text),
+                      StatementLine.amount, StatementLine.currency,
+                      StatementLine.description).where(StatementLine.state == "unmatched")
         if line_ids:
             stmt = stmt.where(StatementLine.id.in_(list(line_ids)))
-        credits = [Credit(l.id, l.booked_on, l.amount, l.currency, l.description)
-                   for l in uow.session.execute(stmt.order_by(StatementLine.id)).scalars()]
+        day = Days()
+        credits = [Credit(i, day(booked), amount, cur, text) for i, booked, amount, cur, text
+                   in uow.session.execute(stmt.order_by(StatementLine.id)).tuples()]
         if not credits:
             return []
         matcher = Matcher(load_candidates(uow.session))

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from app.domain.money import format_money
-
-METHOD_LABELS = {"transfer": "Transfer", "cash": "Cash", "edc": "Card (EDC)", "other": "Other"}
+from app.domain.labels import method_label
+from app.i18n import _, format_amount
 
 
 def _when(text: str | None) -> str:
@@ -42,52 +41,53 @@ def shift_report_lines(report: dict, width: int = 42) -> list[str]:
     """Plain lines, none longer than `width`, for the slip printer."""
     if width < 24:
         raise ValueError("a Z report needs at least 24 columns")
-    m = format_money
+    m = format_amount
     rule = "-" * width
-    title = "Z REPORT" if report.get("state") == "closed" else "X REPORT (shift open)"
+    title = _("Z REPORT") if report.get("state") == "closed" else _("X REPORT (shift open)")
     out = [title.center(width).rstrip(), rule,
-           _pair("Till", str(report.get("till")), width),
-           _pair("Operator", str(report.get("operator"))[:width - 10], width),
-           _pair("From", _when(report.get("openedAt") or report.get("from")), width),
-           _pair("To", _when(report.get("closedAt") or report.get("to")), width)]
+           _pair(_("Till"), str(report.get("till")), width),
+           _pair(_("Operator"), str(report.get("operator"))[:width - 10], width),
+           _pair(_("From"), _when(report.get("openedAt") or report.get("from")), width),
+           _pair(_("To"), _when(report.get("closedAt") or report.get("to")), width)]
     if report.get("shiftId"):
-        out.insert(2, _pair("Shift", f"#{report['shiftId']}", width))
-    out += [rule, _pair("Invoices issued", str(report.get("invoicesIssued", 0)), width)]
+        out.insert(2, _pair(_("Shift"), f"#{report['shiftId']}", width))
+    out += [rule, _pair(_("Invoices issued"), str(report.get("invoicesIssued", 0)), width)]
     for cur, t in report.get("totals", {}).items():
-        out.append(_pair(f"  Issued {cur}", m(t["issued"], cur), width))
-    out += [rule, "PAYMENTS"]
+        out.append(_pair("  " + _("Issued {currency}", currency=cur), m(t["issued"], cur), width))
+    out += [rule, _("PAYMENTS")]
     for p in report.get("payments", []):
-        out.append(_pair(f"  {METHOD_LABELS.get(p['method'], p['method'])} x{p['count']}",
+        out.append(_pair(f"  {method_label(p['method'])} x{p['count']}",
                          m(p["amount"], p["currency"]), width))
     if not report.get("payments"):
-        out.append("  none")
-    for label, key in (("VOIDS", "voids"), ("WRITE-OFFS", "writeOffs")):
+        out.append("  " + _("none"))
+    for label, key in ((_("VOIDS"), "voids"), (_("WRITE-OFFS"), "writeOffs")):
         rows = report.get(key, [])
         out += [rule, f"{label} ({len(rows)})"]
         for v in rows:
             out.append(_pair(f"  {v.get('number') or v['invoiceId']}", m(v["total"], v["currency"]),
                              width))
-            out += _wrap("reason: " + (v.get("reason") or "-"), width, "    ")
-    out += [rule, "TOTALS"]
+            out += _wrap(_("reason: {reason}", reason=v.get("reason") or "-"), width, "    ")
+    out += [rule, _("TOTALS")]
     for cur, t in report.get("totals", {}).items():
-        out.append(_pair(f"  Paid {cur}", m(t["paid"], cur), width))
-        out.append(_pair(f"  Voided {cur}", m(t["voided"], cur), width))
-        out.append(_pair(f"  Written off {cur}", m(t["writtenOff"], cur), width))
-    out += [rule, "CASH DRAWER"]
+        out.append(_pair("  " + _("Paid {currency}", currency=cur), m(t["paid"], cur), width))
+        out.append(_pair("  " + _("Voided {currency}", currency=cur), m(t["voided"], cur), width))
+        out.append(_pair("  " + _("Written off {currency}", currency=cur), m(t["writtenOff"], cur),
+                         width))
+    out += [rule, _("CASH DRAWER")]
     for cur, c in report.get("cash", {}).items():
-        out.append(_pair(f"  Float {cur}", m(c["float"], cur), width))
-        out.append(_pair("  Cash taken", m(c["cashPayments"], cur), width))
-        out.append(_pair("  Expected", m(c["expected"], cur), width))
+        out.append(_pair("  " + _("Float {currency}", currency=cur), m(c["float"], cur), width))
+        out.append(_pair("  " + _("Cash taken"), m(c["cashPayments"], cur), width))
+        out.append(_pair("  " + _("Expected"), m(c["expected"], cur), width))
         if c.get("counted") is not None:
-            out.append(_pair("  Counted", m(c["counted"], cur), width))
+            out.append(_pair("  " + _("Counted"), m(c["counted"], cur), width))
             diff = c["difference"]
-            word = "Over" if diff > 0 else "Short" if diff < 0 else "Difference"
+            word = _("Over") if diff > 0 else _("Short") if diff < 0 else _("Difference")
             out.append(_pair(f"  {word}", m(abs(diff), cur), width))
     if report.get("paymentsUndone"):
-        out.append(_pair("Bank matches undone", str(report["paymentsUndone"]), width))
+        out.append(_pair(_("Bank matches undone"), str(report["paymentsUndone"]), width))
     out.append(rule)
     if report.get("state") == "closed":
-        out.append(_pair("Closed by", str(report.get("closedBy") or "-")[:width - 11], width))
+        out.append(_pair(_("Closed by"), str(report.get("closedBy") or "-")[:width - 11], width))
     return [l for chunk in out for l in chunk.split("\n")]
 
 
@@ -99,7 +99,8 @@ def shift_report_pdf(report: dict, path) -> None:
 
     lines = shift_report_lines(report, 64)
     c = Canvas(str(path), pagesize=A4)
-    c.setTitle(f"Shift report {report.get('till')} {report.get('operator')}")
+    c.setTitle(_("Shift report {till} {operator}", till=report.get("till"),
+                 operator=report.get("operator")))
     width, height = A4
     y = height - 20 * mm
     for line in lines:

@@ -20,7 +20,7 @@ class ShopProfile:
     address: str = ""
     phone: str = ""
     tax_id: str = ""  # NPWP
-    footer: str = "Terima kasih atas kunjungan Anda"
+    footer: str = ""  # empty: "Thank you for your visit" in the slip's language (labels.shop_footer)
     logo_path: str = ""  # a PNG on this machine; optional
     accent_color: str = "#0F766E"
     default_currency: str = "IDR"

@@ -67,6 +67,10 @@ def refresh_invoice_state(s: Session, invoice_id: int) -> str:
     waiting = s.execute(select(func.count()).select_from(OutboxOperation).where(
         OutboxOperation.aggregate == f"invoice:{invoice_id}",
         OutboxOperation.state.in_(UNFINISHED))).scalar_one()
+    return _set_sync_state(inv, open_conflicts, waiting)
+
+
+def _set_sync_state(inv: Invoice, open_conflicts: int, waiting: int) -> str:
     if open_conflicts:
         state = "conflict"
     elif waiting:
@@ -78,6 +82,24 @@ def refresh_invoice_state(s: Session, invoice_id: int) -> str:
     if inv.sync_state != state:
         inv.sync_state = state
     return state
+
+
+def refresh_invoice_states(s: Session, invoice_ids) -> None:
+    """`refresh_invoice_state` for many invoices in three queries (the sender's
+    batches)."""
+    ids = sorted(set(invoice_ids))
+    if not ids:
+        return
+    conflicts = dict(s.execute(
+        select(SyncConflict.entity_id, func.count()).where(
+            SyncConflict.entity_type == "invoice", SyncConflict.entity_id.in_(ids),
+            SyncConflict.state == "open").group_by(SyncConflict.entity_id)).all())
+    waiting = dict(s.execute(
+        select(OutboxOperation.aggregate, func.count()).where(
+            OutboxOperation.aggregate.in_([f"invoice:{i}" for i in ids]),
+            OutboxOperation.state.in_(UNFINISHED)).group_by(OutboxOperation.aggregate)).all())
+    for inv in s.execute(select(Invoice).where(Invoice.id.in_(ids))).scalars():
+        _set_sync_state(inv, conflicts.get(inv.id, 0), waiting.get(f"invoice:{inv.id}", 0))
 
 
 def record_conflict(s: Session, ctx: Context, *, aggregate: str, operation: str, kind: str,

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from app.domain.records import iso
+from app.i18n import _
 from app.services.context import Context, utcnow
 from app.store.models import OutboxOperation
 from app.store.sync_models import SyncConflict, SyncCursor
@@ -68,24 +69,32 @@ class PassReport:
 
     def summary(self) -> str:
         if not self.connected:
-            return f"Not synced: {self.error}"
-        lines = [("Online" if self.online else "Offline") + f": sent {self.pushed} change(s) to "
-                 f"Plugipay" + (f" ({self.retried} to retry)" if self.retried else "") + "."]
+            return _("Not synced: {error}", error=self.error)
+        sent = (_("Online: sent {count} change(s) to Plugipay", count=self.pushed) if self.online
+                else _("Offline: sent {count} change(s) to Plugipay", count=self.pushed))
+        lines = [sent + (" " + _("({count} to retry)", count=self.retried)
+                         if self.retried else "") + "."]
         if self.refused:
-            lines.append(f"Plugipay refused {self.refused}: see 'kasir sync conflicts'.")
+            lines.append(_("Plugipay refused {count}: see 'kasir sync conflicts'.",
+                           count=self.refused))
         if self.online:
-            lines.append(f"Pulled {self.events} event(s): {self.imported} invoice(s) new at "
-                         f"this till, {self.updated} changed." +
-                         (" Invoice lists reconciled." if self.reconciled else ""))
+            lines.append(_("Pulled {events} event(s): {imported} invoice(s) new at this till, "
+                           "{updated} changed.", events=self.events, imported=self.imported,
+                           updated=self.updated)
+                         + (" " + _("Invoice lists reconciled.") if self.reconciled else ""))
         if self.reminders:
-            lines.append(f"Queued {self.reminders} payment reminder(s).")
+            lines.append(_("Queued {count} payment reminder(s).", count=self.reminders))
         if abs(self.clock_offset) >= 2:
-            lines.append(f"This computer's clock is {abs(self.clock_offset):.0f} s "
-                         f"{'behind' if self.clock_offset > 0 else 'ahead of'} Plugipay's; "
-                         "requests are signed with Plugipay's time.")
+            seconds = f"{abs(self.clock_offset):.0f}"
+            lines.append(_("This computer's clock is {seconds} s behind Plugipay's; requests are "
+                           "signed with Plugipay's time.", seconds=seconds)
+                         if self.clock_offset > 0 else
+                         _("This computer's clock is {seconds} s ahead of Plugipay's; requests "
+                           "are signed with Plugipay's time.", seconds=seconds))
         if self.error:
             lines.append(self.error)
-        lines.append(f"Waiting: {self.pending}. Open conflicts: {self.conflicts}.")
+        lines.append(_("Waiting: {pending}. Open conflicts: {conflicts}.", pending=self.pending,
+                       conflicts=self.conflicts))
         return "\n".join(lines)
 
 
@@ -162,7 +171,8 @@ class SyncEngine:
         wait = self.paused_until - time.monotonic()
         if wait > 0:
             report.online, report.retry_after = True, wait
-            report.error = f"Plugipay asked to wait {wait:.0f} s before the next request."
+            report.error = _("Plugipay asked to wait {seconds} s before the next request.",
+                             seconds=f"{wait:.0f}")
         else:
             self._run(gw, report, reconcile, pull, max_sends)
         report.clock_offset = gw.clock_offset
@@ -180,15 +190,16 @@ class SyncEngine:
         report.refused = push.refused
         report.online = not push.offline and not push.auth_error
         if push.auth_error:
-            report.error = push.auth_error + " Check the key with 'kasir login'."
+            report.error = push.auth_error + " " + _("Check the key with 'kasir login'.")
             return
         if push.retry_after is not None:
             self.paused_until = time.monotonic() + push.retry_after
             report.retry_after = push.retry_after
-            report.error = f"Plugipay asked to wait {push.retry_after:.0f} s (rate limit)."
+            report.error = _("Plugipay asked to wait {seconds} s (rate limit).",
+                             seconds=f"{push.retry_after:.0f}")
             return
         if push.offline:
-            report.error = "Plugipay cannot be reached; sales wait in the queue."
+            report.error = _("Plugipay cannot be reached; sales wait in the queue.")
             return
         if not pull:
             return
@@ -220,7 +231,7 @@ class SyncEngine:
     def drain(self, *, max_passes: int = 1000, sleep=time.sleep, reconcile: bool = True) -> list[PassReport]:
         """Passes until nothing is waiting (for tests, demos and `kasir sync --drain`)."""
         reports = []
-        for _ in range(max_passes):
+        for _pass in range(max_passes):
             r = self.run_pass(reconcile=reconcile)
             reports.append(r)
             if r.pending == 0 and r.online and not r.error:

@@ -8,29 +8,36 @@ in order per invoice (or customer), with backoff and jitter.
   aggregate; the rest of the queue moves on.
 - 429 pauses the whole sender for `Retry-After`; a network that is down ends
   the pass early instead of timing out once per queued sale.
+- Operations go in batches (outbox_lanes.py picks them, outbox_batch.py holds
+  the two transactions around a batch's sends), so the database work is a few
+  commits per batch rather than two per operation; a batch is sized to take
+  about BATCH_SECONDS on the wire, so answers are recorded promptly even on a
+  slow line.
 """
 
 from __future__ import annotations
 
 import logging
 import random
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import select
-
-from app.services.audit import record_history
 from app.services.context import Context
 from app.store.models import Customer, Invoice, OutboxOperation
-from app.store.sync_models import InvoiceEmail, OutboxRequest
 
-from .conflicts import UNFINISHED, refresh_invoice_state
+from .conflicts import refresh_invoice_state
 from .gateway import AuthFailed, Gateway, Refused, Unavailable, compact
-from .mapping import apply_remote, customer_body, invoice_body
-from .refusals import refuse_invoice_action, refuse_operation
+from .mapping import customer_body
+from .outbox_batch import Claimed, Defer, Outcome, claim, record
+from .outbox_lanes import Lanes
+from .refusals import CREATIONS, refuse_invoice_action, refuse_operation
 
 log = logging.getLogger("kasir.sync")
 OFFLINE_AFTER = 3  # network failures in a row that mean "offline", not "a hiccup"
+BATCH_FIRST = 16     # operations in a pass's first batch
+BATCH_MAX = 200      # ... and at most (what a crash may have to send again)
+BATCH_SECONDS = 0.25  # later batches: about this long on the wire
 
 
 @dataclass
@@ -61,152 +68,145 @@ class PushStats:
     errors: list[str] = field(default_factory=list)
 
 
-class _Defer(Exception):
-    pass
-
-
 class Sender:
     def __init__(self, ctx: Context, gateway: Gateway, backoff: Backoff | None = None):
         self.ctx = ctx  # operator "plugipay"
         self.gw = gateway
         self.backoff = backoff or Backoff()
 
-    # ── the queue ─────────────────────────────────────────────────
-    def _heads(self) -> list[tuple[int, str]]:
-        """(first unfinished op id, aggregate), oldest first."""
-        with self.ctx.store.reader() as uow:
-            rows = uow.session.execute(
-                select(OutboxOperation.id, OutboxOperation.aggregate)
-                .where(OutboxOperation.state.in_(UNFINISHED)).order_by(OutboxOperation.id)).all()
-        heads: dict[str, int] = {}
-        for op_id, agg in rows:
-            heads.setdefault(agg, op_id)
-        return sorted((i, a) for a, i in heads.items())
-
-    def _first(self, aggregate: str) -> tuple[int, str, object] | None:
-        with self.ctx.store.reader() as uow:
-            op = uow.session.execute(
-                select(OutboxOperation).where(OutboxOperation.aggregate == aggregate,
-                                              OutboxOperation.state.in_(UNFINISHED))
-                .order_by(OutboxOperation.id).limit(1)).scalar_one_or_none()
-            return None if op is None else (op.id, op.state, op.next_attempt_at)
-
+    # ── a pass ────────────────────────────────────────────────────
     def push(self, *, max_sends: int | None = None) -> PushStats:
+        """Send what is due, in batches: one transaction claims a batch (requests
+        stored, attempts marked), the requests go out over one connection, one
+        transaction records the answers (see outbox_batch.py)."""
         stats = PushStats()
-        network_failures = 0
-        for _, aggregate in self._heads():
-            while True:
-                head = self._first(aggregate)
-                if head is None or head[1] != "pending":
-                    break  # finished, or held back by a conflict
-                op_id, _, due = head
-                if due is not None and due > self.ctx.now():
-                    stats.waiting += 1
+        lanes = Lanes.load(self.ctx.store)
+        self._failures = 0  # network failures in a row
+        size = BATCH_FIRST
+        try:
+            while lanes:
+                room = size if max_sends is None else min(size, max_sends - stats.sent)
+                if room <= 0:
                     break
-                if max_sends is not None and stats.sent >= max_sends:
-                    return stats
-                try:
-                    outcome = self._process(op_id, stats)
-                except AuthFailed as err:
-                    stats.auth_error = err.message
-                    return stats
-                if outcome == "network":
-                    network_failures += 1
-                    if network_failures >= OFFLINE_AFTER:
-                        stats.offline = True
-                        return stats
+                batch = []
+                now = self.ctx.now()
+                for op in lanes.take(room):
+                    if op.state != "pending":
+                        lanes.hold(op.aggregate)  # a conflict holds back its aggregate
+                    elif op.due is not None and op.due > now:
+                        stats.waiting += 1
+                        lanes.hold(op.aggregate)
+                    else:
+                        batch.append(op)
+                if not batch:
+                    continue
+                started, sent_before = time.monotonic(), stats.sent
+                if self._batch(batch, lanes, stats):
                     break
-                network_failures = 0 if outcome in ("done", "refused") else network_failures
-                if outcome == "rate_limited":
-                    return stats
-                if outcome not in ("done", "refused"):
-                    break
+                if stats.sent > sent_before:
+                    per_send = (time.monotonic() - started) / (stats.sent - sent_before)
+                    size = max(1, min(BATCH_MAX, int(BATCH_SECONDS / max(per_send, 1e-4))))
+        except AuthFailed as err:
+            stats.auth_error = err.message
         return stats
 
-    # ── one operation ─────────────────────────────────────────────
-    def _process(self, op_id: int, stats: PushStats) -> str:
-        try:
-            req = self._prepare(op_id)
-        except _Defer:
-            stats.deferred += 1
-            return "deferred"
-        except Unavailable as err:  # while looking up a customer
-            return self._reschedule(op_id, err, stats)
-        if req is None:
-            return "gone"
-        method, path, body, key, operation = req
-        stats.sent += 1
-        try:
-            data = self.gw.send(method, path, body, key)
-        except Unavailable as err:
-            return self._reschedule(op_id, err, stats)
-        except Refused as err:
-            return self._refused(op_id, err, stats)
-        self._accepted(op_id, data)
-        stats.done += 1
-        return "done"
+    def _batch(self, batch, lanes: Lanes, stats: PushStats) -> bool:
+        """Claim, send and record one batch. True: the pass stops here."""
+        claimed, other = claim(self.ctx, [op.id for op in batch])
+        lookups = []
+        for op in batch:
+            why = other.get(op.id)
+            if why == "gone":  # cancelled or resolved since the pass began
+                lanes.advance(op.aggregate)
+            elif why == "deferred":
+                stats.deferred += 1
+                lanes.park(op.aggregate)
+            elif why is not None:
+                lookups.append((op, why))
+        outcomes, refusals, stop = self._send(claimed, stats)
+        waits = record(self.ctx, self.backoff, outcomes)
+        progress = False
+        for o in outcomes:
+            c = o.claimed
+            if o.kind == "done":
+                stats.done += 1
+                progress = True
+                lanes.advance(c.aggregate)
+            elif o.kind == "retry":
+                stats.retried += 1
+                log.info("Plugipay did not take operation %s: %s (next try in %.1f s)",
+                         c.op_id, o.error.message, waits[c.op_id])
+                if o.error.status == 429:
+                    stats.retry_after = waits[c.op_id]
+                lanes.hold(c.aggregate)
+        for c, err in refusals:
+            outcome = self._refused(c.op_id, err, stats)
+            if outcome == "refused" and c.operation not in CREATIONS:
+                lanes.advance(c.aggregate)  # settled; the next of its invoice may go
+            else:
+                lanes.hold(c.aggregate)
+                stop = stop or self._stops(outcome, stats)
+        if stop:
+            return True
+        if progress:
+            lanes.unpark()
+        for op, customer_id in lookups:
+            try:
+                self._ensure_customer(customer_id)
+            except Defer:
+                stats.deferred += 1
+                lanes.park(op.aggregate)
+                continue
+            except Unavailable as err:
+                lanes.hold(op.aggregate)
+                if self._stops(self._reschedule(op.id, err, stats), stats):
+                    return True
+                continue
+            lanes.again(op.aggregate)
+        return False
 
-    def _prepare(self, op_id: int):
-        """The stored request, built and stored first if this is the first send."""
-        for _ in range(2):
-            with self.ctx.store.unit_of_work() as uow:
-                s = uow.session
-                op = s.get(OutboxOperation, op_id)
-                if op is None or op.state != "pending":
-                    return None
-                req = s.get(OutboxRequest, op_id)
-                if req is None:
-                    built = self._build(s, op)
-                    if isinstance(built, str):  # a customer to look up first
-                        customer_id = int(built)
-                    else:
-                        method, path, body = built
-                        req = OutboxRequest(outbox_id=op.id, method=method, path=path,
-                                            body=compact(body), first_sent_at=self.ctx.now(),
-                                            last_sent_at=self.ctx.now(), sends=0)
-                        s.add(req)
-                if req is not None:
-                    req.sends += 1
-                    req.last_sent_at = self.ctx.now()
-                    op.attempts += 1
-                    out = (req.method, req.path, req.body, op.idempotency_key, op.operation)
-                    uow.commit()
-                    return out
-            self._ensure_customer(customer_id)
-        raise _Defer()
+    def _stops(self, outcome: str, stats: PushStats) -> bool:
+        """After an outcome outside a batch's sends: does the pass stop?"""
+        if outcome == "rate_limited":
+            return True
+        if outcome == "network":
+            self._failures += 1
+            if self._failures >= OFFLINE_AFTER:
+                stats.offline = True
+                return True
+        return False
 
-    def _build(self, s, op: OutboxOperation):
-        p = op.payload
-        if op.operation == "customer.create":
-            return "POST", "/api/v1/customers", customer_body(p, p["customerId"], create=True)
-        if op.operation == "customer.update":
-            c = s.get(Customer, p["customerId"])
-            if c is None or not c.plugipay_id:
-                raise _Defer()
-            return "PATCH", f"/api/v1/customers/{c.plugipay_id}", customer_body(
-                p, c.id, create=False)
-        inv = s.get(Invoice, p["invoiceId"])
-        if op.operation == "invoice.issue":
-            c = s.get(Customer, p["customerId"])
-            if not c.plugipay_id:
-                waiting = s.execute(select(OutboxOperation.id).where(
-                    OutboxOperation.aggregate == f"customer:{c.id}",
-                    OutboxOperation.state.in_(UNFINISHED)).limit(1)).first()
-                if waiting:
-                    raise _Defer()
-                return str(c.id)
-            return "POST", "/api/v1/invoices", invoice_body(p, c.plugipay_id)
-        if inv is None or not inv.plugipay_id:
-            raise _Defer()
-        base = f"/api/v1/invoices/{inv.plugipay_id}"
-        if op.operation == "invoice.pay":
-            return "POST", f"{base}/pay", {}
-        if op.operation == "invoice.void":
-            return "POST", f"{base}/void", {}
-        if op.operation == "invoice.send_email":
-            return "POST", f"{base}/send-email", ({"to": p["to"]} if p.get("to") else {})
-        raise ValueError(f"unknown outbox operation {op.operation}")
+    def _send(self, claimed: list[Claimed], stats: PushStats):
+        """The claimed requests, in order, over the gateway's one connection.
+        Returns (outcomes, refusals, stop)."""
+        outcomes: list[Outcome] = []
+        refusals = []
+        for i, c in enumerate(claimed):
+            stats.sent += 1
+            try:
+                data = self.gw.send(c.method, c.path, c.body, c.key)
+            except AuthFailed as err:
+                stats.auth_error = err.message
+                return outcomes + _unsent(claimed[i + 1:]), refusals, True
+            except Unavailable as err:
+                outcomes.append(Outcome(c, "retry", error=err))
+                if err.status == 429:
+                    return outcomes + _unsent(claimed[i + 1:]), refusals, True
+                if err.status == 0:
+                    self._failures += 1
+                    if self._failures >= OFFLINE_AFTER:
+                        stats.offline = True
+                        return outcomes + _unsent(claimed[i + 1:]), refusals, True
+                continue
+            except Refused as err:
+                self._failures = 0
+                refusals.append((c, err))
+                continue
+            self._failures = 0
+            outcomes.append(Outcome(c, "done", data=data))
+        return outcomes, refusals, False
 
+    # ── a customer the queue does not create ──────────────────────
     def _ensure_customer(self, customer_id: int) -> None:
         """A customer with no queued create (made before sync, or a create a manager
         dismissed): find it by externalId, else create it under a stable key."""
@@ -220,7 +220,7 @@ class Sender:
             try:
                 found = self.gw.send("POST", "/api/v1/customers", compact(body), key)
             except Refused:
-                raise _Defer() from None
+                raise Defer() from None
         with self.ctx.store.unit_of_work() as uow:
             c = uow.session.get(Customer, customer_id)
             if not c.plugipay_id:
@@ -243,32 +243,6 @@ class Sender:
             stats.retry_after = wait
             return "rate_limited"
         return "network" if err.status == 0 else "retry"
-
-    def _accepted(self, op_id: int, data) -> None:
-        with self.ctx.store.unit_of_work() as uow:
-            s = uow.session
-            op = s.get(OutboxOperation, op_id)
-            p = op.payload
-            if op.operation == "customer.create":
-                c = s.get(Customer, p["customerId"])
-                if c is not None and not c.plugipay_id:
-                    c.plugipay_id = data["id"]
-            elif op.operation in ("invoice.issue", "invoice.pay") and isinstance(data, dict):
-                inv = s.get(Invoice, p["invoiceId"])
-                apply_remote(s, self.ctx, inv, data)
-            elif op.operation == "invoice.send_email":
-                mail = s.execute(select(InvoiceEmail).where(
-                    InvoiceEmail.idempotency_key == op.idempotency_key)).scalar_one_or_none()
-                to = (data or {}).get("to") or p.get("to") or ""
-                if mail is not None:
-                    mail.sent_at, mail.sent_to = self.ctx.now(), to
-                record_history(s, self.ctx, "invoice", p["invoiceId"], "email_sent", None,
-                               {"to": to}, f"Emailed to {to} by Plugipay")
-            op.state, op.done_at, op.last_error = "done", self.ctx.now(), ""
-            s.flush()
-            if op.aggregate.startswith("invoice:"):
-                refresh_invoice_state(s, int(op.aggregate.split(":")[1]))
-            uow.commit()
 
     def _refused(self, op_id: int, err: Refused, stats: PushStats) -> str:
         remote = None
@@ -297,3 +271,7 @@ class Sender:
                 refresh_invoice_state(s, invoice_id)
             uow.commit()
         return "refused"
+
+
+def _unsent(claimed: list[Claimed]) -> list[Outcome]:
+    return [Outcome(c, "unsent") for c in claimed]

@@ -15,6 +15,8 @@ import threading
 from dataclasses import dataclass, field
 from typing import Callable
 
+from app.i18n import _
+
 from .engine import PassReport, SyncEngine, queue_counts
 
 log = logging.getLogger("kasir.sync")
@@ -91,14 +93,16 @@ class SyncRunner:
         pending, conflicts = queue_counts(self.engine.ctx)
         online = bool(self.last and self.last.online)
         self._emit(SyncStatus("syncing", online, pending, conflicts,
-                              f"Sending {pending} change(s)..." if pending else "Checking Plugipay..."))
+                              _("Sending {count} change(s)...", count=pending) if pending
+                              else _("Checking Plugipay...")))
         self._progress("push")
         try:
             report = self.engine.run_pass()
         except Exception as exc:  # a bug: keep the thread alive, say so
             log.exception("sync pass failed")
             pending, conflicts = queue_counts(self.engine.ctx)
-            self._emit(SyncStatus("error", False, pending, conflicts, f"Sync failed: {exc}"))
+            self._emit(SyncStatus("error", False, pending, conflicts,
+                                  _("Sync failed: {error}", error=exc)))
             raise
         self.passes += 1
         if not report.connected:

@@ -7,6 +7,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.i18n import _
+
 from .chain import ChainReport
 
 
@@ -53,7 +55,7 @@ def check_file(path, *, full: bool = True, should_stop=None) -> FileCheck:
     """Open `path` as a Kasir database and check it. Never raises for a bad file."""
     path = Path(path)
     if not path.is_file():
-        return FileCheck(path, False, (f"There is no file at {path}.",))
+        return FileCheck(path, False, (_("There is no file at {path}.", path=path),))
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
         try:
@@ -63,11 +65,11 @@ def check_file(path, *, full: bool = True, should_stop=None) -> FileCheck:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        return FileCheck(path, False, (f"SQLite cannot read it: {exc}.",))
+        return FileCheck(path, False, (_("SQLite cannot read it: {error}.", error=exc),))
     if problems:
-        return FileCheck(path, False, tuple(f"Damaged: {p}" for p in problems))
+        return FileCheck(path, False, tuple(_("Damaged: {problem}", problem=p) for p in problems))
     if not {"alembic_version", "history", "invoices"} <= tables:
-        return FileCheck(path, False, ("It is not a Kasir database.",))
+        return FileCheck(path, False, (_("It is not a Kasir database."),))
     from .chain import ChainCheckCancelled
 
     try:
@@ -75,7 +77,7 @@ def check_file(path, *, full: bool = True, should_stop=None) -> FileCheck:
     except ChainCheckCancelled:
         raise  # the app is closing: no verdict, the check runs again next start
     except Exception as exc:  # a damaged history table is a failed check, not a crash
-        return FileCheck(path, True, (f"The history could not be read: {exc}.",))
+        return FileCheck(path, True, (_("The history could not be read: {error}.", error=exc),))
     if chain is not None and not chain.ok:
         return FileCheck(path, True, (chain.summary(),), chain)
     return FileCheck(path, True, (), chain)
@@ -100,19 +102,19 @@ class StartupCheck:
 
     def message(self) -> str:
         if self.ok:
-            return "The database passed its checks."
+            return _("The database passed its checks.")
         lines = list(self.database.problems)
         if self.damaged:
-            lines.insert(0, f"The database {self.database.path} is damaged.")
+            lines.insert(0, _("The database {path} is damaged.", path=self.database.path))
             if self.latest_good_backup:
-                lines.append(f"The latest good backup is {self.latest_good_backup}. Restore it "
-                             f"with: kasir restore \"{self.latest_good_backup}\"")
+                lines.append(_("The latest good backup is {backup}. Restore it with: kasir "
+                               "restore \"{backup}\"", backup=self.latest_good_backup))
             else:
-                lines.append("No good backup was found next to it. Keep the file: do not "
-                             "delete it, and ask for help to recover it.")
+                lines.append(_("No good backup was found next to it. Keep the file: do not "
+                               "delete it, and ask for help to recover it."))
         else:
-            lines.insert(0, "The history was changed outside Kasir. Work can go on, but tell "
-                            "the owner: the entry named below is no longer trustworthy.")
+            lines.insert(0, _("The history was changed outside Kasir. Work can go on, but tell "
+                              "the owner: the entry named below is no longer trustworthy."))
         return "\n".join(lines)
 
     def to_json(self) -> dict:

@@ -58,12 +58,18 @@ def open_run_store(workdir: Path):
 
 
 def clear_store(store) -> None:
+    from sqlalchemy import inspect, text
+
+    from app.store import search
     from app.store.models_all import Base
 
     with store.unit_of_work() as uow:
         for table in reversed(Base.metadata.sorted_tables):
             if table.name != "alembic_version":
                 uow.session.execute(table.delete())
+        # The search index (SQLite only) is kept by triggers on insert, not on delete.
+        if search.TABLE in inspect(uow.session.connection()).get_table_names():
+            uow.session.execute(text(f"DELETE FROM {search.TABLE}"))
         uow.commit()
 
 

@@ -35,6 +35,9 @@ def test_long_outage_drains_in_order(ctx, store, sandbox):
     r = dead.run_pass()
     dead.close()
     assert not r.online and r.pending > OUTAGE and r.sent <= 3, r.summary()
+    # Back online, after the failed sends' retry time (<= the 0.02 s cap): had it
+    # not passed, the other customers' sales would rightly go first.
+    time.sleep(0.05)
     # Back online: one engine drains everything.
     engine = SyncEngine(store, credentials=creds_for(sandbox), remind=False,
                         backoff=Backoff(base=0.01, cap=0.05))
