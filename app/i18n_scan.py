@@ -73,6 +73,17 @@ UI_HELPERS = {"tell": (1, 2), "offer_restore": (), "warn_chain": ()}
 _TAG = re.compile(r"<[^>]*>")
 # Helpers whose label argument (at this position) ends up inside a message.
 LABEL_ARGS = {"clean_text": 2, "check_amount": 2, "validate_reason": 1, "parse_int": 1}
+# Phase 3. Calls whose text argument a person reads later: (position, keyword).
+# ChainProblem's message (the start-up warning, `kasir verify`), history notes
+# (`kasir invoice history`, the History tab), notes handed to apply_remote.
+TEXT_ARGS = {"ChainProblem": (3, "message"), "record_history": (7, "note"),
+             "seal": (4, "note"), "apply_remote": (None, "note")}
+# Command-line modules: the second element of every `return payload, text` is
+# what the cashier reads, so a literal or f-string reaching it must be `_()`.
+CLI_FILES = ("app/cli.py", "app/cli_format.py", "app/demo_commands.py")
+CLI_SUFFIX = "/commands.py"
+# Calls whose result is already translated (or is not text): the scan does not look inside.
+_TRANSLATING = {"_", "N_", "gettext", "translate_in"}
 
 
 @dataclass(frozen=True)
@@ -185,6 +196,8 @@ def scan(root: Path = ROOT) -> tuple[list[Msg], list[Finding]]:
         in_core = rel.startswith("app/")
         ui_checked = UI_RULE_ENABLED and rel in UI_CHECKED_FILES
         findings.extend(_shadowing(rel, tree))
+        if in_core and (rel in CLI_FILES or rel.endswith(CLI_SUFFIX)):
+            findings.extend(_cli_findings(rel, tree))
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
                 continue
@@ -218,11 +231,102 @@ def scan(root: Path = ROOT) -> tuple[list[Msg], list[Finding]]:
                 findings.append(Finding(rel, node.lineno,
                                         f"{name}() label is not wrapped in _(): "
                                         f"{ast.unparse(node.args[LABEL_ARGS[name]])[:70]}"))
+            elif in_core and name in TEXT_ARGS:
+                pos, kw = TEXT_ARGS[name]
+                arg = node.args[pos] if pos is not None and len(node.args) > pos else next(
+                    (k.value for k in node.keywords if k.arg == kw), None)
+                if arg is not None:
+                    findings.extend(Finding(rel, node.lineno, f"{name}() {kw} is not wrapped in "
+                                            f"_(): {ast.unparse(bare)[:70]}")
+                                    for bare in _bare_text(arg, {}))
             elif ui_checked:
                 findings.extend(_ui_findings(rel, node, name))
         if ui_checked:
             findings.extend(_header_findings(rel, tree))
     return msgs, findings
+
+
+def _assigned(fn: ast.AST) -> dict[str, list[ast.AST]]:
+    """name -> every value a function gives it: `x = ...`, `x += ...`, `x.append(...)`."""
+    out: dict[str, list[ast.AST]] = {}
+    for node in ast.walk(fn):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    out.setdefault(target.id, []).append(node.value)
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign)) and node.value is not None \
+                and isinstance(node.target, ast.Name):
+            out.setdefault(node.target.id, []).append(node.value)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr in ("append", "extend", "insert") \
+                and isinstance(node.func.value, ast.Name):
+            out.setdefault(node.func.value.id, []).extend(node.args[-1:])
+    return out
+
+
+def _bare_text(node: ast.AST, names: dict[str, list[ast.AST]],
+               seen: set[str] | None = None) -> list[ast.AST]:
+    """The literals and f-strings inside an expression that reach the reader untranslated.
+
+    Looks through `+`, `%`, f-strings, `a if c else b`, `a or b`, lists, tuples,
+    comprehensions, `sep.join(...)`, `text.format(...)` and (with `names`) the
+    local variables the text is built in. `_()` calls and other calls (formatters
+    that translate themselves) end the search."""
+    seen = set() if seen is None else seen
+    if isinstance(node, ast.Constant):
+        return [node] if _is_literal_text(node) else []
+    if isinstance(node, ast.JoinedStr):
+        out = [node] if _is_literal_text(node) else []
+        for v in node.values:
+            if isinstance(v, ast.FormattedValue):
+                out += _bare_text(v.value, names, seen)
+        return out
+    if isinstance(node, ast.BinOp):
+        return _bare_text(node.left, names, seen) + _bare_text(node.right, names, seen)
+    if isinstance(node, ast.IfExp):
+        return _bare_text(node.body, names, seen) + _bare_text(node.orelse, names, seen)
+    if isinstance(node, ast.BoolOp):
+        return [x for v in node.values for x in _bare_text(v, names, seen)]
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        return [x for v in node.elts for x in _bare_text(v, names, seen)]
+    if isinstance(node, (ast.ListComp, ast.GeneratorExp, ast.SetComp)):
+        return _bare_text(node.elt, names, seen)
+    if isinstance(node, ast.Starred):
+        return _bare_text(node.value, names, seen)
+    if isinstance(node, ast.Name):
+        if node.id in seen or node.id not in names:
+            return []
+        seen.add(node.id)
+        return [x for v in names[node.id] for x in _bare_text(v, names, seen)]
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+            and node.func.attr in ("join", "format", "strip", "rstrip", "lstrip"):
+        out = [] if node.func.attr == "join" else _bare_text(node.func.value, names, seen)
+        if node.func.attr == "format" and _is_literal_text(node.func.value):
+            out = [node]
+        return out + [x for a in node.args for x in _bare_text(a, names, seen)]
+    return []
+
+
+def _cli_findings(rel: str, tree: ast.Module) -> list[Finding]:
+    """A command handler's `return payload, text` (and cli_format's texts) with bare text."""
+    out = []
+    for fn in ast.walk(tree):
+        if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        names = _assigned(fn)
+        for node in ast.walk(fn):
+            if not isinstance(node, ast.Return) or node.value is None:
+                continue
+            if isinstance(node.value, ast.Tuple) and len(node.value.elts) == 2:
+                text = node.value.elts[1]
+            elif rel == "app/cli_format.py":
+                text = node.value
+            else:
+                continue
+            out.extend(Finding(rel, node.lineno, "command output is not wrapped in _(): "
+                               f"{ast.unparse(bare)[:70]}")
+                       for bare in _bare_text(text, names))
+    return out
 
 
 def _ui_findings(rel: str, node: ast.Call, name: str | None) -> list[Finding]:

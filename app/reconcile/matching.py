@@ -108,7 +108,7 @@ class _Evidence:
 
 
 @contextmanager
-def _gc_paused():
+def gc_paused():
     """Indexing 100,000 invoices allocates ~half a million objects, each batch of
     which would start a garbage collection over everything built so far; none of
     it is cyclic garbage. Nested or concurrent use leaves the collector as found."""
@@ -139,7 +139,7 @@ class Matcher:
                                                   self.by_customer_amount)
         if not isinstance(candidates, (list, tuple)):
             candidates = list(candidates)
-        with _gc_paused():
+        with gc_paused():
             for c in candidates:
                 cid, cust_id, cur, due = c.id, c.customer_id, c.currency, c.amount_due
                 by_id[cid] = c

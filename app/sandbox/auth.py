@@ -20,6 +20,13 @@ class Credentials:
     secret: str
     dashboard_key: str
     tolerance: int = 300
+    # A second key pair with read scopes only, as a restricted key in Plugipay's
+    # dashboard would be: its writes are refused with 403 insufficient_scope.
+    read_key_id: str | None = None
+    read_secret: str | None = None
+
+
+READ_ONLY = "hmac-read"
 
 
 def unauthorized(message: str) -> ApiError:
@@ -67,7 +74,7 @@ def authenticate(
     *,
     dashboard_only: bool = False,
 ) -> str:
-    """Check the request's credentials; returns ``"hmac"`` or ``"dashboard"``.
+    """Check the request's credentials; returns ``"hmac"``, ``READ_ONLY`` or ``"dashboard"``.
 
     ``path`` is the path as sent, query string included."""
     auth = (headers.get("Authorization") or "").strip()
@@ -88,7 +95,10 @@ def authenticate(
     key_id, signature = params.get("keyId"), params.get("signature")
     if not key_id or not signature:
         raise unauthorized("Authorization must carry keyId and signature")
-    if not hmac.compare_digest(key_id.encode(), creds.key_id.encode()):
+    secret, principal = creds.secret, "hmac"
+    if creds.read_key_id and hmac.compare_digest(key_id.encode(), creds.read_key_id.encode()):
+        secret, principal = creds.read_secret or "", READ_ONLY
+    elif not hmac.compare_digest(key_id.encode(), creds.key_id.encode()):
         raise unauthorized(f"Unknown key: {key_id}")
     ts = (headers.get("X-Plugipay-Timestamp") or "").strip()
     if not ts.isdigit():
@@ -99,7 +109,15 @@ def authenticate(
             f"Timestamp outside tolerance: {int(skew)}s from server clock (max {creds.tolerance}s)"
         )
     idem = headers.get("Idempotency-Key") or None
-    expected = sign(creds.secret, method, path, ts, body, idem)
+    expected = sign(secret, method, path, ts, body, idem)
     if not hmac.compare_digest(expected.encode(), signature.lower().encode()):
         raise unauthorized("Signature mismatch")
-    return "hmac"
+    return principal
+
+
+def check_scope(principal: str, method: str, path: str) -> None:
+    """A read-only key may read; a write needs `plugipay:<resource>:write`."""
+    if principal == READ_ONLY and method not in ("GET", "HEAD"):
+        resource = path.split("?")[0].split("/")[3] if path.count("/") >= 3 else "api"
+        scope = f"plugipay:{resource.rstrip('s')}:write"
+        raise ApiError(403, "insufficient_scope", f"This key lacks the scope {scope}")

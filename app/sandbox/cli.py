@@ -31,6 +31,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--key-id", default=None, help=f"HMAC key id (default $PLUGIPAY_KEY_ID or {DEFAULT_KEY_ID})")
     parser.add_argument("--secret", default=None, help="HMAC secret (default $PLUGIPAY_SECRET or the sandbox secret)")
     parser.add_argument("--dashboard-key", default=DEFAULT_DASHBOARD_KEY, help=f"Bearer dashboard key (default {DEFAULT_DASHBOARD_KEY})")
+    parser.add_argument("--read-key-id", default=None,
+                        help="an extra key with read scopes only (its writes get 403 insufficient_scope)")
+    parser.add_argument("--read-secret", default=None, help="the secret of --read-key-id")
     parser.add_argument("--tolerance", type=int, default=300, help="allowed signature timestamp skew in seconds (default 300)")
     faults = parser.add_argument_group("fault injection (all changeable at runtime via POST /_sandbox/faults)")
     faults.add_argument("--fail-rate", type=float, default=0.0, help="0..1: answer 500 internal_error before doing anything")
@@ -61,6 +64,7 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
     return SandboxConfig(
         db_path=args.db, key_id=key_id, secret=secret, dashboard_key=args.dashboard_key,
         tolerance=args.tolerance, faults=faults,
+        read_key_id=args.read_key_id, read_secret=args.read_secret,
     )
 
 

@@ -12,7 +12,7 @@ from typing import Any, Callable, Mapping
 from urllib.parse import parse_qsl, urlsplit
 
 from . import customers, events, invoices, receipts
-from .auth import Credentials, authenticate, principal_of
+from .auth import Credentials, authenticate, check_scope, principal_of
 from .common import DOC_URL, ApiError, iso, validation
 from .context import Ctx, Reply
 from .dashboard import Dashboard, routes as dashboard_routes
@@ -35,6 +35,8 @@ class SandboxConfig:
     dashboard_key: str = DEFAULT_DASHBOARD_KEY
     tolerance: int = 300
     faults: Faults = field(default_factory=Faults)
+    read_key_id: str | None = None
+    read_secret: str | None = None
 
 
 @dataclass
@@ -67,7 +69,8 @@ class SandboxApp:
         self.config = config
         self.store = Store(config.db_path)
         self.faults = FaultInjector(config.faults)
-        self.creds = Credentials(config.key_id, config.secret, config.dashboard_key, config.tolerance)
+        self.creds = Credentials(config.key_id, config.secret, config.dashboard_key, config.tolerance,
+                                 config.read_key_id, config.read_secret)
         self.dashboard = Dashboard(self)
         self.api_routes = _compile(customers.ROUTES + invoices.ROUTES + receipts.ROUTES + events.ROUTES)
         self.sandbox_routes = _compile(dashboard_routes(self))
@@ -108,7 +111,8 @@ class SandboxApp:
         if wait is not None:
             err = ApiError(429, "rate_limited", f"Too many requests: retry after {wait}s", {"Retry-After": str(wait)})
             return error_response(err, now)
-        authenticate(self.creds, method, raw_path, headers, body, now)
+        principal = authenticate(self.creds, method, raw_path, headers, body, now)
+        check_scope(principal, method, raw_path)
         response = self._run(self.api_routes, method, raw_path, headers, body, base_url, now)
         response.drop = drop
         return response

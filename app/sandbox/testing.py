@@ -38,6 +38,7 @@ START_TIMEOUT = 15.0
 
 _FLAGS = {
     "tolerance": "--tolerance", "fail_rate": "--fail-rate", "drop_rate": "--drop-rate",
+    "read_key_id": "--read-key-id", "read_secret": "--read-secret",
     "latency_ms": "--latency-ms", "rate_limit": "--rate-limit", "clock_skew": "--clock-skew",
     "seed": "--seed",
 }

@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import random
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -76,57 +77,113 @@ class Sender:
 
     # ── a pass ────────────────────────────────────────────────────
     def push(self, *, max_sends: int | None = None) -> PushStats:
-        """Send what is due, in batches: one transaction claims a batch (requests
-        stored, attempts marked), the requests go out over one connection, one
-        transaction records the answers (see outbox_batch.py)."""
+        """Send what is due, in batches. One transaction claims a batch (requests
+        stored, attempts marked); its requests go out over one connection while
+        a background thread records the previous batch's answers in one
+        transaction (outbox_batch.py); a lane's next operation is handed out
+        only once its head's answer is recorded."""
         stats = PushStats()
         lanes = Lanes.load(self.ctx.store)
         self._failures = 0  # network failures in a row
-        size = BATCH_FIRST
-        try:
-            while lanes:
-                room = size if max_sends is None else min(size, max_sends - stats.sent)
-                if room <= 0:
-                    break
-                batch = []
-                now = self.ctx.now()
-                for op in lanes.take(room):
-                    if op.state != "pending":
-                        lanes.hold(op.aggregate)  # a conflict holds back its aggregate
-                    elif op.due is not None and op.due > now:
-                        stats.waiting += 1
-                        lanes.hold(op.aggregate)
-                    else:
-                        batch.append(op)
-                if not batch:
-                    continue
-                started, sent_before = time.monotonic(), stats.sent
-                if self._batch(batch, lanes, stats):
-                    break
-                if stats.sent > sent_before:
-                    per_send = (time.monotonic() - started) / (stats.sent - sent_before)
-                    size = max(1, min(BATCH_MAX, int(BATCH_SECONDS / max(per_send, 1e-4))))
-        except AuthFailed as err:
-            stats.auth_error = err.message
+        self._size = BATCH_FIRST
+        unrecorded: _Batch | None = None  # sent, answers not recorded yet
+        with ThreadPoolExecutor(1, thread_name_prefix="kasir-sync-record") as recorder:
+            try:
+                while True:
+                    current = self._claim(lanes, stats, max_sends)
+                    recording = None
+                    if unrecorded is not None:
+                        recording = recorder.submit(record, self.ctx, self.backoff,
+                                                    unrecorded.outcomes)
+                    if current is not None:
+                        self._send(current, stats)  # meanwhile the last batch is recorded
+                    stop = False
+                    if recording is not None:
+                        batch, unrecorded = unrecorded, None
+                        stop = self._settle(batch, recording.result(), lanes, stats)
+                    if current is None and recording is None:
+                        break
+                    unrecorded = current
+                    if stop or (current is not None and current.stop):
+                        break
+            except AuthFailed as err:  # from a lookup outside the batch's sends
+                stats.auth_error = err.message
+            if unrecorded is not None:
+                self._settle(unrecorded, record(self.ctx, self.backoff, unrecorded.outcomes),
+                             lanes, stats)
         return stats
 
-    def _batch(self, batch, lanes: Lanes, stats: PushStats) -> bool:
-        """Claim, send and record one batch. True: the pass stops here."""
-        claimed, other = claim(self.ctx, [op.id for op in batch])
-        lookups = []
-        for op in batch:
-            why = other.get(op.id)
-            if why == "gone":  # cancelled or resolved since the pass began
-                lanes.advance(op.aggregate)
-            elif why == "deferred":
-                stats.deferred += 1
-                lanes.park(op.aggregate)
-            elif why is not None:
-                lookups.append((op, why))
-        outcomes, refusals, stop = self._send(claimed, stats)
-        waits = record(self.ctx, self.backoff, outcomes)
+    def _claim(self, lanes: Lanes, stats: PushStats, max_sends: int | None) -> "_Batch | None":
+        """The next batch of lane heads that are due, claimed; None: nothing to do."""
+        while lanes:
+            room = self._size if max_sends is None else min(self._size, max_sends - stats.sent)
+            if room <= 0:
+                return None
+            ops = []
+            now = self.ctx.now()
+            for op in lanes.take(room):
+                if op.state != "pending":
+                    lanes.hold(op.aggregate)  # a conflict holds back its aggregate
+                elif op.due is not None and op.due > now:
+                    stats.waiting += 1
+                    lanes.hold(op.aggregate)
+                else:
+                    ops.append(op)
+            if not ops:
+                continue
+            claimed, other = claim(self.ctx, [op.id for op in ops])
+            batch = _Batch(claimed)
+            for op in ops:
+                why = other.get(op.id)
+                if why == "gone":  # cancelled or resolved since the pass began
+                    lanes.advance(op.aggregate)
+                elif why == "deferred":
+                    stats.deferred += 1
+                    lanes.park(op.aggregate)
+                elif why is not None:
+                    batch.lookups.append((op, why))
+            return batch
+        return None
+
+    def _send(self, batch: "_Batch", stats: PushStats) -> None:
+        """The claimed requests, in order, over the gateway's one connection."""
+        started = time.monotonic()
+        claimed, outcomes = batch.claimed, batch.outcomes
+        for i, c in enumerate(claimed):
+            stats.sent += 1
+            try:
+                data = self.gw.send(c.method, c.path, c.body, c.key)
+            except AuthFailed as err:
+                stats.auth_error = err.message
+                batch.stop = True
+            except Unavailable as err:
+                outcomes.append(Outcome(c, "retry", error=err))
+                if err.status == 429:
+                    batch.stop = True
+                elif err.status == 0:
+                    self._failures += 1
+                    if self._failures >= OFFLINE_AFTER:
+                        stats.offline = batch.stop = True
+            except Refused as err:
+                self._failures = 0
+                batch.refusals.append((c, err))
+            else:
+                self._failures = 0
+                outcomes.append(Outcome(c, "done", data=data))
+            if batch.stop:
+                outcomes.extend(Outcome(rest, "unsent") for rest in claimed[i + 1:])
+                break
+        sends = len(claimed) - sum(1 for o in outcomes if o.kind == "unsent")
+        if sends and not batch.stop:
+            per_send = (time.monotonic() - started) / sends
+            self._size = max(1, min(BATCH_MAX, int(BATCH_SECONDS / max(per_send, 1e-4))))
+
+    def _settle(self, batch: "_Batch", waits: dict[int, float], lanes: Lanes,
+                stats: PushStats) -> bool:
+        """A batch's answers are recorded: move its lanes on, then what the batch
+        left for the main thread (refusals, customers to look up). True: stop."""
         progress = False
-        for o in outcomes:
+        for o in batch.outcomes:
             c = o.claimed
             if o.kind == "done":
                 stats.done += 1
@@ -139,18 +196,22 @@ class Sender:
                 if o.error.status == 429:
                     stats.retry_after = waits[c.op_id]
                 lanes.hold(c.aggregate)
-        for c, err in refusals:
+            else:
+                lanes.hold(c.aggregate)
+        stop = batch.stop
+        for c, err in batch.refusals:
             outcome = self._refused(c.op_id, err, stats)
             if outcome == "refused" and c.operation not in CREATIONS:
                 lanes.advance(c.aggregate)  # settled; the next of its invoice may go
             else:
                 lanes.hold(c.aggregate)
-                stop = stop or self._stops(outcome, stats)
-        if stop:
-            return True
+                stop = self._stops(outcome, stats) or stop
         if progress:
             lanes.unpark()
-        for op, customer_id in lookups:
+        for op, customer_id in batch.lookups:
+            if stop:
+                lanes.hold(op.aggregate)
+                continue
             try:
                 self._ensure_customer(customer_id)
             except Defer:
@@ -159,11 +220,10 @@ class Sender:
                 continue
             except Unavailable as err:
                 lanes.hold(op.aggregate)
-                if self._stops(self._reschedule(op.id, err, stats), stats):
-                    return True
+                stop = self._stops(self._reschedule(op.id, err, stats), stats)
                 continue
             lanes.again(op.aggregate)
-        return False
+        return stop
 
     def _stops(self, outcome: str, stats: PushStats) -> bool:
         """After an outcome outside a batch's sends: does the pass stop?"""
@@ -175,36 +235,6 @@ class Sender:
                 stats.offline = True
                 return True
         return False
-
-    def _send(self, claimed: list[Claimed], stats: PushStats):
-        """The claimed requests, in order, over the gateway's one connection.
-        Returns (outcomes, refusals, stop)."""
-        outcomes: list[Outcome] = []
-        refusals = []
-        for i, c in enumerate(claimed):
-            stats.sent += 1
-            try:
-                data = self.gw.send(c.method, c.path, c.body, c.key)
-            except AuthFailed as err:
-                stats.auth_error = err.message
-                return outcomes + _unsent(claimed[i + 1:]), refusals, True
-            except Unavailable as err:
-                outcomes.append(Outcome(c, "retry", error=err))
-                if err.status == 429:
-                    return outcomes + _unsent(claimed[i + 1:]), refusals, True
-                if err.status == 0:
-                    self._failures += 1
-                    if self._failures >= OFFLINE_AFTER:
-                        stats.offline = True
-                        return outcomes + _unsent(claimed[i + 1:]), refusals, True
-                continue
-            except Refused as err:
-                self._failures = 0
-                refusals.append((c, err))
-                continue
-            self._failures = 0
-            outcomes.append(Outcome(c, "done", data=data))
-        return outcomes, refusals, False
 
     # ── a customer the queue does not create ──────────────────────
     def _ensure_customer(self, customer_id: int) -> None:
@@ -273,5 +303,10 @@ class Sender:
         return "refused"
 
 
-def _unsent(claimed: list[Claimed]) -> list[Outcome]:
-    return [Outcome(c, "unsent") for c in claimed]
+@dataclass
+class _Batch:
+    claimed: list[Claimed]
+    outcomes: list[Outcome] = field(default_factory=list)
+    refusals: list = field(default_factory=list)  # (Claimed, Refused)
+    lookups: list = field(default_factory=list)   # (QueuedOp, customer id)
+    stop: bool = False                            # the pass ends after this batch

@@ -58,16 +58,19 @@ class Outcome:
     error: object = None    # the gateway's Unavailable (retry)
 
 
-def _preload(s, ops: list[OutboxOperation]) -> None:
+def _preload(s, ops: list[OutboxOperation]) -> list:
     """Load, in a few queries, the rows that building and recording touch, so
-    that `s.get` finds them in the identity map instead of a query each."""
+    that `s.get` finds them in the identity map instead of a query each. (The
+    caller keeps the returned list: the identity map holds rows weakly.)"""
     invoice_ids = {op.payload.get("invoiceId") for op in ops} - {None}
     customer_ids = {op.payload.get("customerId") for op in ops} - {None}
+    rows: list = []
     if invoice_ids:
-        s.execute(select(Invoice).where(Invoice.id.in_(invoice_ids))
-                  .options(selectinload(Invoice.lines))).scalars().all()
+        rows += s.execute(select(Invoice).where(Invoice.id.in_(invoice_ids))
+                          .options(selectinload(Invoice.lines))).scalars().all()
     if customer_ids:
-        s.execute(select(Customer).where(Customer.id.in_(customer_ids))).scalars().all()
+        rows += s.execute(select(Customer).where(Customer.id.in_(customer_ids))).scalars().all()
+    return rows
 
 
 def _load_ops(s, ids: list[int]) -> dict[int, OutboxOperation]:
@@ -126,7 +129,7 @@ def claim(ctx, op_ids: list[int]) -> tuple[list[Claimed], dict[int, object]]:
         s = uow.session
         ops = _load_ops(s, op_ids)
         reqs = _load_requests(s, op_ids)
-        _preload(s, [op for op in ops.values() if op.id not in reqs])
+        rows = _preload(s, [op for op in ops.values() if op.id not in reqs])  # noqa: F841
         now = ctx.now()
         # Plugipay numbers invoices as it gets them: once an issue must wait for a
         # customer that this batch creates (or looks up), the later issues of the
@@ -200,7 +203,7 @@ def record(ctx, backoff, outcomes: list[Outcome]) -> dict[int, float]:
     with ctx.store.unit_of_work() as uow:
         s = uow.session
         ops = _load_ops(s, ids)
-        _preload(s, [ops[o.claimed.op_id] for o in outcomes if o.kind == "done"])
+        rows = _preload(s, [ops[o.claimed.op_id] for o in outcomes if o.kind == "done"])  # noqa: F841
         unsent = [i for o in outcomes if o.kind == "unsent" for i in [o.claimed.op_id]]
         reqs = _load_requests(s, unsent) if unsent else {}
         touched: set[int] = set()

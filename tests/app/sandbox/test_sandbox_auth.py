@@ -79,3 +79,36 @@ def test_unknown_route(client):
     with pytest.raises(PlugipayError) as err:
         client.request(method="DELETE", path="/api/v1/invoices/in_x")
     assert err.value.status == 405
+
+
+def test_read_only_key_gets_403_insufficient_scope_on_writes(start_sandbox):
+    sbx = start_sandbox(read_key_id="ak_test_readonly", read_secret="sk_test_readonly_secret")
+    with sbx.client() as full:
+        cus = full.customers.create(name="Reader")
+        inv = full.invoices.create(customer_id=cus["id"], currency="IDR", status="open",
+                                   lines=[{"description": "Kopi", "quantity": 1, "unitAmount": 18000}])
+    with sbx.client(key_id="ak_test_readonly", secret="sk_test_readonly_secret") as ro:
+        assert ro.invoices.get(inv["id"])["id"] == inv["id"]          # reading is in scope
+        assert ro.customers.list(limit=5).data
+        for write in (lambda: ro.invoices.pay(inv["id"]),
+                      lambda: ro.invoices.create(customer_id=cus["id"], currency="IDR",
+                                                 lines=[{"description": "x", "quantity": 1,
+                                                         "unitAmount": 1}]),
+                      lambda: ro.customers.create(name="Nope")):
+            with pytest.raises(PlugipayError) as err:
+                write()
+            assert (err.value.status, err.value.code) == (403, "insufficient_scope")
+        assert "plugipay:invoice:write" in _scope_message(ro, inv["id"])
+        with pytest.raises(PlugipayError) as err:  # a wrong secret is still a 401, not a 403
+            with sbx.client(key_id="ak_test_readonly", secret="wrong") as bad:
+                bad.invoices.get(inv["id"])
+        assert err.value.status == 401
+    with sbx.client() as full:  # nothing was changed by the refused writes
+        assert full.invoices.get(inv["id"])["status"] == "open"
+        assert [c["name"] for c in full.customers.list(limit=10).data] == ["Reader"]
+
+
+def _scope_message(client, invoice_id) -> str:
+    with pytest.raises(PlugipayError) as err:
+        client.invoices.void(invoice_id)
+    return err.value.message
