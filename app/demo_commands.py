@@ -22,6 +22,6 @@ def cmd_demo(args, env):
     if not 0 <= n <= 100_000:
         raise ValidationError(_("The demo can make between 0 and 100000 invoices."))
     if args.if_empty and not is_empty(env.ctx):
-        return {"created": 0}, "The database already has invoices: no demo data added."
+        return {"created": 0}, _("The database already has invoices: no demo data added.")
     made = seed_demo(env.ctx, n)
-    return {"created": made}, f"Added {made} demo invoices."
+    return {"created": made}, _("Added {count} demo invoices.", count=made)

@@ -71,13 +71,16 @@ TEXT_POSITIONS = {"show_message": (0,), "row": (0,), "addItem": (0,), "insertIte
 # Our own helpers that put their (title, text) in a dialog: position of each.
 UI_HELPERS = {"tell": (1, 2), "offer_restore": (), "warn_chain": ()}
 _TAG = re.compile(r"<[^>]*>")
+_WORD = re.compile(r"[^\W\d_]{2,}")  # two letters or more: "x" (times) and "Z" (UTC) are not words
 # Helpers whose label argument (at this position) ends up inside a message.
 LABEL_ARGS = {"clean_text": 2, "check_amount": 2, "validate_reason": 1, "parse_int": 1}
 # Phase 3. Calls whose text argument a person reads later: (position, keyword).
 # ChainProblem's message (the start-up warning, `kasir verify`), history notes
-# (`kasir invoice history`, the History tab), notes handed to apply_remote.
+# (`kasir invoice history`, the History tab), notes handed to apply_remote,
+# and the prompts of the command line (getpass, input).
 TEXT_ARGS = {"ChainProblem": (3, "message"), "record_history": (7, "note"),
-             "seal": (4, "note"), "apply_remote": (None, "note")}
+             "seal": (4, "note"), "apply_remote": (None, "note"),
+             "getpass": (0, "prompt"), "input": (0, "prompt")}
 # Command-line modules: the second element of every `return payload, text` is
 # what the cashier reads, so a literal or f-string reaching it must be `_()`.
 CLI_FILES = ("app/cli.py", "app/cli_format.py", "app/demo_commands.py")
@@ -264,6 +267,16 @@ def _assigned(fn: ast.AST) -> dict[str, list[ast.AST]]:
     return out
 
 
+def _has_words(node: ast.AST) -> bool:
+    """A literal or f-string holding a word (markup and one-letter signs aside)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return bool(_WORD.search(_TAG.sub("", node.value)))
+    if isinstance(node, ast.JoinedStr):
+        return any(isinstance(v, ast.Constant) and _WORD.search(_TAG.sub("", str(v.value)))
+                   for v in node.values)
+    return False
+
+
 def _bare_text(node: ast.AST, names: dict[str, list[ast.AST]],
                seen: set[str] | None = None) -> list[ast.AST]:
     """The literals and f-strings inside an expression that reach the reader untranslated.
@@ -274,9 +287,9 @@ def _bare_text(node: ast.AST, names: dict[str, list[ast.AST]],
     that translate themselves) end the search."""
     seen = set() if seen is None else seen
     if isinstance(node, ast.Constant):
-        return [node] if _is_literal_text(node) else []
+        return [node] if _has_words(node) else []
     if isinstance(node, ast.JoinedStr):
-        out = [node] if _is_literal_text(node) else []
+        out = [node] if _has_words(node) else []
         for v in node.values:
             if isinstance(v, ast.FormattedValue):
                 out += _bare_text(v.value, names, seen)
@@ -301,14 +314,14 @@ def _bare_text(node: ast.AST, names: dict[str, list[ast.AST]],
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
             and node.func.attr in ("join", "format", "strip", "rstrip", "lstrip"):
         out = [] if node.func.attr == "join" else _bare_text(node.func.value, names, seen)
-        if node.func.attr == "format" and _is_literal_text(node.func.value):
+        if node.func.attr == "format" and _has_words(node.func.value):
             out = [node]
         return out + [x for a in node.args for x in _bare_text(a, names, seen)]
     return []
 
 
 def _cli_findings(rel: str, tree: ast.Module) -> list[Finding]:
-    """A command handler's `return payload, text` (and cli_format's texts) with bare text."""
+    """A command handler's `return payload, text`, and any text a CLI module's function returns."""
     out = []
     for fn in ast.walk(tree):
         if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -319,10 +332,8 @@ def _cli_findings(rel: str, tree: ast.Module) -> list[Finding]:
                 continue
             if isinstance(node.value, ast.Tuple) and len(node.value.elts) == 2:
                 text = node.value.elts[1]
-            elif rel == "app/cli_format.py":
+            else:  # the helpers that build a handler's text (`_suggest_text`, `_line`)
                 text = node.value
-            else:
-                continue
             out.extend(Finding(rel, node.lineno, "command output is not wrapped in _(): "
                                f"{ast.unparse(bare)[:70]}")
                        for bare in _bare_text(text, names))

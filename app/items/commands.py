@@ -42,7 +42,7 @@ def register(sub, common) -> None:
 def _line(i) -> str:
     from app.domain.money import format_money
 
-    off = "" if i.active else "  (off sale)"
+    off = "" if i.active else "  " + _("(off sale)")
     return f"#{i.id:<5} {i.code:<16} {i.name:<32} {format_money(i.unit_amount, i.currency)}{off}"
 
 
@@ -100,7 +100,7 @@ def cmd_item_list(args, env):
 
     page = list_items(env.ctx, args.search or "", limit=parse_int(args.limit, _("Limit"), "limit"),
                       include_inactive=args.all)
-    return [i.to_json() for i in page.items], "\n".join(map(_line, page.items)) or "No items."
+    return [i.to_json() for i in page.items], "\n".join(map(_line, page.items)) or _("No items.")
 
 
 def cmd_item_show(args, env):

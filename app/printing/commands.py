@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from app.i18n import _
+from app.i18n import N_, _, gettext
 
 WIDTHS = ("58", "80")
+# A job's state in `kasir printer jobs` (the --state option keeps the codes).
+JOB_STATES = {"pending": N_("waiting"), "printed": N_("printed"), "cancelled": N_("cancelled")}
 
 
 def _profile_for(args, cfg):
@@ -45,12 +47,14 @@ def cmd_print(args, env):
         process_queue(ctx)
         job = get_job(ctx, job.id)
     if job.state == "printed":
-        text = f"Printed {job.title} (job {job.id})."
+        text = _("Printed {title} (job {id}).", title=job.title, id=job.id)
+    elif job.last_error:
+        text = _("{title} is queued as job {id}: {error} It will be retried.", title=job.title,
+                 id=job.id, error=job.last_error)
     else:
-        text = (f"{job.title} is queued as job {job.id}"
-                + (f": {job.last_error} It will be retried." if job.last_error else "."))
+        text = _("{title} is queued as job {id}.", title=job.title, id=job.id)
     if job.note:
-        text += f"\nNote: {job.note}"
+        text += "\n" + _("Note: {note}", note=job.note)
     return job.to_json(), text
 
 
@@ -86,7 +90,7 @@ def cmd_printer_find(args, env):
     from .connection import find_usb_printers
 
     found = find_usb_printers()
-    text = "\n".join(f"{p['uri']}  {p['name']}" for p in found) or (
+    text = "\n".join(f"{p['uri']}  {p['name']}" for p in found) or _(
         "No USB printers found. Check the cable and power; network printers are "
         "given as tcp://ADDRESS:9100.")
     return found, text
@@ -97,7 +101,7 @@ def cmd_printer_status(args, env):
 
     st = printer_status(args.uri)
     if st is None:
-        return {"printer": args.uri, "status": None}, "The printer does not report its status."
+        return {"printer": args.uri, "status": None}, _("The printer does not report its status.")
     return {"printer": args.uri, "status": st.to_json()}, st.summary()
 
 
@@ -105,19 +109,22 @@ def cmd_printer_jobs(args, env):
     from .queue import list_jobs
 
     jobs = list_jobs(env.ctx, args.state, limit=int(args.limit))
-    lines = [f"{j.id:>5}  {j.state:<9} {j.title}" + (" REPRINT" if j.reprint else "")
-             + (f"  [{j.attempts} tries: {j.last_error}]" if j.waiting and j.last_error else "")
+    lines = [f"{j.id:>5}  {gettext(JOB_STATES.get(j.state, j.state)):<9} {j.title}"
+             + (" " + _("REPRINT") if j.reprint else "")
+             + ("  " + _("[{attempts} tries: {error}]", attempts=j.attempts, error=j.last_error)
+                if j.waiting and j.last_error else "")
              for j in jobs]
-    return [j.to_json() for j in jobs], "\n".join(lines) or "No print jobs."
+    return [j.to_json() for j in jobs], "\n".join(lines) or _("No print jobs.")
 
 
 def cmd_printer_process(args, env):
     from .queue import process_queue
 
     run = process_queue(env.ctx, force=True)
-    text = f"Printed {len(run.printed)}, still waiting {len(run.failed) + len(run.skipped)}."
+    text = _("Printed {printed}, still waiting {waiting}.", printed=len(run.printed),
+             waiting=len(run.failed) + len(run.skipped))
     for job_id, error in run.failed:
-        text += f"\n  job {job_id}: {error}"
+        text += "\n  " + _("job {id}: {error}", id=job_id, error=error)
     return run.to_json(), text
 
 

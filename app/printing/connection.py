@@ -35,7 +35,12 @@ class Connection:
 
     def _read_byte(self) -> int | None:
         try:
-            data = self.printer._read()
+            if self.target.scheme == "serial":
+                # python-escpos asks pyserial for 16 bytes, which waits out the whole
+                # timeout for a one-byte status answer: three queries, three timeouts.
+                data = self.printer.device.read(1)
+            else:
+                data = self.printer._read()
         except (socket.timeout, TimeoutError):
             return None
         except Exception as err:  # USB timeouts and the like: the printer does not answer

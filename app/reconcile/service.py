@@ -62,7 +62,9 @@ def suggest(ctx: Context, line_ids=None, limit: int = 5) -> list[LineSuggestions
             if not credits:
                 return []
             matcher = Matcher(load_candidates(uow.session))
-        return [matcher.suggest(c, limit) for c in credits]
+        out = [matcher.suggest(c, limit) for c in credits]
+        del matcher, credits  # freed now, before the collector wakes up and scans them
+    return out
 
 
 def _paid_at(booked_on: date, now: datetime) -> datetime:

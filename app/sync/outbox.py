@@ -95,15 +95,14 @@ class Sender:
                     if unrecorded is not None:
                         recording = recorder.submit(record, self.ctx, self.backoff,
                                                     unrecorded.outcomes)
+                    previous, unrecorded = unrecorded, current
                     if current is not None:
                         self._send(current, stats)  # meanwhile the last batch is recorded
                     stop = False
                     if recording is not None:
-                        batch, unrecorded = unrecorded, None
-                        stop = self._settle(batch, recording.result(), lanes, stats)
+                        stop = self._settle(previous, recording.result(), lanes, stats)
                     if current is None and recording is None:
                         break
-                    unrecorded = current
                     if stop or (current is not None and current.stop):
                         break
             except AuthFailed as err:  # from a lookup outside the batch's sends

@@ -14,10 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from app.i18n import _
+from app.i18n import N_, _
 from app.domain.errors import ValidationError
 
 KINDS = ("daily", "migration", "manual", "prerestore")
+# How each kind is named to people (`kasir backup --list`); the file name keeps the code.
+KIND_LABELS = {"daily": N_("daily"), "migration": N_("before upgrade"), "manual": N_("manual"),
+               "prerestore": N_("before restore")}
 KEEP = {"daily": 7, "migration": 5, "manual": 10, "prerestore": 3}
 DAILY_EVERY = timedelta(hours=24)
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<at>\d{8}T\d{12}Z)-(?P<kind>[a-z]+)\.db$")

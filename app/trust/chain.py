@@ -9,6 +9,8 @@ import json
 from dataclasses import dataclass, field
 from datetime import timezone
 
+from app.i18n import _
+
 GENESIS = "0" * 64
 HEAD_ID = 1
 # The columns a hash covers, in this order. Changing it breaks every chain.
@@ -117,10 +119,14 @@ class ChainReport:
 
     def summary(self) -> str:
         if self.ok:
-            return f"History chain intact: {self.checked} entries checked."
+            return _("History chain intact: {count} entries checked.", count=self.checked)
         more = len(self.problems) - 1
-        return (f"History chain BROKEN: {self.first.message}"
-                + (f" ({more} further problem{'s' if more > 1 else ''} after it.)" if more else ""))
+        text = _("History chain BROKEN: {problem}", problem=self.first.message)
+        if more == 1:
+            text += " " + _("(1 further problem after it.)")
+        elif more:
+            text += " " + _("({count} further problems after it.)", count=more)
+        return text
 
     def to_json(self) -> dict:
         return {"ok": self.ok, "checked": self.checked,
@@ -149,8 +155,10 @@ def read_head(conn) -> tuple[int, str] | None:
     return None if row is None else (row[0], row[1])
 
 
-def _name(row) -> str:
-    return f"entry #{row['chain_seq']} (history id {row['id']}, {row['action']} by {row['operator']})"
+def _who(row) -> dict:
+    """The fields that name an entry in a finding: seq, id, action, operator."""
+    return {"seq": row["chain_seq"], "id": row["id"], "action": row["action"],
+            "operator": row["operator"]}
 
 
 def check_rows(rows: list[dict], head: tuple[int, str] | None) -> ChainReport:
@@ -162,8 +170,8 @@ def check_rows(rows: list[dict], head: tuple[int, str] | None) -> ChainReport:
     for r in loose:
         problems.append(ChainProblem(
             "inserted", None, r["id"],
-            f"History id {r['id']} ({r['action']} by {r['operator']}) is not in the chain: "
-            "it was inserted outside the app."))
+            _("History id {id} ({action} by {operator}) is not in the chain: it was inserted "
+              "outside the app.", id=r["id"], action=r["action"], operator=r["operator"])))
     chained.sort(key=lambda r: r["chain_seq"])
     bad = {r["id"] for r in chained if entry_hash(r["prev_hash"] or "", r) != r["entry_hash"]}
     moved: set[int] = set()  # altered entries already named at the place they left
@@ -173,45 +181,50 @@ def check_rows(rows: list[dict], head: tuple[int, str] | None) -> ChainReport:
         if r["id"] in moved:
             pass
         elif r["id"] in bad:
-            problems.append(ChainProblem("altered", seq, r["id"],
-                                         f"{_name(r).capitalize()} was altered: its content no "
-                                         "longer matches its hash."))
+            problems.append(ChainProblem("altered", seq, r["id"], _(
+                "Entry #{seq} (history id {id}, {action} by {operator}) was altered: its content "
+                "no longer matches its hash.", **_who(r))))
         elif seq > expect_seq and (m := next((x for x in chained if x["id"] in bad and x is not r
                                               and x["prev_hash"] == expect_prev), None)):
             # The entry that belongs here is still present, its position changed.
             moved.add(m["id"])
-            problems.append(ChainProblem("altered", expect_seq, m["id"],
-                                         f"Entry #{expect_seq} (history id {m['id']}) was "
-                                         f"altered: it now claims to be #{m['chain_seq']}."))
+            problems.append(ChainProblem("altered", expect_seq, m["id"], _(
+                "Entry #{seq} (history id {id}) was altered: it now claims to be #{claimed}.",
+                seq=expect_seq, id=m["id"], claimed=m["chain_seq"])))
         elif seq > expect_seq:
-            gap = f"#{expect_seq}" if seq == expect_seq + 1 else f"#{expect_seq} to #{seq - 1}"
-            problems.append(ChainProblem("removed", expect_seq, r["id"],
-                                         f"Entry {gap} was removed: the chain jumps from "
-                                         f"#{expect_seq - 1} to {_name(r)}."))
+            gap = f"#{expect_seq}" if seq == expect_seq + 1 else \
+                _("#{first} to #{last}", first=expect_seq, last=seq - 1)
+            problems.append(ChainProblem("removed", expect_seq, r["id"], _(
+                "Entry {gap} was removed: the chain jumps from #{previous} to entry #{seq} "
+                "(history id {id}, {action} by {operator}).", gap=gap, previous=expect_seq - 1,
+                **_who(r))))
         elif r["prev_hash"] != expect_prev:
-            problems.append(ChainProblem("broken", seq, r["id"],
-                                         f"{_name(r).capitalize()} does not follow entry "
-                                         f"#{seq - 1}: one of the two was inserted or replaced."))
+            problems.append(ChainProblem("broken", seq, r["id"], _(
+                "Entry #{seq} (history id {id}, {action} by {operator}) does not follow entry "
+                "#{previous}: one of the two was inserted or replaced.", previous=seq - 1,
+                **_who(r))))
         expect_seq, expect_prev = seq + 1, r["entry_hash"]
     last_seq = expect_seq - 1
     if head is None:
         if chained:
             problems.append(ChainProblem("head", None, None,
-                                         "The chain's end marker is missing: it was deleted."))
+                                         _("The chain's end marker is missing: it was deleted.")))
     elif head[0] > last_seq:
-        gap = f"#{head[0]}" if head[0] == last_seq + 1 else f"#{last_seq + 1} to #{head[0]}"
+        gap = f"#{head[0]}" if head[0] == last_seq + 1 else \
+            _("#{first} to #{last}", first=last_seq + 1, last=head[0])
         problems.append(ChainProblem("removed", last_seq + 1, None,
-                                     f"Entry {gap} was removed from the end of the history."))
+                                     _("Entry {gap} was removed from the end of the history.",
+                                       gap=gap)))
     elif head[0] < last_seq:
         extra = next(r for r in chained if r["chain_seq"] > head[0])
-        problems.append(ChainProblem("inserted", extra["chain_seq"], extra["id"],
-                                     f"{_name(extra).capitalize()} was inserted after the "
-                                     f"chain's recorded end (#{head[0]})."))
+        problems.append(ChainProblem("inserted", extra["chain_seq"], extra["id"], _(
+            "Entry #{seq} (history id {id}, {action} by {operator}) was inserted after the "
+            "chain's recorded end (#{end}).", end=head[0], **_who(extra))))
     elif chained and head[1] != chained[-1]["entry_hash"]:
         r = chained[-1]
-        problems.append(ChainProblem("altered", r["chain_seq"], r["id"],
-                                     f"{_name(r).capitalize()} was replaced: the chain's end "
-                                     "marker does not match it."))
+        problems.append(ChainProblem("altered", r["chain_seq"], r["id"], _(
+            "Entry #{seq} (history id {id}, {action} by {operator}) was replaced: the chain's "
+            "end marker does not match it.", **_who(r))))
     problems.sort(key=lambda p: (p.seq is None, p.seq or 0))
     return ChainReport(len(rows), tuple(problems))
 
@@ -273,5 +286,5 @@ def seal(session, ctx, kind: str, entity_id: int, payload: dict, note: str = "")
     from app.services.audit import record_history
 
     entry = record_history(session, ctx, kind, entity_id, "seal", None, payload,
-                           note or f"{kind} {entity_id} closed and sealed")
+                           note or _("{kind} {id} closed and sealed", kind=kind, id=entity_id))
     return entry.entry_hash

@@ -8,6 +8,8 @@ import getpass
 import os
 import sys
 
+from app.i18n import _
+
 
 def _tty() -> bool:
     try:
@@ -37,10 +39,10 @@ def approval_asker(args):
             return None
         print(prompt, file=sys.stderr)
         if not name:
-            name = input("Manager's name: ").strip()
+            name = input(_("Manager's name: ")).strip()
         if not name:
             return None
-        return name, getpass.getpass(f"PIN for {name}: ")
+        return name, getpass.getpass(_("PIN for {name}: ", name=name))
     return ask
 
 

@@ -26,22 +26,28 @@ def _new_pin(args, who: str) -> str:
         return args.new_pin
     if not sys.stdin.isatty():
         raise ValidationError(_("Give {who}'s new PIN with --new-pin.", who=who), field="pin")
-    first = getpass.getpass(f"New PIN for {who}: ")
-    if getpass.getpass("Same PIN again: ") != first:
+    first = getpass.getpass(_("New PIN for {name}: ", name=who))
+    if getpass.getpass(_("Same PIN again: ")) != first:
         raise ValidationError(_("The two PINs differ. Nothing was changed."), field="pin")
     return first
 
 
 def _staff_line(s) -> str:
-    state = "" if s.active else "  (disabled)"
-    return f"{s.name:<20} {s.role:<8} {s.display_name}{state}"
+    from .roles import role_label
+
+    state = "" if s.active else "  " + _("(disabled)")
+    return f"{s.name:<20} {role_label(s.role):<8} {s.display_name}{state}"
 
 
 def cmd_staff_add(args, env):
     from .staff import add_staff
 
     rec = add_staff(env.ctx, args.name, args.role, _new_pin(args, args.name), args.display_name or "")
-    return rec.to_json(), f"Added {rec.display_name} ({rec.name}) as {rec.role}."
+    from .roles import role_label
+
+    return rec.to_json(), _("Added {display_name} ({name}) as {role}.",
+                            display_name=rec.display_name, name=rec.name,
+                            role=role_label(rec.role))
 
 
 def cmd_staff_list(args, env):
@@ -49,8 +55,8 @@ def cmd_staff_list(args, env):
 
     people = list_staff(env.ctx)
     return ([p.to_json() for p in people],
-            "\n".join(map(_staff_line, people)) or "No staff yet: add the owner first with "
-            "'kasir staff add NAME --role owner'.")
+            "\n".join(map(_staff_line, people)) or _("No staff yet: add the owner first with "
+                                                     "'kasir staff add NAME --role owner'."))
 
 
 def cmd_staff_set_pin(args, env):
@@ -62,16 +68,16 @@ def cmd_staff_set_pin(args, env):
     if own and current is None and sys.stdin.isatty():
         import getpass
 
-        current = getpass.getpass(f"Current PIN for {args.name}: ")
+        current = getpass.getpass(_("Current PIN for {name}: ", name=args.name))
     rec = set_pin(ctx, args.name, _new_pin(args, args.name), current)
-    return rec.to_json(), f"PIN changed for {rec.name}."
+    return rec.to_json(), _("PIN changed for {name}.", name=rec.name)
 
 
 def cmd_staff_disable(args, env):
     from .staff import disable_staff
 
     rec = disable_staff(env.ctx, args.name)
-    return rec.to_json(), f"{rec.name} can no longer sign in."
+    return rec.to_json(), _("{name} can no longer sign in.", name=rec.name)
 
 
 def _emit_and_exit(env, payload, text, ok: bool) -> int:
@@ -92,16 +98,18 @@ def cmd_audit_verify(args, env):
 
 
 def cmd_backup(args, env):
-    from .backup import list_backups, make_backup
+    from app.i18n import gettext
+
+    from .backup import KIND_LABELS, list_backups, make_backup
 
     db = _db_file(env)
     if args.list:
         found = list_backups(db)
         return ([b.to_json() for b in found],
-                "\n".join(f"{b.taken_at:%Y-%m-%d %H:%M:%S}Z  {b.kind:<10} {b.size:>10}  {b.path}"
-                          for b in found) or "No backups yet.")
+                "\n".join(f"{b.taken_at:%Y-%m-%d %H:%M:%S}Z  {gettext(KIND_LABELS.get(b.kind, b.kind)):<14} {b.size:>10}  {b.path}"
+                          for b in found) or _("No backups yet."))
     info = make_backup(db, args.file)
-    return info.to_json(), f"Backed up to {info.path} ({info.size} bytes)."
+    return info.to_json(), _("Backed up to {path} ({size} bytes).", path=info.path, size=info.size)
 
 
 def cmd_restore(args, env):
@@ -117,9 +125,11 @@ def cmd_restore(args, env):
     if not source:
         raise ValidationError(_("Say which backup to restore (a FILE, or --latest)."))
     result = restore(source, db)
-    kept = f" The previous database was kept as {result.kept_as}." if result.kept_as else ""
-    return result.to_json(), (f"Restored {result.database} from {result.restored_from} "
-                              f"({result.entries} history entries, chain intact).{kept}")
+    text = _("Restored {database} from {source} ({entries} history entries, chain intact).",
+             database=result.database, source=result.restored_from, entries=result.entries)
+    if result.kept_as:
+        text += " " + _("The previous database was kept as {path}.", path=result.kept_as)
+    return result.to_json(), text
 
 
 def cmd_check(args, env):

@@ -44,7 +44,7 @@ class InstanceLock:
             fh.seek(0)
             holder = fh.read().strip()
             fh.close()
-            who = f" (process {holder})" if holder.isdigit() else ""
+            who = " " + _("(process {pid})", pid=holder) if holder.isdigit() else ""
             raise AlreadyRunningError(
                 _("Kasir is already open on {db_path}{who}. Switch to that window, or close it "
                   "before starting another one on the same database.",

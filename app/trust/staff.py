@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from app.i18n import _
+from app.i18n import N_, _, gettext
 from app.domain.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from app.services.audit import record_history
 from app.services.context import Context
@@ -100,17 +100,23 @@ def get_staff(ctx: Context, name: str) -> StaffRecord:
         return _record(_load(uow.session, name))
 
 
+# What `_may_manage` refuses, one whole sentence per action (translators need the verb).
+_OWNER_ONLY = {"add": N_("Only an owner can add a {target_role}'s account."),
+               "reset_pin": N_("Only an owner can reset the PIN of a {target_role}'s account."),
+               "disable": N_("Only an owner can disable a {target_role}'s account.")}
+
+
 def _may_manage(ctx: Context, target_role: str, what: str) -> None:
     """Managers look after cashiers; only an owner looks after managers and owners."""
-    from .roles import require_role
+    from .roles import require_role, role_label
 
     require_role(ctx, "staff_manage")
     acting = ctx.role if ctx.role else None
     if acting is None and ctx.approved_by:
         acting = get_staff(ctx, ctx.approved_by).role
     if acting is not None and RANK[acting] < RANK["owner"] and RANK[target_role] >= RANK["manager"]:
-        raise PermissionDeniedError(_("Only an owner can {what} a {target_role}'s account.",
-                                      what=what, target_role=target_role))
+        raise PermissionDeniedError(gettext(_OWNER_ONLY[what]).format(
+            target_role=role_label(target_role)))
 
 
 def add_staff(ctx: Context, name: str, role: str, pin: str, display_name: str = "") -> StaffRecord:
@@ -137,7 +143,7 @@ def add_staff(ctx: Context, name: str, role: str, pin: str, display_name: str = 
         s.add(acct)
         s.flush()
         record_history(s, ctx, "staff", acct.id, "add", None, _snapshot(acct),
-                       "First run: the owner's account" if first else "")
+                       _("First run: the owner's account") if first else "")
         rec = _record(acct)
         uow.commit()
     return rec
@@ -150,14 +156,14 @@ def set_pin(ctx: Context, name: str, new_pin: str, current_pin: str | None = Non
     if current_pin is not None and target.name == clean_name(ctx.operator):
         authenticate(ctx, target.name, current_pin)
     else:
-        _may_manage(ctx, target.role, "reset the PIN of")
+        _may_manage(ctx, target.role, "reset_pin")
     digest = hash_pin(new_pin)
     with ctx.store.unit_of_work() as uow:
         acct = _load(uow.session, name)
         acct.pin_hash, acct.failed_attempts, acct.locked_until = digest, 0, None
         acct.updated_at = ctx.now()
         record_history(uow.session, ctx, "staff", acct.id, "set_pin", None, None,
-                       "PIN changed")  # never the PIN or its hash
+                       _("PIN changed"))  # never the PIN or its hash
         rec = _record(acct)
         uow.commit()
     return rec
@@ -217,8 +223,8 @@ def authenticate(ctx: Context, name: str, pin) -> StaffRecord:
             if acct.failed_attempts >= MAX_TRIES:
                 acct.failed_attempts, acct.locked_until = 0, now + LOCKOUT
                 record_history(uow.session, ctx, "staff", acct.id, "lockout", None, None,
-                               f"{MAX_TRIES} wrong PINs in a row; locked for "
-                               f"{int(LOCKOUT.total_seconds() // 60)} minutes")
+                               _("{tries} wrong PINs in a row; locked for {minutes} minutes",
+                                 tries=MAX_TRIES, minutes=int(LOCKOUT.total_seconds() // 60)))
         rec = _record(acct)
         uow.commit()
     if not good:
