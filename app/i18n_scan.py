@@ -76,11 +76,13 @@ _WORD = re.compile(r"[^\W\d_]{2,}")  # two letters or more: "x" (times) and "Z" 
 LABEL_ARGS = {"clean_text": 2, "check_amount": 2, "validate_reason": 1, "parse_int": 1}
 # Phase 3. Calls whose text argument a person reads later: (position, keyword).
 # ChainProblem's message (the start-up warning, `kasir verify`), history notes
-# (`kasir invoice history`, the History tab), notes handed to apply_remote,
+# (`kasir invoice history`, the History tab), notes handed to apply_remote, sync
+# conflicts' messages (record_conflict),
 # and the prompts of the command line (getpass, input).
 TEXT_ARGS = {"ChainProblem": (3, "message"), "record_history": (7, "note"),
              "seal": (4, "note"), "apply_remote": (None, "note"),
-             "getpass": (0, "prompt"), "input": (0, "prompt")}
+             "getpass": (0, "prompt"), "input": (0, "prompt"),
+             "record_conflict": (None, "message")}
 # Command-line modules: the second element of every `return payload, text` is
 # what the cashier reads, so a literal or f-string reaching it must be `_()`.
 CLI_FILES = ("app/cli.py", "app/cli_format.py", "app/demo_commands.py")

@@ -3,7 +3,7 @@ that `kasir --help` stays fast."""
 
 from __future__ import annotations
 
-from app.i18n import _
+from app.i18n import N_, _, gettext
 from app.cli_env import parse_int
 from app.domain.errors import ValidationError
 
@@ -46,9 +46,11 @@ def cmd_import(args, env):
                               filename=path.name)
     if args.save_mapping and mapping is not None:
         save_mapping(env.ctx, mapping)
-    text = (f"Imported {result.added} new line(s) from {path.name} ({result.format}, "
-            f"{result.bank} {result.account}): {result.credits} credit(s), {result.debits} "
-            f"debit(s); {result.skipped} already known, skipped.")
+    text = _("Imported {added} new line(s) from {file} ({format}, {bank} {account}): {credits} "
+             "credit(s), {debits} debit(s); {skipped} already known, skipped.",
+             added=result.added, file=path.name, format=result.format, bank=result.bank,
+             account=result.account, credits=result.credits, debits=result.debits,
+             skipped=result.skipped)
     return result.to_json(), text
 
 
@@ -60,16 +62,26 @@ def _suggest_text(results, env) -> str:
     out = []
     for r in results:
         l = lines.get(r.line_id)
-        head = f"Line {r.line_id}"
+        head = _("Line {id}", id=r.line_id)
         if l:
             head += f"  {l.booked_on}  {format_money(l.amount, l.currency)}  {l.description[:60]}"
-        out.append(head + (f"  [{r.flag}]" if r.flag else ""))
+        out.append(head + (f"  [{flag_text(r.flag)}]" if r.flag else ""))
         for s in r.suggestions:
-            out.append(f"    {s.confidence:>3}%  invoice(s) {', '.join(map(str, s.invoice_ids))}"
-                       f"  — {'; '.join(s.reasons)}")
+            out.append(f"    {s.confidence:>3}%  " + _("invoice(s) {ids}", ids=", ".join(
+                map(str, s.invoice_ids))) + f"  — {'; '.join(s.reasons)}")
         if not r.suggestions:
-            out.append("    no suggestion: " + (r.note or "nothing matches"))
-    return "\n".join(out) or "No unmatched credits."
+            out.append("    " + _("no suggestion: {why}", why=r.note or _("nothing matches")))
+    return "\n".join(out) or _("No unmatched credits.")
+
+
+# A statement line's flag, as `kasir reconcile suggest|report` show it (JSON keeps the code).
+FLAGS = {"no_match": N_("no match"), "underpaid": N_("pays too little"),
+         "overpaid": N_("pays too much"), "ambiguous": N_("several fit"), "review": N_("check"),
+         "unconfirmed": N_("not confirmed")}
+
+
+def flag_text(flag: str) -> str:
+    return gettext(FLAGS[flag]) if flag in FLAGS else flag
 
 
 def cmd_suggest(args, env):
@@ -84,8 +96,9 @@ def cmd_confirm(args, env):
     from app.reconcile.service import confirm
 
     matches = confirm(env.ctx, args.line_id, args.invoice_ids)
-    text = "\n".join(f"Line {m.line_id} paid {m.invoice_number} ({m.amount}), receipt "
-                     f"{m.receipt_number}." for m in matches)
+    text = "\n".join(_("Line {id} paid {invoice} ({amount}), receipt {receipt}.", id=m.line_id,
+                       invoice=m.invoice_number, amount=m.amount, receipt=m.receipt_number)
+                     for m in matches)
     return [m.to_json() for m in matches], text
 
 
@@ -93,8 +106,9 @@ def cmd_undo(args, env):
     from app.reconcile.undo import undo_match
 
     matches = undo_match(env.ctx, args.line_id, args.approved_by or "", args.reason or "")
-    text = "\n".join(f"Undone: {m.invoice_number} is unpaid again; receipt {m.receipt_number} "
-                     f"cancelled (approved by {m.approved_by})." for m in matches)
+    text = "\n".join(_("Undone: {invoice} is unpaid again; receipt {receipt} cancelled "
+                       "(approved by {name}).", invoice=m.invoice_number,
+                       receipt=m.receipt_number, name=m.approved_by) for m in matches)
     return [m.to_json() for m in matches], text
 
 
@@ -124,11 +138,11 @@ def cmd_auto(args, env):
         set_auto_threshold(env.ctx, level)
     outcomes = auto_match(env.ctx, level)
     done = [o for o in outcomes if o.confirmed]
-    out = [f"Auto-matched {len(done)} of {len(outcomes)} credit(s)."]
+    out = [_("Auto-matched {done} of {count} credit(s).", done=len(done), count=len(outcomes))]
     for o in outcomes:
-        mark = "OK  " if o.confirmed else "left"
-        out.append(f"  {mark} line {o.line_id} -> {', '.join(map(str, o.invoice_ids)) or '-'}"
-                   f" ({o.confidence}%): {o.note}")
+        mark = _("OK") if o.confirmed else _("left")
+        out.append(f"  {mark:<5} " + _("line {id}", id=o.line_id)
+                   + f" -> {', '.join(map(str, o.invoice_ids)) or '-'} ({o.confidence}%): {o.note}")
     return [o.to_json() for o in outcomes], "\n".join(out)
 
 
@@ -150,31 +164,36 @@ def cmd_report(args, env):
     rep = reconcile_report(env.ctx, _date(args.date_from, "from"), _date(args.date_to, "to"))
     out = []
     for cur, s in rep["summary"].items():
-        out.append(f"{cur}: {s['credits']} credit(s) {format_money(s['creditAmount'], cur)}, "
-                   f"matched {s['matched']} ({format_money(s['matchedAmount'], cur)}), "
-                   f"unmatched {s['unmatched']} ({format_money(s['unmatchedAmount'], cur)}), "
-                   f"{s['debits']} debit(s)")
-    out.append(f"\nNeeds a person ({len(rep['needsAttention'])}):")
+        out.append(f"{cur}: " + _(
+            "{credits} credit(s) {credit_amount}, matched {matched} ({matched_amount}), "
+            "unmatched {unmatched} ({unmatched_amount}), {debits} debit(s)",
+            credits=s["credits"], credit_amount=format_money(s["creditAmount"], cur),
+            matched=s["matched"], matched_amount=format_money(s["matchedAmount"], cur),
+            unmatched=s["unmatched"], unmatched_amount=format_money(s["unmatchedAmount"], cur),
+            debits=s["debits"]))
+    out.append("\n" + _("Needs a person ({count}):", count=len(rep["needsAttention"])))
     for a in rep["needsAttention"]:
-        out.append(f"  line {a['lineId']} {a['bookedOn']} {format_money(a['amount'], a['currency'])}"
-                   f" [{a['flag']}] {a['description'][:50]}")
-    out.append(f"\nUnpaid invoices ({rep['unpaidCount']}):")
+        out.append("  " + _("line {id}", id=a["lineId"])
+                   + f" {a['bookedOn']} {format_money(a['amount'], a['currency'])}"
+                   f" [{flag_text(a['flag'])}] {a['description'][:50]}")
+    out.append("\n" + _("Unpaid invoices ({count}):", count=rep["unpaidCount"]))
     for u in rep["unpaidInvoices"][:50]:
         out.append(f"  {u['number'] or u['invoiceId']:<12} {u['customer'][:24]:<24} "
-                   f"{format_money(u['amountDue'], u['currency']):>16}  due {u['dueOn'] or '-'}"
-                   + ("  PAST DUE" if u["pastDue"] else ""))
+                   f"{format_money(u['amountDue'], u['currency']):>16}  "
+                   + _("due {date}", date=u["dueOn"] or "-")
+                   + ("  " + _("PAST DUE") if u["pastDue"] else ""))
     return rep, "\n".join(out)
 
 
-def _amounts(values, label):
+def _amounts(values, label, field):
     out = {}
     for item in values or ():
         cur, sep, amount = item.partition("=")
         if not sep:
             raise ValidationError(_("Write {label} as CURRENCY=AMOUNT, e.g. IDR=1500000.",
                                     label=label),
-                                  field=label)
-        out[cur.strip().upper()] = parse_int(amount, f"{label} {cur}", label)
+                                  field=field)
+        out[cur.strip().upper()] = parse_int(amount, f"{label} {cur}", field)
     return out
 
 
@@ -187,21 +206,22 @@ def _report_out(rep, args):
     text = "\n".join(shift_report_lines(rep, width))
     if args.pdf:
         shift_report_pdf(rep, args.pdf)
-        text += f"\n(PDF written to {args.pdf})"
+        text += "\n" + _("(PDF written to {path})", path=args.pdf)
     return rep, text
 
 
 def cmd_shift_open(args, env):
     from app.reconcile.shift import open_shift
 
-    rep = open_shift(env.ctx, _amounts(args.float, "float"))
-    return rep, f"Shift #{rep['shiftId']} opened on till {rep['till']} for {rep['operator']}."
+    rep = open_shift(env.ctx, _amounts(args.float, _("Opening float"), "float"))
+    return rep, _("Shift #{id} opened on till {till} for {operator}.", id=rep["shiftId"],
+                  till=rep["till"], operator=rep["operator"])
 
 
 def cmd_shift_close(args, env):
     from app.reconcile.shift import close_shift
 
-    return _report_out(close_shift(env.ctx, _amounts(args.counted, "counted"),
+    return _report_out(close_shift(env.ctx, _amounts(args.counted, _("Counted cash"), "counted"),
                                    args.note or ""), args)
 
 

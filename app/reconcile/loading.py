@@ -56,4 +56,4 @@ def load_credits(session: Session, line_ids=None) -> list[Credit]:
         stmt = stmt.where(StatementLine.id.in_(list(line_ids)))
     day = Days()
     return [Credit(i, day(booked), amount, cur, text) for i, booked, amount, cur, text
-            in session.execute(stmt.order_by(StatementLine.id)).tuples()]
+            in session.execute(stmt.order_by(StatementLine.id))]

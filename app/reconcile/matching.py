@@ -224,9 +224,10 @@ class Matcher:
             ev.add(pts, _("reference cut off by the bank, could be {label} (1 of {n})",
                           label=label, n=n))
         else:
-            ev.add(REF_POINTS[kind], {"exact": f"reference {label} in the description",
-                                      "memo": f"memo reference of {label} in the description",
-                                      "short": f"reference {label} (written short)"}[kind])
+            ev.add(REF_POINTS[kind],
+                   _("reference {label} in the description", label=label) if kind == "exact"
+                   else _("memo reference of {label} in the description", label=label)
+                   if kind == "memo" else _("reference {label} (written short)", label=label))
 
     def _single(self, credit, c: Candidate, ref, names, strong, tx: ReasonTexts) -> Suggestion:
         # The same scoring as _common/_make for one invoice, written out: it runs for
@@ -253,8 +254,8 @@ class Matcher:
         reasons = ev.reasons
         if diff:
             conf = min(conf, MISMATCH_CAP)
-            reasons.append(("pays less than due, short by " if diff < 0 else
-                            "pays more than due, over by ") + str(abs(diff)))
+            reasons.append(_("pays less than due, short by {amount}", amount=-diff) if diff < 0
+                           else _("pays more than due, over by {amount}", amount=diff))
         return Suggestion((c.id,), conf, c.amount_due, diff, tuple(reasons))
 
     def _groups(self, credit, refs, customers, names, strong, tx) -> list[Suggestion]:
@@ -320,8 +321,8 @@ class Matcher:
         reasons = list(ev.reasons)
         if diff:
             conf = min(conf, MISMATCH_CAP)
-            reasons.append(("pays less than due, short by " if diff < 0 else
-                            "pays more than due, over by ") + str(abs(diff)))
+            reasons.append(_("pays less than due, short by {amount}", amount=-diff) if diff < 0
+                           else _("pays more than due, over by {amount}", amount=diff))
         return Suggestion(tuple(sorted(c.id for c in cs)), conf, due, diff, tuple(reasons))
 
     def _finish(self, credit, out: list[Suggestion], limit: int) -> LineSuggestions:
@@ -329,20 +330,22 @@ class Matcher:
         out.sort(key=lambda s: (-s.confidence, abs(s.difference), s.invoice_ids))
         if not out:
             return LineSuggestions(credit.id, (), "no_match",
-                                   "No open invoice matches this credit.")
+                                   _("No open invoice matches this credit."))
         best = out[0]
         if len(out) > 1 and out[1].confidence >= best.confidence - AMBIGUOUS_GAP \
                 and out[1].confidence >= 35:
             out = [Suggestion(s.invoice_ids, min(s.confidence, AMBIGUOUS_CAP), s.amount_due,
-                              s.difference, s.reasons + ("another invoice fits almost as well",))
+                              s.difference, s.reasons + (_("another invoice fits almost as well"),))
                    for s in out]
-            flag, note = "ambiguous", "Several invoices fit; choose one."
+            flag, note = "ambiguous", _("Several invoices fit; choose one.")
         elif not best.exact and best.confidence >= 45:
             flag = "underpaid" if best.difference < 0 else "overpaid"
-            note = f"The transfer {('is short by' if best.difference < 0 else 'is over by')} " \
-                   f"{abs(best.difference)} against what is due: a person must decide."
+            note = _("The transfer is short by {amount} against what is due: a person must "
+                     "decide.", amount=-best.difference) if best.difference < 0 else \
+                _("The transfer is over by {amount} against what is due: a person must decide.",
+                  amount=best.difference)
         elif best.confidence < 45:
-            flag, note = "review", "Only weak evidence; check before confirming."
+            flag, note = "review", _("Only weak evidence; check before confirming.")
         else:
             flag, note = "", ""
         return LineSuggestions(credit.id, tuple(out[:limit]), flag, note)

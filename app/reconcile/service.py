@@ -148,7 +148,7 @@ def confirm(ctx: Context, line_id, invoice_refs, *, confidence: int | None = Non
         record_history(s, ctx, "statement_line", line.id, "match", {"state": "unmatched"},
                        {"state": "matched", "invoiceIds": [i.id for i in invoices],
                         "auto": auto, "confidence": confidence},
-                       "Auto-matched" if auto else "Confirmed")
+                       _("Auto-matched") if auto else _("Confirmed"))
         out = [_match_record(m, inv) for m, inv in made]
         uow.commit()
     return out

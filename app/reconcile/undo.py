@@ -116,8 +116,9 @@ def undo_match(ctx: Context, line_id, approved_by: str, reason: str) -> list[Mat
             s.flush()
             record_history(s, ctx, "invoice", inv.id, "unpay", before,
                            {**snapshot(inv), "cancelledReceipt": m.receipt_number},
-                           f"Bank match undone (receipt {m.receipt_number} cancelled), "
-                           f"approved by {approved_by}: {reason}")
+                           _("Bank match undone (receipt {receipt} cancelled), approved by "
+                             "{name}: {reason}", receipt=m.receipt_number, name=approved_by,
+                             reason=reason))
             out.append(_match_record(m, inv))
         line.state = "unmatched"
         record_history(s, ctx, "statement_line", line.id, "unmatch", {"state": "matched"},

@@ -13,8 +13,19 @@
 
 from __future__ import annotations
 
-from app.i18n import _
+from app.i18n import N_, _, gettext
 from app.domain.errors import ValidationError
+
+# Codes shown by name (JSON keeps the codes). Same msgids as the Sync screen's.
+KIND_LABELS = {"refused": N_("Refused by Plugipay"), "diverged": N_("Differs from Plugipay"),
+               "paid_after_write_off": N_("Paid after write-off")}
+RESOLUTIONS = {"accept": N_("accepted"), "retry": N_("sent again")}
+SOURCES = {"keyring": N_("password store"), "environment": N_("environment")}
+REASONS = {"manual": N_("sent"), "reminder": N_("reminder")}
+
+
+def _resolution(code: str | None) -> str:
+    return gettext(RESOLUTIONS[code]) if code in RESOLUTIONS else (code or "")
 
 
 def _sync_parsers(sub, common, name, help_text, handler):
@@ -75,14 +86,14 @@ def cmd_login(args, env):
 
     from . import credentials
 
-    key_id = args.key_id or (input("Plugipay key id: ") if sys.stdin.isatty() else "")
+    key_id = args.key_id or (input(_("Plugipay key id: ")) if sys.stdin.isatty() else "")
     if args.secret_stdin or not sys.stdin.isatty():
         secret = sys.stdin.readline().strip()
     else:
-        secret = getpass.getpass("Plugipay secret (not shown): ")
+        secret = getpass.getpass(_("Plugipay secret (not shown): "))
     creds = credentials.save(key_id, secret, args.base_url or credentials.DEFAULT_BASE_URL)
-    text = (f"Connected to {creds.base_url} with key {creds.key_id}. The secret is kept in "
-            "this computer's password store, not in Kasir's files.")
+    text = _("Connected to {url} with key {key_id}. The secret is kept in this computer's "
+             "password store, not in Kasir's files.", url=creds.base_url, key_id=creds.key_id)
     return creds.describe(), text
 
 
@@ -90,8 +101,8 @@ def cmd_logout(args, env):
     from . import credentials
 
     had = credentials.forget()
-    return {"forgotten": had}, ("The Plugipay key was removed from this computer."
-                                if had else "No Plugipay key was stored on this computer.")
+    return {"forgotten": had}, (_("The Plugipay key was removed from this computer.")
+                                if had else _("No Plugipay key was stored on this computer."))
 
 
 def _engine(env):
@@ -135,19 +146,28 @@ def cmd_status(args, env):
     payload = {"connected": creds is not None, "credentials": creds.describe() if creds else None,
                "pending": pending, "conflicts": conflicts or open_conflict_count(env.ctx),
                "lastPass": last}
-    text = "\n".join([
-        f"Plugipay  {creds.base_url} (key {creds.key_id}, from the {creds.source})" if creds
-        else "Plugipay  not connected: run 'kasir login'",
-        f"Waiting   {pending} operation(s)",
-        f"Conflicts {conflicts}" + ("  -> 'kasir sync conflicts'" if conflicts else ""),
-        f"Last sync {last or 'never'}",
-    ])
+    rows = [
+        ("Plugipay", _("{url} (key {key_id}, from the {source})", url=creds.base_url,
+                       key_id=creds.key_id, source=gettext(SOURCES.get(creds.source,
+                                                                       creds.source)))
+         if creds else _("not connected: run 'kasir login'")),
+        (_("Waiting"), _("{count} operation(s)", count=pending)),
+        (_("Conflicts"), str(conflicts) + ("  -> 'kasir sync conflicts'" if conflicts else "")),
+        (_("Last sync"), last or _("never")),
+    ]
+    width = max(len(k) for k, _v in rows)
+    text = "\n".join(f"{k:<{width}} {v}" for k, v in rows)
     return payload, text
 
 
 def _conflict_text(c) -> str:
-    head = (f"#{c.id}  {c.label}  {c.kind}" + ("  [holding back later changes]" if c.blocking else "")
-            + (f"  resolved ({c.resolution}) by {c.resolved_by}" if c.state == "resolved" else ""))
+    kind = gettext(KIND_LABELS[c.kind]) if c.kind in KIND_LABELS else c.kind
+    head = f"#{c.id}  {c.label}  {kind}"
+    if c.blocking:
+        head += "  " + _("[holding back later changes]")
+    if c.state == "resolved":
+        head += "  " + _("resolved ({resolution}) by {name}", resolution=_resolution(c.resolution),
+                         name=c.resolved_by)
     return f"{head}\n     {c.message}"
 
 
@@ -155,9 +175,10 @@ def cmd_conflicts(args, env):
     from .conflicts import list_conflicts
 
     items = list_conflicts(env.ctx, include_resolved=args.all)
-    text = "\n".join(map(_conflict_text, items)) or "No conflicts."
+    text = "\n".join(map(_conflict_text, items)) or _("No conflicts.")
     if items and not args.all:
-        text += "\n\nResolve one with 'kasir sync resolve ID' (add --retry to send a refused sale again)."
+        text += "\n\n" + _("Resolve one with 'kasir sync resolve ID' (add --retry to send a "
+                           "refused sale again).")
     return [c.to_json() for c in items], text
 
 
@@ -165,7 +186,8 @@ def cmd_resolve(args, env):
     from .conflicts import resolve
 
     c = resolve(env.ctx, args.id, "retry" if args.retry else "accept", args.note)
-    return c.to_json(), f"Conflict #{c.id} resolved ({c.resolution})."
+    return c.to_json(), _("Conflict #{id} resolved ({resolution}).", id=c.id,
+                          resolution=_resolution(c.resolution))
 
 
 def cmd_reminders(args, env):
@@ -183,8 +205,8 @@ def cmd_reminders(args, env):
                             every_days=parse_int(args.every_days, _("Days"), "every_days"))
     else:
         cfg = reminder_settings(env.ctx)
-    text = (f"Open invoices are emailed again every {cfg['everyDays']} day(s) until paid or void."
-            if cfg["enabled"] else "Payment reminders are off.")
+    text = (_("Open invoices are emailed again every {days} day(s) until paid or void.",
+              days=cfg["everyDays"]) if cfg["enabled"] else _("Payment reminders are off."))
     return cfg, text
 
 
@@ -192,8 +214,8 @@ def cmd_invoice_send(args, env):
     from .emails import send_invoice
 
     mail = send_invoice(env.ctx, args.id, args.to)
-    return mail.to_json(), (f"Email to {mail.to or 'the customer'} queued; it goes out with the "
-                            "next sync ('kasir sync').")
+    return mail.to_json(), _("Email to {to} queued; it goes out with the next sync "
+                             "('kasir sync').", to=mail.to or _("the customer"))
 
 
 def cmd_invoice_emails(args, env):
@@ -202,7 +224,8 @@ def cmd_invoice_emails(args, env):
     from .emails import invoice_emails
 
     items = invoice_emails(env.ctx, args.id)
-    text = "\n".join(f"{_date(m.queued_at)}  {m.reason:<8} {m.sent_to or m.to or '(customer)'}  "
-                     + (f"sent {_date(m.sent_at)}" if m.sent_at else "queued")
-                     for m in items) or "No emails yet."
+    text = "\n".join(f"{_date(m.queued_at)}  {gettext(REASONS.get(m.reason, m.reason)):<10} "
+                     f"{m.sent_to or m.to or _('(customer)')}  "
+                     + (_("sent {at}", at=_date(m.sent_at)) if m.sent_at else _("queued"))
+                     for m in items) or _("No emails yet.")
     return [m.to_json() for m in items], text

@@ -123,7 +123,9 @@ def _label(s: Session, c: SyncConflict) -> str:
     if c.entity_type == "invoice":
         inv = s.get(Invoice, c.entity_id)
         if inv is not None:
-            return inv.local_number or inv.number or f"invoice #{inv.id}"
+            return inv.local_number or inv.number or _("invoice #{id}", id=inv.id)
+    if c.entity_type == "customer":
+        return _("customer {id}", id=c.entity_id)
     return f"{c.entity_type} {c.entity_id}"
 
 

@@ -58,7 +58,8 @@ def _queue(s, ctx: Context, inv: Invoice, to: str, reason: str) -> InvoiceEmail:
     s.flush()
     who = to or inv.customer.email
     record_history(s, ctx, "invoice", inv.id, "email_queued", None, {"to": who, "reason": reason},
-                   ("Reminder" if reason == "reminder" else "Email") + f" to {who} queued")
+                   _("Reminder to {to} queued", to=who) if reason == "reminder"
+                   else _("Email to {to} queued", to=who))
     return mail
 
 

@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.i18n import _
 from app.services.audit import record_history
 from app.services.context import Context
 from app.services.invoices import snapshot
@@ -96,8 +97,8 @@ def _record_payment(s: Session, ctx: Context, inv: Invoice, remote: dict,
                     receipt_doc: dict | None) -> Receipt:
     paid_at = parse_time(remote.get("paidAt")) or ctx.now()
     amount = inv.total - inv.amount_paid
-    ref = "Paid in Plugipay" + (f", receipt {receipt_doc['number']}" if receipt_doc
-                                and receipt_doc.get("number") else "")
+    ref = (_("Paid in Plugipay, receipt {number}", number=receipt_doc["number"])
+           if receipt_doc and receipt_doc.get("number") else _("Paid in Plugipay"))
     pay = Payment(invoice_id=inv.id, amount=amount, currency=inv.currency, method="other",
                   reference=ref[:200], operator=OPERATOR, paid_at=paid_at, recorded_at=ctx.now())
     s.add(pay)
@@ -126,13 +127,14 @@ def apply_remote(s: Session, ctx: Context, inv: Invoice, remote: dict, *, force:
         now = ctx.now()
         if new == "paid":
             receipt = _record_payment(s, ctx, inv, remote, receipt_doc)
-            note = note or f"Paid in Plugipay; receipt {receipt.number} issued at the till."
+            note = note or _("Paid in Plugipay; receipt {number} issued at the till.",
+                             number=receipt.number)
         elif new == "void":
             inv.voided_at = parse_time(remote.get("voidedAt")) or now
-            inv.reason = inv.reason or "Voided in Plugipay"
+            inv.reason = inv.reason or _("Voided in Plugipay")
         elif new == "uncollectible":
             inv.written_off_at = now
-            inv.reason = inv.reason or "Marked uncollectible in Plugipay"
+            inv.reason = inv.reason or _("Marked uncollectible in Plugipay")
         inv.status = new
         inv.updated_at = now
         moved = new
@@ -140,7 +142,8 @@ def apply_remote(s: Session, ctx: Context, inv: Invoice, remote: dict, *, force:
         s.flush()
         action = f"sync_{moved}" if moved else "sync_link"
         if not note and not moved:
-            note = f"Plugipay number {inv.number}" if inv.number else "Linked to Plugipay"
+            note = (_("Plugipay number {number}", number=inv.number) if inv.number
+                    else _("Linked to Plugipay"))
         record_history(s, ctx, "invoice", inv.id, action, before, snapshot(inv), note)
     return moved
 
@@ -161,13 +164,13 @@ def local_customer_for(s: Session, ctx: Context, remote_customer_id: str, fetch)
     now = ctx.now()
     c = Customer(name=(doc.get("name") or doc.get("email") or remote_customer_id)[:200],
                  email=(doc.get("email") or "").lower()[:254], phone=(doc.get("phone") or "")[:50],
-                 tax_id=(doc.get("taxId") or "")[:50], notes="Imported from Plugipay",
+                 tax_id=(doc.get("taxId") or "")[:50], notes=_("Imported from Plugipay"),
                  plugipay_id=remote_customer_id, created_at=now, updated_at=now)
     s.add(c)
     s.flush()
     record_history(s, ctx, "customer", c.id, "import", None,
                    {"name": c.name, "email": c.email, "plugipayId": remote_customer_id},
-                   "Made in Plugipay")
+                   _("Made in Plugipay"))
     return c
 
 
@@ -193,7 +196,8 @@ def import_invoice(s: Session, ctx: Context, remote: dict, customer: Customer,
     s.flush()
     sub = remote.get("subscriptionId")
     record_history(s, ctx, "invoice", inv.id, "import", None, snapshot(inv),
-                   f"Made in Plugipay{' (subscription ' + sub + ')' if sub else ''}: "
-                   f"{inv.number or remote.get('id')}")
+                   _("Made in Plugipay (subscription {subscription}): {number}",
+                     subscription=sub, number=inv.number or remote.get("id")) if sub else
+                   _("Made in Plugipay: {number}", number=inv.number or remote.get("id")))
     apply_remote(s, ctx, inv, remote, receipt_doc=receipt_doc)
     return inv

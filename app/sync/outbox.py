@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import logging
 import random
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -87,7 +89,8 @@ class Sender:
         self._failures = 0  # network failures in a row
         self._size = BATCH_FIRST
         unrecorded: _Batch | None = None  # sent, answers not recorded yet
-        with ThreadPoolExecutor(1, thread_name_prefix="kasir-sync-record") as recorder:
+        with ThreadPoolExecutor(1, thread_name_prefix="kasir-sync-record") as recorder, \
+                _prompt_gil_handoff():
             try:
                 while True:
                     current = self._claim(lanes, stats, max_sends)
@@ -107,7 +110,8 @@ class Sender:
                         break
             except AuthFailed as err:  # from a lookup outside the batch's sends
                 stats.auth_error = err.message
-            if unrecorded is not None:
+            if unrecorded is not None:  # the pass stopped: record, look nothing up
+                unrecorded.stop = True
                 self._settle(unrecorded, record(self.ctx, self.backoff, unrecorded.outcomes),
                              lanes, stats)
         return stats
@@ -300,6 +304,21 @@ class Sender:
                 refresh_invoice_state(s, invoice_id)
             uow.commit()
         return "refused"
+
+
+@contextmanager
+def _prompt_gil_handoff(seconds: float = 0.0005):
+    """While a pass records in the background, an answer that arrives would
+    wait for the recorder to give up the GIL: up to the 5 ms switch interval
+    per request, more than the request itself takes. A shorter interval for the
+    pass's length (restored after) hands it over promptly; other threads, the
+    UI's among them, only gain from it."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(min(before, seconds))
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(before)
 
 
 @dataclass

@@ -26,6 +26,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.i18n import _
 from app.services.audit import record_history
 from app.store.models import Customer, Invoice, OutboxOperation
 from app.store.sync_models import InvoiceEmail, OutboxRequest
@@ -189,7 +190,7 @@ def _accepted(s, ctx, op: OutboxOperation, data) -> None:
         if mail is not None:
             mail.sent_at, mail.sent_to = ctx.now(), to
         record_history(s, ctx, "invoice", p["invoiceId"], "email_sent", None,
-                       {"to": to}, f"Emailed to {to} by Plugipay")
+                       {"to": to}, _("Emailed to {to} by Plugipay", to=to))
     op.state, op.done_at, op.last_error = "done", ctx.now(), ""
 
 

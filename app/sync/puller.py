@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from app.domain.labels import status_label
+from app.i18n import _
 from app.services.context import Context
 from app.store.models import Invoice, OutboxOperation, Receipt
 from app.store.sync_models import SyncCursor
@@ -114,8 +116,8 @@ class Puller:
                 record_conflict(
                     s, self.ctx, aggregate=f"invoice:{inv.id}", operation="pull",
                     kind="paid_after_write_off",
-                    message="Written off at the till, but the customer paid it in Plugipay. "
-                            "It is paid now; check the write-off.",
+                    message=_("Written off at the till, but the customer paid it in Plugipay. "
+                              "It is paid now; check the write-off."),
                     local_state=before, remote_state=remote_summary(remote))
         elif remote_status(remote) != inv.status and inv.plugipay_id:
             # Plugipay shows another settled state than the till, and nothing is
@@ -124,8 +126,9 @@ class Puller:
                 record_conflict(
                     s, self.ctx, aggregate=f"invoice:{inv.id}", operation="pull",
                     kind="diverged",
-                    message=f"The till shows this invoice as {inv.status} but Plugipay shows "
-                            f"{remote_status(remote)}. Check which is right.",
+                    message=_("The till shows this invoice as {local} but Plugipay shows "
+                              "{remote}. Check which is right.", local=status_label(inv.status),
+                              remote=status_label(remote_status(remote))),
                     local_state=before, remote_state=remote_summary(remote))
         refresh_invoice_state(s, inv.id)
 
@@ -146,7 +149,7 @@ class Puller:
     def pull_events(self) -> PullStats:
         stats = PullStats()
         cursor = get_cursor(self.ctx, EVENTS_CURSOR)
-        for _ in range(MAX_PAGES):
+        for _page in range(MAX_PAGES):
             events, next_cursor, more = self.gw.list_events(cursor)
             stats.pages += 1
             latest: dict[str, dict] = {}  # per invoice, the newest snapshot in this page

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from app.domain.labels import status_label
+from app.i18n import N_, _, gettext
 from app.services.context import Context
 from app.services.invoices import snapshot
 from app.store.models import Invoice, OutboxOperation
@@ -23,28 +25,36 @@ CREATIONS = ("invoice.issue", "customer.create")
 _MESSAGES = {
     ("invoice.void", "paid"): (
         "paid_elsewhere",
-        "Voided at the till, but the customer had already paid in Plugipay. The invoice is "
-        "paid now. If the sale was cancelled, refund the customer."),
+        N_("Voided at the till, but the customer had already paid in Plugipay. The invoice is "
+           "paid now. If the sale was cancelled, refund the customer.")),
     ("invoice.void", "void"): (
         "already_void",
-        "Voided at the till and in Plugipay as well: both agree. Acknowledge it."),
+        N_("Voided at the till and in Plugipay as well: both agree. Acknowledge it.")),
     ("invoice.void", "uncollectible"): (
         "written_off_elsewhere",
-        "Voided at the till, but Plugipay had already written the invoice off. It stays "
-        "written off."),
+        N_("Voided at the till, but Plugipay had already written the invoice off. It stays "
+           "written off.")),
     ("invoice.pay", "void"): (
         "voided_elsewhere",
-        "Marked paid at the till, but the invoice was voided in Plugipay. It is void now: "
-        "refund the payment taken, or issue a new invoice for it."),
+        N_("Marked paid at the till, but the invoice was voided in Plugipay. It is void now: "
+           "refund the payment taken, or issue a new invoice for it.")),
     ("invoice.pay", "paid"): (
         "paid_twice",
-        "Marked paid at the till, but it had already been paid in Plugipay: the customer "
-        "may have paid twice. Check, and refund one payment."),
+        N_("Marked paid at the till, but it had already been paid in Plugipay: the customer "
+           "may have paid twice. Check, and refund one payment.")),
     ("invoice.pay", "uncollectible"): (
         "written_off_elsewhere",
-        "Marked paid at the till, but Plugipay had written the invoice off. Ask Plugipay "
-        "support to record the payment; the till keeps it as written off."),
+        N_("Marked paid at the till, but Plugipay had written the invoice off. Ask Plugipay "
+           "support to record the payment; the till keeps it as written off.")),
 }
+
+
+# What a refused operation was trying to do, for the conflict's message.
+_WHAT = {"invoice.issue": N_("send this invoice"), "customer.create": N_("create this customer"),
+         "customer.update": N_("update this customer"),
+         "invoice.send_email": N_("email this invoice"),
+         "invoice.pay": N_("record this payment"), "invoice.void": N_("void this invoice")}
+_VERBS = {"invoice.pay": N_("pay"), "invoice.void": N_("void")}
 
 
 def local_state(inv: Invoice | None) -> dict | None:
@@ -65,12 +75,18 @@ def refuse_invoice_action(s: Session, ctx: Context, op: OutboxOperation, inv: In
                           remote: dict, code: str, message: str) -> str:
     """A pay or void that Plugipay refused because the invoice moved on."""
     status = remote_status(remote)
-    kind, text = _MESSAGES.get((op.operation, status), (
-        "refused", f"Plugipay refused to {op.operation.split('.')[-1]} this invoice: {message}. "
-                   f"Plugipay shows it as {status}; the till now does too."))
+    found = _MESSAGES.get((op.operation, status))
+    if found:
+        kind, text = found[0], gettext(found[1])
+    else:
+        kind, text = "refused", _(
+            "Plugipay refused to {action} this invoice: {message}. Plugipay shows it as {status}; "
+            "the till now does too.", action=gettext(_VERBS[op.operation]) if op.operation in _VERBS
+            else op.operation.split(".")[-1], message=message, status=status_label(status))
     before = local_state(inv)
     op.state, op.last_error, op.done_at = "refused", f"{code}: {message}"[:1000], ctx.now()
-    apply_remote(s, ctx, inv, remote, force=True, note=f"Plugipay's state taken: {text}")
+    apply_remote(s, ctx, inv, remote, force=True,
+                 note=_("Plugipay's state taken: {text}", text=text))
     record_conflict(s, ctx, aggregate=op.aggregate, operation=op.operation, kind=kind,
                     message=text, code=code, outbox_id=op.id, local_state=before,
                     remote_state=remote_summary(remote))
@@ -85,15 +101,13 @@ def refuse_operation(s: Session, ctx: Context, op: OutboxOperation, code: str, m
     op.last_error = f"{code}: {message}"[:1000]
     if not blocking:
         op.done_at = ctx.now()
-    what = {
-        "invoice.issue": "send this invoice", "customer.create": "create this customer",
-        "customer.update": "update this customer", "invoice.send_email": "email this invoice",
-        "invoice.pay": "record this payment", "invoice.void": "void this invoice",
-    }.get(op.operation, op.operation)
-    text = f"Plugipay refused to {what} ({status or ''} {code}): {message}".replace("( ", "(")
+    what = _WHAT.get(op.operation)
+    text = _("Plugipay refused to {what} ({code}): {message}",
+             what=gettext(what) if what else op.operation,
+             code=f"{status} {code}" if status else code, message=message)
     if blocking:
-        text += (" It stays at this till until a manager retries it (after fixing the cause) "
-                 "or accepts that it is kept locally.")
+        text += " " + _("It stays at this till until a manager retries it (after fixing the "
+                        "cause) or accepts that it is kept locally.")
     inv = None
     if op.aggregate.startswith("invoice:"):
         inv = s.get(Invoice, int(op.aggregate.split(":")[1]))

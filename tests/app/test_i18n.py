@@ -13,8 +13,10 @@ from app import i18n
 from app.i18n import _, set_language
 from app.i18n_scan import ROOT, UI_CHECKED_FILES, placeholders, scan
 
-# Files whose wrapping was handed over to someone else (docs/I18N.md): none left.
-PENDING_FILES: tuple[str, ...] = ()
+# Lead-owned files whose wrapping is handed over as a patch (docs/I18N.md, phase 3:
+# the write-off history note). When it lands the xfail below turns into a failure:
+# then empty this tuple.
+PENDING_FILES: tuple[str, ...] = ("app/services/invoices.py",)
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +63,7 @@ def test_no_user_visible_text_bypasses_translation(scanned):
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.xfail(strict=True, reason="the lead applies the patch in docs/I18N.md")
 def test_lead_owned_files_are_wrapped_too(scanned):
     _msgs, findings = scanned
     assert not [f for f in findings if f.path in PENDING_FILES]
@@ -85,6 +88,52 @@ def test_the_scan_catches_bare_text(tmp_path):
     assert "problem message" in text and "ShopError" in text and "clean_text" in text
     assert "shadows" in text and text.count("needs a literal") == 2
     assert "Fine." not in text
+
+
+def test_the_scan_catches_phase_3_text(tmp_path):
+    """Chain findings, history notes, conflicts, prompts and CLI handler output."""
+    (tmp_path / "app" / "shop").mkdir(parents=True)
+    (tmp_path / "ui").mkdir()
+    (tmp_path / "app" / "shop" / "chain.py").write_text(
+        "def check(r, s, ctx, n):\n"
+        "    ChainProblem('altered', 1, 2, f'Entry {n} was altered.')\n"
+        "    ChainProblem('altered', 1, 2, _('Entry {n} was altered.', n=n))\n"
+        "    record_history(s, ctx, 'invoice', 1, 'void', None, None, 'Voided')\n"
+        "    record_history(s, ctx, 'invoice', 1, 'void', None, None, _('Voided'))\n"
+        "    record_history(s, ctx, 'invoice', 1, 'void', None, None, note)\n"
+        "    record_conflict(s, ctx, kind='refused', message='Plugipay said no')\n"
+        "    apply_remote(s, ctx, inv, remote, note=f'taken: {n}')\n"
+        "    getpass.getpass(f'PIN for {n}: ')\n")
+    (tmp_path / "app" / "shop" / "commands.py").write_text(
+        "def cmd_a(args, env):\n"
+        "    return {}, f'Added {args.n} things.'\n"
+        "def cmd_b(args, env):\n"
+        "    lines = [f'{x:>5} {y}' for x, y in env]\n"
+        "    lines.append('Total')\n"
+        "    return {}, '\\n'.join(lines) or _('Nothing.')\n"
+        "def cmd_c(args, env):\n"
+        "    text = _('Printed {n}.', n=1)\n"
+        "    text += '\\n' + _('job {id}', id=2)\n"
+        "    return {}, text + f'  {args.x} x {args.y}Z'\n"
+        "def _line(i):\n"
+        "    return f'{i.id}' + ('  (off sale)' if i.off else '')\n")
+    findings = scan(tmp_path)[1]
+    where = sorted((f.path.rsplit('/', 1)[1], f.line) for f in findings)
+    assert where == [("chain.py", 2), ("chain.py", 4), ("chain.py", 7), ("chain.py", 8),
+                     ("chain.py", 9), ("commands.py", 2), ("commands.py", 6),
+                     ("commands.py", 12)], findings
+
+
+def test_chain_findings_and_cli_output_in_indonesian(indonesian):
+    from app.trust.chain import GENESIS, check_rows
+
+    row = {"id": 5, "chain_seq": 1, "prev_hash": GENESIS, "entry_hash": "0" * 64,
+           "action": "void", "operator": "budi"}
+    report = check_rows([row], (1, "0" * 64))
+    assert report.summary().startswith("Rantai riwayat RUSAK: Entri #1 (riwayat id 5, void "
+                                       "oleh budi) diubah")
+    from app.reconcile.commands import flag_text
+    assert flag_text("ambiguous") == "beberapa cocok" and flag_text("odd") == "odd"
 
 
 def test_the_ui_rule_is_on_for_listed_files(tmp_path, monkeypatch):
