@@ -282,8 +282,8 @@ def write_off(ctx: Context, ref, reason: str = "") -> InvoiceRecord:
         inv.updated_at = now
         s.flush()
         record_history(s, ctx, "invoice", inv.id, "write_off", before, snapshot(inv),
-                       "Written off at this till only: Plugipay has no write-off route, "
-                       "so it still shows the invoice as open there.")
+                       _("Written off at this till only: Plugipay has no write-off route, "
+                         "so it still shows the invoice as open there."))
         rec = _record(s, ctx, inv)
         uow.commit()
     return rec
