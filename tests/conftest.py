@@ -83,3 +83,20 @@ def memory_keyring(monkeypatch):
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(previous)
+
+
+@pytest.fixture(scope="module")
+def sandbox_proc(tmp_path_factory):
+    """A real Plugipay sandbox process on 127.0.0.1, one per test module."""
+    from app.sandbox.testing import running_sandbox
+
+    with running_sandbox(tmp_path_factory.mktemp("sandbox")) as sbx:
+        yield sbx
+
+
+@pytest.fixture
+def sandbox(sandbox_proc):
+    """The module's sandbox, emptied and without faults."""
+    sandbox_proc.set_faults(fail_rate=0, drop_rate=0, latency_ms=0, rate_limit=0, clock_skew=0)
+    sandbox_proc.reset()
+    return sandbox_proc

@@ -171,3 +171,29 @@ def full_window(qtbot, worker, bus, settings, printing, sync_bridge):
     with qtbot.waitSignal(win.invoice_list.model.loaded, timeout=5000):
         pass
     return win
+
+
+@pytest.fixture
+def fast_kdf(monkeypatch):
+    """PIN hashes with a cheap cost: the rules are the same, the machine works less."""
+    from app.trust import pins
+
+    monkeypatch.setattr(pins, "SCRYPT_N", 2 ** 8)
+
+
+@pytest.fixture
+def wired(qtbot, qapp, worker, bus, settings, db_path, fast_kdf):
+    """A main window with the trust wiring attached (lock, approvals, checks)."""
+    from ui.main_window import MainWindow
+    from ui.trust_wiring import TrustWiring
+
+    win = MainWindow(worker, bus, operator="ana", till="T1", db_label="test.db",
+                     settings=settings)
+    qtbot.addWidget(win)
+    trust = TrustWiring(qapp, db_path, settings=settings)
+    trust.attach(win, worker, bus)
+    with qtbot.waitActive(win):
+        win.show()
+        win.activateWindow()
+    yield trust, win
+    trust.finish(show=lambda *_a: None)

@@ -12,32 +12,9 @@ from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from app.services.settings import get_shop  # noqa: E402
-from app.trust import pins  # noqa: E402
 from app.trust.roles import login  # noqa: E402
 from app.trust.staff import list_staff  # noqa: E402
 from tests.conftest import draft_input  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def fast_kdf(monkeypatch):
-    monkeypatch.setattr(pins, "SCRYPT_N", 2 ** 8)
-
-
-@pytest.fixture
-def wired(qtbot, qapp, worker, bus, settings, db_path):
-    from ui.main_window import MainWindow
-    from ui.trust_wiring import TrustWiring
-
-    win = MainWindow(worker, bus, operator="ana", till="T1", db_label="test.db",
-                     settings=settings)
-    qtbot.addWidget(win)
-    trust = TrustWiring(qapp, db_path, settings=settings)
-    trust.attach(win, worker, bus)
-    with qtbot.waitActive(win):
-        win.show()
-        win.activateWindow()
-    yield trust, win
-    trust.finish(show=lambda *_a: None)
 
 
 def _focus(qtbot, wizard):
@@ -53,6 +30,9 @@ def type_in(qtbot, wizard, text):
 
 def press(qtbot, wizard, key):
     qtbot.keyClick(_focus(qtbot, wizard), key)
+
+
+pytestmark = pytest.mark.usefixtures("fast_kdf")
 
 
 def test_wizard_by_keyboard_sets_up_owner_shop_and_till(qtbot, wired, worker, ctx, settings,

@@ -9,7 +9,6 @@ import json
 
 import pytest
 
-from app.sandbox.testing import running_sandbox
 from app.services.invoices import issue
 from app.services.queries import get_invoice
 from app.sync import credentials
@@ -17,17 +16,6 @@ from app.sync import credentials
 SLOW = 20000  # ms: a sync pass is a few HTTP requests to a local process
 
 
-@pytest.fixture(scope="module")
-def sandbox_proc(tmp_path_factory):
-    with running_sandbox(tmp_path_factory.mktemp("ui-sandbox")) as sbx:
-        yield sbx
-
-
-@pytest.fixture
-def sandbox(sandbox_proc):
-    sandbox_proc.set_faults(fail_rate=0, drop_rate=0, latency_ms=0, rate_limit=0, clock_skew=0)
-    sandbox_proc.reset()
-    return sandbox_proc
 
 
 def connection_box(qtbot, window, idle):

@@ -18,16 +18,13 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from app.domain.lifecycle import Status  # noqa: E402
 from app.services.invoices import create_and_issue  # noqa: E402
 from app.services.queries import get_invoice, invoice_history  # noqa: E402
-from app.trust import pins  # noqa: E402
 from app.trust.instance_lock import InstanceLock  # noqa: E402
 from app.trust.roles import login  # noqa: E402
 from app.trust.staff import add_staff  # noqa: E402
 from tests.conftest import draft_input  # noqa: E402
 
 
-@pytest.fixture(autouse=True)
-def fast_kdf(monkeypatch):
-    monkeypatch.setattr(pins, "SCRYPT_N", 2 ** 8)
+pytestmark = pytest.mark.usefixtures("fast_kdf")
 
 
 @pytest.fixture
@@ -40,23 +37,6 @@ def staff(ctx):
 
     save_shop(owner, ShopProfile(name="Toko"))
     return owner
-
-
-@pytest.fixture
-def wired(qtbot, qapp, worker, bus, settings, db_path):
-    from ui.main_window import MainWindow
-    from ui.trust_wiring import TrustWiring
-
-    win = MainWindow(worker, bus, operator="ana", till="T1", db_label="test.db",
-                     settings=settings)
-    qtbot.addWidget(win)
-    trust = TrustWiring(qapp, db_path, settings=settings)
-    trust.attach(win, worker, bus)
-    with qtbot.waitActive(win):
-        win.show()
-        win.activateWindow()
-    yield trust, win
-    trust.finish(show=lambda *_a: None)
 
 
 def start(qtbot, trust, win, worker):

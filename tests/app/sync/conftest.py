@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from app.sandbox.testing import running_sandbox
 from app.sync.engine import SyncEngine
 from app.sync.outbox import Backoff
 from tests.app.sync.helpers import creds_for
@@ -25,18 +24,6 @@ def _no_real_keyring(memory_keyring):
     return memory_keyring
 
 
-@pytest.fixture(scope="module")
-def sandbox_proc(tmp_path_factory):
-    with running_sandbox(tmp_path_factory.mktemp("sync-sandbox")) as sbx:
-        yield sbx
-
-
-@pytest.fixture
-def sandbox(sandbox_proc):
-    """The module's sandbox, emptied and without faults."""
-    sandbox_proc.set_faults(fail_rate=0, drop_rate=0, latency_ms=0, rate_limit=0, clock_skew=0)
-    sandbox_proc.reset()
-    return sandbox_proc
 
 
 @pytest.fixture

@@ -73,7 +73,7 @@ def clear_store(store) -> None:
         uow.commit()
 
 
-def _all(list_page):
+def every_page(list_page):
     cursor, out = None, []
     while True:
         page = list_page(cursor)
@@ -141,9 +141,9 @@ def fault_run(sbx, store, seed: int, client=None) -> RunResult:
 
 
 def _check(client, store, res: RunResult) -> None:
-    remote_invoices = _all(lambda c: client.invoices.list(limit=100, cursor=c))
-    remote_customers = _all(lambda c: client.customers.list(limit=100, cursor=c))
-    sent_events = _all(lambda c: client.events.list(limit=100, cursor=c,
+    remote_invoices = every_page(lambda c: client.invoices.list(limit=100, cursor=c))
+    remote_customers = every_page(lambda c: client.customers.list(limit=100, cursor=c))
+    sent_events = every_page(lambda c: client.events.list(limit=100, cursor=c,
                                                     type="plugipay.invoice.sent.v1"))
     by_id = {r["id"]: r for r in remote_invoices}
     with store.reader() as uow:

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from app.services.customers import CustomerInput, add_customer
 from app.services.invoices import PaymentInput, create_and_issue, mark_paid, void
+from tests.app.sync.faultrun import every_page
 from app.store.models import Invoice, OutboxOperation
 from app.store.sync_models import OutboxRequest
 
@@ -42,16 +43,6 @@ def _snapshot(store):
         reqs = {r.outbox_id: (r.method, r.path, r.body)
                 for r in s.execute(select(OutboxRequest)).scalars()}
     return ops, reqs
-
-
-def _all(list_page):
-    cursor, out = None, []
-    while True:
-        page = list_page(cursor)
-        out += [x.raw for x in page.data]
-        if not page.has_more:
-            return out
-        cursor = page.cursor
 
 
 @pytest.mark.parametrize("kill_at,where", [(20, "request"), (35, "response")])
@@ -96,7 +87,7 @@ def test_killed_mid_batch_then_restarted(ctx, store, sandbox, engine, db_path, k
         assert key in by_key and by_key[key] == reqs[op_id][2]
 
     client = sandbox.client()
-    remote = _all(lambda c: client.invoices.list(limit=100, cursor=c))
+    remote = every_page(lambda c: client.invoices.list(limit=100, cursor=c))
     per_local = Counter((r.get("metadata") or {}).get("kasirInvoiceId") for r in remote)
     with store.reader() as uow:
         local = uow.session.execute(select(Invoice)).scalars().all()

@@ -9,7 +9,6 @@ pytest.importorskip("PySide6")
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from app.trust import pins  # noqa: E402
 from app.trust.roles import login  # noqa: E402
 from app.trust.staff import add_staff, list_staff  # noqa: E402
 from ui.trust.approval_dialog import ApprovalDialog  # noqa: E402
@@ -17,9 +16,7 @@ from ui.trust.lock_screen import IdleLock, LockScreen  # noqa: E402
 from ui.trust.staff_page import StaffPage  # noqa: E402
 
 
-@pytest.fixture(autouse=True)
-def fast_kdf(monkeypatch):
-    monkeypatch.setattr(pins, "SCRYPT_N", 2 ** 8)
+pytestmark = pytest.mark.usefixtures("fast_kdf")
 
 
 @pytest.fixture
