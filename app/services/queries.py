@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import String, and_, func, literal_column, or_, select, table, type_coerce
+from sqlalchemy import (String, and_, bindparam, func, literal_column, or_, select, table,
+                        type_coerce)
 
 from app.i18n import _
 from app.domain.errors import ValidationError
@@ -37,7 +38,10 @@ def get_invoice(ctx: Context, ref) -> InvoiceRecord:
         return invoice_record(load_invoice(uow.session, ref), ctx.now())
 
 
-def _status_condition(status: str, now):
+def _status_condition(status: str, now=None):
+    """`now` None: compare with the bound parameter "now" (a reusable statement)."""
+    if now is None:
+        now = bindparam("now", type_=Invoice.due_at.type)
     try:
         st = Status(status)
     except ValueError:
@@ -94,16 +98,51 @@ def _utc(value):
     return value.replace(tzinfo=timezone.utc)  # a driver's naive UTC datetime
 
 
-def _list_statement(q: InvoiceQuery, now, dialect: str):
-    t = Invoice.__table__
-    tail = [type_coerce(t.c[n], String) if n.endswith("_at") else t.c[n] for n in _TAIL]
-    stmt = (select(*[t.c[n] for n in _HEAD], Customer.name, Customer.email, t.c.currency, *tail)
-            .join(Customer, Customer.id == Invoice.customer_id)
-            .where(*invoice_filter(q, now, dialect=dialect))
-            .order_by(Invoice.id.desc()).limit(q.limit + 1))
+_STATEMENTS: dict = {}  # one statement per query shape: built and compiled once
+
+
+def _list_statement(q: InvoiceQuery, dialect: str):
+    """The page query for this shape of `q` (which filters, not their values),
+    with its values as bound parameters: built once, then reused, so a page
+    costs little more than the SQL itself."""
+    text = (q.search or "").strip().lower()
+    mode = "" if not text else ("fts" if dialect == "sqlite" and len(text) >= search.MIN_CHARS
+                                else "like")
+    shape = (q.status or None, q.customer_id is not None, mode, q.after is not None, dialect)
+    stmt = _STATEMENTS.get(shape)
+    if stmt is None:
+        t = Invoice.__table__
+        tail = [type_coerce(t.c[n], String) if n.endswith("_at") else t.c[n] for n in _TAIL]
+        conds = []
+        if q.status:
+            conds.append(_status_condition(q.status))
+        if q.customer_id is not None:
+            conds.append(Invoice.customer_id == bindparam("customer_id"))
+        if mode == "fts":
+            conds.append(Invoice.id.in_(
+                select(literal_column("rowid")).select_from(table(search.TABLE))
+                .where(literal_column(search.TABLE).op("MATCH")(bindparam("phrase")))))
+        elif mode == "like":
+            pattern = bindparam("pattern")
+            conds.append(or_(*(func.lower(c).like(pattern, escape="\\") for c in (
+                Invoice.local_number, Invoice.number, Invoice.memo, Customer.name))))
+        if q.after is not None:
+            conds.append(Invoice.id < bindparam("after"))
+        stmt = (select(*[t.c[n] for n in _HEAD], Customer.name, Customer.email, t.c.currency,
+                       *tail)
+                .join(Customer, Customer.id == Invoice.customer_id)
+                .where(*conds).order_by(Invoice.id.desc()).limit(bindparam("limit")))
+        _STATEMENTS[shape] = stmt
+    params = {"limit": q.limit + 1}
+    if q.customer_id is not None:
+        params["customer_id"] = q.customer_id
+    if mode == "fts":
+        params["phrase"] = search.phrase(text)
+    elif mode == "like":
+        params["pattern"] = f"%{escape_like(text)}%"
     if q.after is not None:
-        stmt = stmt.where(Invoice.id < q.after)
-    return stmt
+        params["after"] = q.after
+    return stmt, params
 
 
 def _list_record(row, now) -> InvoiceRecord:
@@ -120,9 +159,13 @@ def list_invoices(ctx: Context, q: InvoiceQuery = InvoiceQuery()) -> Page:
                                 MAX_PAGE=MAX_PAGE), field="limit")
     now = ctx.now()
     engine = ctx.store.engine
-    stmt = _list_statement(q, now, engine.dialect.name)
+    if q.status:
+        _status_condition(q.status, now)  # refuses an unknown status before any SQL
+    stmt, params = _list_statement(q, engine.dialect.name)
+    if q.status in (Status.OPEN, Status.PAST_DUE):
+        params["now"] = now
     with engine.connect().execution_options(kasir_mode=SINGLE_READ) as conn:
-        rows = conn.execute(stmt).all()
+        rows = conn.execute(stmt, params).all()
     items = tuple(_list_record(r, now) for r in rows[:q.limit])
     return Page(items, items[-1].id if len(rows) > q.limit else None)
 
