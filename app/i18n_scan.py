@@ -37,6 +37,7 @@ UI_CHECKED_FILES: tuple[str, ...] = (
     "ui/startup_checks.py", "ui/status_chip.py", "ui/sync_bridge.py", "ui/sync_conflicts.py",
     "ui/sync_settings.py", "ui/trust/__init__.py", "ui/trust/approval_dialog.py",
     "ui/trust/common.py", "ui/trust/lock_screen.py", "ui/trust/staff_page.py",
+    "ui/startup_probe.py",
     "ui/trust_file.py", "ui/trust_guard.py", "ui/trust_settings.py", "ui/trust_wiring.py",
     "ui/worker.py",
 )

@@ -1,6 +1,6 @@
 """The start-up baseline: an empty PySide6 window shown offscreen; prints the
 time from interpreter start to its first paint, then quits.
-`python -m app.bench.startup_probe` (QT_QPA_PLATFORM=offscreen)."""
+`python -m ui.startup_probe` (QT_QPA_PLATFORM=offscreen)."""
 
 from __future__ import annotations
 
