@@ -236,24 +236,35 @@ def mark_paid(ctx: Context, ref, data: PaymentInput = PaymentInput()
     return rec, rrec
 
 
+def _retire(s: Session, ctx: Context, ref, action: Action, reason: str
+            ) -> tuple[Invoice, str, dict]:
+    """What voiding and writing off share: the transition, its time and reason.
+    Returns the invoice, its stored status before, and its snapshot before."""
+    inv = load_invoice(s, ref, lock=True)
+    now = ctx.now()
+    was = inv.status
+    target = check_transition(action, effective_status(inv.status, inv.due_at, now))
+    before = snapshot(inv)
+    inv.status = target.value
+    if action is Action.VOID:
+        inv.voided_at = now
+    else:
+        inv.written_off_at = now
+    inv.reason = reason
+    inv.updated_at = now
+    return inv, was, before
+
+
 @retrying
 def void(ctx: Context, ref, reason: str = "") -> InvoiceRecord:
     reason = validate_reason(reason)
     require_role(ctx, "void")  # a cashier needs a manager's PIN on the spot
     with ctx.store.unit_of_work() as uow:
         s = uow.session
-        inv = load_invoice(s, ref, lock=True)
-        now = ctx.now()
-        was = inv.status
-        target = check_transition(Action.VOID, effective_status(inv.status, inv.due_at, now))
-        before = snapshot(inv)
-        inv.status = target.value
-        inv.voided_at = now
-        inv.reason = reason
-        inv.updated_at = now
+        inv, was, before = _retire(s, ctx, ref, Action.VOID, reason)
         if was == Status.DRAFT.value:
             # Plugipay never heard of a draft: nothing to tell it.
-            note = "Draft voided; it was never sent to Plugipay."
+            note = _("Draft voided; it was never sent to Plugipay.")
         else:
             inv.sync_state = "pending"
             note = ""
@@ -272,14 +283,7 @@ def write_off(ctx: Context, ref, reason: str = "") -> InvoiceRecord:
     require_role(ctx, "write_off")  # a cashier needs a manager's PIN on the spot
     with ctx.store.unit_of_work() as uow:
         s = uow.session
-        inv = load_invoice(s, ref, lock=True)
-        now = ctx.now()
-        target = check_transition(Action.WRITE_OFF, effective_status(inv.status, inv.due_at, now))
-        before = snapshot(inv)
-        inv.status = target.value
-        inv.written_off_at = now
-        inv.reason = reason
-        inv.updated_at = now
+        inv, _was, before = _retire(s, ctx, ref, Action.WRITE_OFF, reason)
         s.flush()
         record_history(s, ctx, "invoice", inv.id, "write_off", before, snapshot(inv),
                        _("Written off at this till only: Plugipay has no write-off route, "
