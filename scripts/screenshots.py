@@ -141,7 +141,9 @@ def _bank_statement(ctx, page, tmp: Path) -> None:
     """A BCA statement paying two of the demo's open invoices (one by its number)."""
     from app.services.queries import InvoiceQuery, list_invoices
 
-    open_ = list_invoices(ctx, InvoiceQuery(status="open", limit=3)).items
+    # A rupiah statement pays rupiah invoices: skip the demo's dollar ones.
+    open_ = [inv for inv in list_invoices(ctx, InvoiceQuery(status="open", limit=20)).items
+             if inv.currency == "IDR"][:3]
     rows = ["Tanggal Transaksi,Keterangan,Cabang,Jumlah,Saldo"]
     day = ctx.now().strftime("%d/%m/%Y")
     for i, inv in enumerate(open_):
