@@ -54,6 +54,21 @@ class PtyPrinter:
                     self.data += chunk
                     chunk = b""
 
+    def received(self, settle: float = 0.3, limit: float = 10.0) -> bytes:
+        """The bytes that came down the cable, once they stop coming (the reader
+        thread may still be draining the pty when the sender returns)."""
+        import time
+
+        deadline, last, since = time.monotonic() + limit, -1, time.monotonic()
+        while time.monotonic() < deadline:
+            size = len(self.data)
+            if size != last:
+                last, since = size, time.monotonic()
+            elif size and time.monotonic() - since >= settle:
+                break
+            time.sleep(0.02)
+        return bytes(self.data)
+
     def close(self) -> None:
         self._stop.set()
         self._thread.join(2)
@@ -74,7 +89,7 @@ def test_a_slip_goes_down_the_serial_cable(ctx, issued, pty_printer):
     job = enqueue_slip(ctx, issued.id)
     run = process_queue(ctx, PrinterConnector(timeout=2))
     assert run.printed == (job.id,), get_job(ctx, job.id).last_error
-    texts = decode(bytes(pty_printer.data)).texts()
+    texts = decode(pty_printer.received()).texts()
     assert any(t.startswith("TOTAL") for t in texts) and issued.local_number in " ".join(texts)
     assert all(len(t) <= 32 for t in texts)
 
