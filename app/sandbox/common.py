@@ -100,3 +100,23 @@ def check_fields(body: Mapping[str, Any], allowed: set[str], where: str) -> None
     unknown = sorted(set(body) - allowed)
     if unknown:
         raise validation(f"Unknown field(s) in {where}: {', '.join(unknown)}")
+
+
+def query_filters(query: Mapping[str, Any], *, equal: Mapping[str, str] = {},
+                  after: Mapping[str, str] = {}, before: Mapping[str, str] = {}
+                  ) -> tuple[list[str], list[Any]]:
+    """WHERE parts and their values from a list route's query: `equal` maps a
+    parameter to the column it must equal; `after`/`before` map a time parameter
+    (ISO 8601, checked) to the column it bounds."""
+    where: list[str] = []
+    params: list[Any] = []
+    for name, column in equal.items():
+        if query.get(name):
+            where.append(f"{column} = ?")
+            params.append(query[name])
+    for bounds, op in ((after, ">"), (before, "<")):
+        for name, column in bounds.items():
+            if query.get(name):
+                where.append(f"{column} {op} ?")
+                params.append(parse_iso(query[name], name))
+    return where, params

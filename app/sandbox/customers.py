@@ -11,7 +11,7 @@ from .common import (
     check_str,
     new_id,
     not_found,
-    parse_iso,
+    query_filters,
     validation,
 )
 from .context import Ctx, Reply, page_reply
@@ -82,18 +82,8 @@ def update(ctx: Ctx) -> Reply:
 
 
 def list_(ctx: Ctx) -> Reply:
-    where: list[str] = []
-    params: list[Any] = []
-    q = ctx.query
-    if q.get("email"):
-        where.append("email = ?")
-        params.append(q["email"])
-    if q.get("externalId"):
-        where.append("external_id = ?")
-        params.append(q["externalId"])
-    if q.get("createdAfter"):
-        where.append("created_at > ?")
-        params.append(parse_iso(q["createdAfter"], "createdAfter"))
+    where, params = query_filters(ctx.query, equal={"email": "email", "externalId": "external_id"},
+                                  after={"createdAfter": "created_at"})
     items, cursor, more = ctx.store.page("customers", where, params, **ctx.list_args())
     return page_reply(items, cursor, more)
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
 
-from .common import not_found, parse_iso
+from .common import not_found, query_filters
 from .context import Ctx, Reply, page_reply
 
 EVENT_TYPES = {
@@ -28,18 +27,9 @@ def _get(ctx: Ctx) -> Reply:
 
 
 def _list(ctx: Ctx) -> Reply:
-    q = ctx.query
-    where: list[str] = []
-    params: list[Any] = []
-    if q.get("type"):
-        where.append("type = ?")
-        params.append(q["type"])
-    if q.get("occurredAfter"):
-        where.append("occurred_at > ?")
-        params.append(parse_iso(q["occurredAfter"], "occurredAfter"))
-    if q.get("occurredBefore"):
-        where.append("occurred_at < ?")
-        params.append(parse_iso(q["occurredBefore"], "occurredBefore"))
+    where, params = query_filters(ctx.query, equal={"type": "type"},
+                                  after={"occurredAfter": "occurred_at"},
+                                  before={"occurredBefore": "occurred_at"})
     items, cursor, more = ctx.store.page("events", where, params, **ctx.list_args())
     return page_reply(items, cursor, more)
 

@@ -7,7 +7,6 @@ domain actions, shared by the API routes and the sandbox dashboard.
 
 from __future__ import annotations
 
-import copy
 import secrets
 from typing import Any
 
@@ -22,6 +21,7 @@ from .common import (
     new_id,
     not_found,
     parse_iso,
+    query_filters,
     validation,
 )
 from .context import Ctx, Reply, page_reply
@@ -272,12 +272,10 @@ def _list(ctx: Ctx) -> Reply:
         else:
             where.append("status = ?")
             params.append(status)
-    if q.get("customerId"):
-        where.append("customer_id = ?")
-        params.append(q["customerId"])
-    if q.get("subscriptionId"):
-        where.append("subscription_id = ?")
-        params.append(q["subscriptionId"])
+    more_where, more_params = query_filters(q, equal={"customerId": "customer_id",
+                                                      "subscriptionId": "subscription_id"})
+    where += more_where
+    params += more_params
     items, cursor, more = ctx.store.page("invoices", where, params, **ctx.list_args())
     return page_reply([render(d, ctx.now_iso, ctx.base_url) for d in items], cursor, more)
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
 
-from .common import ACCOUNT_ID, new_id, not_found, parse_iso, validation
+from .common import ACCOUNT_ID, new_id, not_found, query_filters, validation
 from .context import Ctx, Reply, page_reply
 from .store import Store
 
@@ -50,22 +49,12 @@ def _get(ctx: Ctx) -> Reply:
 
 def _list(ctx: Ctx) -> Reply:
     q = ctx.query
-    where: list[str] = []
-    params: list[Any] = []
-    if q.get("sourceType"):
-        if q["sourceType"] not in SOURCE_TYPES:
-            raise validation(f"sourceType must be one of {', '.join(SOURCE_TYPES)}")
-        where.append("source_type = ?")
-        params.append(q["sourceType"])
-    if q.get("customerId"):
-        where.append("customer_id = ?")
-        params.append(q["customerId"])
-    if q.get("issuedAfter"):
-        where.append("issued_at > ?")
-        params.append(parse_iso(q["issuedAfter"], "issuedAfter"))
-    if q.get("issuedBefore"):
-        where.append("issued_at < ?")
-        params.append(parse_iso(q["issuedBefore"], "issuedBefore"))
+    if q.get("sourceType") and q["sourceType"] not in SOURCE_TYPES:
+        raise validation(f"sourceType must be one of {', '.join(SOURCE_TYPES)}")
+    where, params = query_filters(q, equal={"sourceType": "source_type",
+                                            "customerId": "customer_id"},
+                                  after={"issuedAfter": "issued_at"},
+                                  before={"issuedBefore": "issued_at"})
     items, cursor, more = ctx.store.page("receipts", where, params, **ctx.list_args())
     return page_reply(items, cursor, more)
 
