@@ -33,6 +33,7 @@ UI_CHECKED_FILES: tuple[str, ...] = (
     "ui/invoice_list.py", "ui/items.py", "ui/language.py", "ui/line_editor.py",
     "ui/main_window.py", "ui/paged_model.py", "ui/print_queue.py", "ui/print_status.py",
     "ui/printer_settings.py", "ui/qtcompat.py", "ui/reconcile_page.py", "ui/reconcile_tables.py",
+    "ui/record_dialog.py",
     "ui/settings_page.py", "ui/share_panel.py", "ui/shift_page.py", "ui/slip_preview.py",
     "ui/startup_checks.py", "ui/status_chip.py", "ui/sync_bridge.py", "ui/sync_conflicts.py",
     "ui/sync_settings.py", "ui/trust/__init__.py", "ui/trust/approval_dialog.py",

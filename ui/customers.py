@@ -5,80 +5,46 @@ from __future__ import annotations
 from enum import IntEnum
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel,
-                               QLineEdit, QPushButton, QSplitter, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter,
+                               QVBoxLayout, QWidget)
 
 from app.i18n import N_, _, gettext
 from app.services.customers import CustomerInput, add_customer, edit_customer, list_customers
 
 from .changes import CUSTOMER_ACTION, Change
-from .forms import Banner, FormErrors, problems_of, shortcut
+from .forms import shortcut
 from .invoice_list import InvoiceListModel, make_table, set_widths
 from .paged_model import ID_ROLE, RECORD_ROLE, PagedModel
-from .qtcompat import emit
+from .record_dialog import RecordDialog
 
 FIELDS = (("name", N_("Name")), ("email", N_("Email")), ("phone", N_("Phone")),
           ("tax_id", N_("Tax id (NPWP)")), ("notes", N_("Notes")))
 
 
-class CustomerDialog(QDialog):
+class CustomerDialog(RecordDialog):
     """Add (record None) or edit a customer; saving goes through the worker."""
 
-    saved = Signal(object)
+    change = CUSTOMER_ACTION
 
     def __init__(self, worker, bus, record=None, name: str = "", parent=None):
-        super().__init__(parent)
-        self.worker, self.bus, self.record = worker, bus, record
-        self.result_record = None
+        super().__init__(worker, bus, record, parent)
         self.setWindowTitle(_("Edit customer") if record else _("New customer"))
-        self.banner = Banner()
-        self.errors = FormErrors(self.banner)
-        form = QFormLayout()
         self.inputs: dict[str, QLineEdit] = {}
         for key, msgid in FIELDS:
             label = gettext(msgid)
             edit = QLineEdit(getattr(record, key, "") if record else "")
             edit.setAccessibleName(label)
             self.inputs[key] = edit
-            box = QVBoxLayout()
-            box.setSpacing(1)
-            box.addWidget(edit)
-            box.addWidget(self.errors.add(key, edit))
-            form.addRow(label, box)
+            self.add_field(key, label, edit)
         if not record and name:
             self.inputs["name"].setText(name)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.addWidget(self.banner)
-        lay.addLayout(form)
-        lay.addWidget(self.buttons)
-        for edit in self.inputs.values():
-            edit.returnPressed.connect(self.save)
+        self.finish(list(self.inputs.values()))
 
     def data(self) -> CustomerInput:
         return CustomerInput(**{k: e.text() for k, e in self.inputs.items()})
 
     def save(self) -> None:
-        self.buttons.setEnabled(False)
-        data = self.data()
-        if self.record:
-            self.worker.submit(edit_customer, self.record.id, data,
-                               on_done=self._done, on_error=self._refused)
-        else:
-            self.worker.submit(add_customer, data, on_done=self._done, on_error=self._refused)
-
-    def _done(self, rec) -> None:
-        self.result_record = rec
-        self.bus.announce(CUSTOMER_ACTION, self)
-        emit(self.saved, rec)
-        self.accept()
-
-    def _refused(self, exc) -> None:
-        self.buttons.setEnabled(True)
-        self.errors.show(problems_of(exc))
+        self.submit(add_customer, edit_customer, self.data())
 
 
 class CustomerColumns(IntEnum):

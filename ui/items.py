@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
-                               QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLineEdit, QPushButton,
+                               QVBoxLayout, QWidget)
 
 from app.domain.currency import CURRENCIES
 from app.domain.errors import ValidationError
@@ -16,21 +16,18 @@ from app.services.items import ItemInput, add_item, edit_item, list_items
 
 from .changes import Change
 from .fmt import money
-from .forms import Banner, FormErrors, problems_of, shortcut
+from .forms import shortcut
 from .invoice_list import make_table, set_widths
 from .paged_model import RECORD_ROLE, PagedModel
-from .qtcompat import emit
+from .record_dialog import RecordDialog
 
 
-class ItemDialog(QDialog):
-    saved = Signal(object)
+class ItemDialog(RecordDialog):
+    change = Change.ITEMS
 
     def __init__(self, worker, bus, record=None, parent=None, currency: str = "IDR"):
-        super().__init__(parent)
-        self.worker, self.bus, self.record = worker, bus, record
+        super().__init__(worker, bus, record, parent)
         self.setWindowTitle(_("Edit item") if record else _("New item"))
-        self.banner = Banner()
-        self.errors = FormErrors(self.banner)
         self.code = QLineEdit(record.code if record else "", placeholderText=_("Code or scan barcode"))
         self.name = QLineEdit(record.name if record else "")
         self.currency = QComboBox()
@@ -40,26 +37,12 @@ class ItemDialog(QDialog):
                                placeholderText=_("e.g. 18.000"))
         self.active = QCheckBox(_("On sale"))
         self.active.setChecked(record.active if record else True)
-        form = QFormLayout()
         for key, label, widget in (("code", _("Code"), self.code), ("name", _("Name"), self.name),
                                    ("currency", _("Currency"), self.currency),
                                    ("unit_amount", _("Unit price"), self.price)):
-            box = QVBoxLayout()
-            box.setSpacing(1)
-            box.addWidget(widget)
-            box.addWidget(self.errors.add(key, widget))
-            form.addRow(label, box)
-        form.addRow("", self.active)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        for edit in (self.code, self.name, self.price):
-            edit.returnPressed.connect(self.save)
-        lay = QVBoxLayout(self)
-        lay.addWidget(self.banner)
-        lay.addLayout(form)
-        lay.addWidget(self.buttons)
+            self.add_field(key, label, widget)
+        self.form.addRow("", self.active)
+        self.finish([self.code, self.name, self.price])
 
     def save(self) -> None:
         currency = self.currency.currentText()
@@ -68,23 +51,8 @@ class ItemDialog(QDialog):
         except ValidationError as exc:
             self.errors.show([("unit_amount", exc.message)])
             return
-        data = ItemInput(self.code.text(), self.name.text(), amount, currency,
-                         self.active.isChecked())
-        self.buttons.setEnabled(False)
-        if self.record:
-            self.worker.submit(edit_item, self.record.id, data, on_done=self._done,
-                               on_error=self._refused)
-        else:
-            self.worker.submit(add_item, data, on_done=self._done, on_error=self._refused)
-
-    def _done(self, rec) -> None:
-        self.bus.announce(Change.ITEMS, self)
-        emit(self.saved, rec)
-        self.accept()
-
-    def _refused(self, exc) -> None:
-        self.buttons.setEnabled(True)
-        self.errors.show(problems_of(exc))
+        self.submit(add_item, edit_item, ItemInput(self.code.text(), self.name.text(), amount,
+                                                   currency, self.active.isChecked()))
 
 
 class ItemColumns(IntEnum):
