@@ -1,1 +1,0 @@
-"""The item catalogue's command line (the service is app.services.items)."""
