@@ -87,7 +87,7 @@ TEXT_ARGS = {"ChainProblem": (3, "message"), "record_history": (7, "note"),
              "record_conflict": (None, "message")}
 # Command-line modules: the second element of every `return payload, text` is
 # what the cashier reads, so a literal or f-string reaching it must be `_()`.
-CLI_FILES = ("app/cli.py", "app/cli_format.py", "app/demo_commands.py")
+CLI_FILES = ("app/cli/",)
 CLI_SUFFIX = "/commands.py"
 # Calls whose result is already translated (or is not text): the scan does not look inside.
 _TRANSLATING = {"_", "N_", "gettext", "translate_in"}
@@ -203,7 +203,7 @@ def scan(root: Path = ROOT) -> tuple[list[Msg], list[Finding]]:
         in_core = rel.startswith("app/")
         ui_checked = UI_RULE_ENABLED and rel in UI_CHECKED_FILES
         findings.extend(_shadowing(rel, tree))
-        if in_core and (rel in CLI_FILES or rel.endswith(CLI_SUFFIX)):
+        if in_core and (rel.startswith(CLI_FILES) or rel.endswith(CLI_SUFFIX)):
             findings.extend(_cli_findings(rel, tree))
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):

@@ -167,8 +167,8 @@ def _is_submodule(package: str, name: str) -> bool:
 def hidden_imports(root: Path = ROOT) -> list[str]:
     """Modules imported by name at run time, which PyInstaller cannot see.
 
-    - every module of app/ and ui/: the CLI finds feature commands with
-      importlib (app.cli.FEATURE_COMMANDS) and opens the window lazily;
+    - every module of app/ and ui/: the CLI imports its handlers' features and
+      opens the window lazily;
     - what Alembic's env.py and the revision files import (loaded from disk);
     - Alembic's dialect implementations and SQLAlchemy's SQLite dialect;
     - QtSvg, so the SVG icon and images load in the window.

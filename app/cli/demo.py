@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from app.cli.env import parse_int
+from app.domain.errors import ValidationError
 from app.i18n import _
 
 
@@ -14,9 +16,7 @@ def register(sub, common) -> None:
 
 
 def cmd_demo(args, env):
-    from app.cli_env import parse_int
-    from app.demo import is_empty, seed_demo
-    from app.domain.errors import ValidationError
+    from app.demo import is_empty, seed_demo  # SQLAlchemy: only when the command runs
 
     n = parse_int(args.invoices, _("Invoice count"))
     if not 0 <= n <= 100_000:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import sys
 
+from app.domain.errors import ValidationError
 from app.i18n import _
 
 
 def cmd_pdf(args, env):
-    from .service import check_paper, save_document
+    from app.documents.service import check_paper, save_document
 
     paper = check_paper(args.paper)
     output = args.output
@@ -38,11 +39,9 @@ def cmd_pdf(args, env):
 
 
 def _to_stdout(args, env, paper, html):
-    from .service import invoice_doc, receipt_doc, render_doc_html, render_doc_pdf
+    from app.documents.service import invoice_doc, receipt_doc, render_doc_html, render_doc_pdf
 
     if env.json:
-        from app.domain.errors import ValidationError
-
         raise ValidationError(_("--json and '-o -' both want standard output. Choose one."),
                               field="output")
     doc = (receipt_doc(env.ctx, args.id, receipt_number=args.receipt_number)

@@ -1,4 +1,5 @@
-"""What a command handler gets: the parsed options and a lazily opened store."""
+"""What every command module shares: the parser class and global options, what a handler
+gets (the parsed options and a lazily opened store), and how results and refusals are printed."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field
 
 from app.i18n import _
 from app.domain.errors import KasirError, ValidationError
+from app.trust.cli_auth import add_options, approval_asker, pin_asker
 
 EXIT_CODES = {"validation_error": 3, "not_found": 4, "conflict": 5, "permission_denied": 6}
 
@@ -41,9 +43,14 @@ def common_options() -> argparse.ArgumentParser:
                    help="this till's code, the prefix of its numbers (default: $KASIR_TILL or T1)")
     p.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
                    help="machine-readable output")
-    from app.trust.cli_auth import add_options
-
     add_options(p)  # --pin, --approver, --approver-pin
+    return p
+
+
+def leaf(subs, common, name, handler, help_text) -> argparse.ArgumentParser:
+    """One action of a command group, e.g. `customer add`, taking the global options."""
+    p = subs.add_parser(name, parents=[common], help=help_text, description=help_text)
+    p.set_defaults(handler=handler)
     return p
 
 
@@ -76,15 +83,13 @@ class CliEnv:
     @property
     def ctx(self):
         if self._ctx is None:
+            # SQLAlchemy and the services load only when a command touches the store.
             from app.services.context import Context, open_store
-
-            from app.trust.cli_auth import approval_asker, pin_asker
+            from app.services.settings import apply_language
 
             self._ctx = Context(open_store(self.db), operator=self.operator, till=self.till,
                                 ask_pin=pin_asker(self.args),
                                 ask_approval=approval_asker(self.args))
-            from app.services.settings import apply_language
-
             apply_language(self._ctx)  # the language chosen in Settings, unless KASIR_LANG
         return self._ctx
 
@@ -118,3 +123,10 @@ def parse_int(text: str, label: str, field_name: str | None = None) -> int:
             _("{label} {text} is not a whole number. Amounts are whole numbers in the smallest "
               "currency unit (100000 = Rp 100.000; 1000 = $10.00).", label=label, text=repr(text)),
             field=field_name) from None
+
+
+def parse_limit(value) -> int:
+    n = parse_int(value, _("Limit"), "limit")
+    if not 1 <= n <= 500:
+        raise ValidationError(_("The limit must be between 1 and 500."), field="limit")
+    return n

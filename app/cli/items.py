@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from app.cli.env import Parser, parse_int
+from app.domain.errors import NotFoundError, ValidationError
+from app.domain.money import format_money
 from app.i18n import _
 
 
 def register(sub, common) -> None:
-    from app.cli_env import Parser
-
     item = sub.add_parser("item", help="add, edit, list and show catalogue items")
     isub = item.add_subparsers(dest="subcommand", metavar="ACTION", required=True,
                                parser_class=Parser)
@@ -40,15 +41,12 @@ def register(sub, common) -> None:
 
 
 def _line(i) -> str:
-    from app.domain.money import format_money
-
     off = "" if i.active else "  " + _("(off sale)")
     return f"#{i.id:<5} {i.code:<16} {i.name:<32} {format_money(i.unit_amount, i.currency)}{off}"
 
 
 def _resolve(ctx, ref):
-    from app.domain.errors import NotFoundError
-    from app.services.items import find_by_code, get_item, list_items
+    from app.services.items import find_by_code, get_item, list_items  # SQLAlchemy: on use
 
     text = str(ref).strip()
     if text.isdigit():
@@ -67,8 +65,7 @@ def _resolve(ctx, ref):
 
 
 def cmd_item_add(args, env):
-    from app.cli_env import parse_int
-    from app.services.items import ItemInput, add_item
+    from app.services.items import ItemInput, add_item  # SQLAlchemy: on use
 
     rec = add_item(env.ctx, ItemInput(args.code, args.name,
                                       parse_int(args.price, _("Price"), "unit_amount"),
@@ -77,9 +74,7 @@ def cmd_item_add(args, env):
 
 
 def cmd_item_edit(args, env):
-    from app.cli_env import parse_int
-    from app.domain.errors import ValidationError
-    from app.services.items import ItemInput, edit_item
+    from app.services.items import ItemInput, edit_item  # SQLAlchemy: on use
 
     if args.active and args.inactive:
         raise ValidationError(_("Say --active or --inactive, not both."), field="active")
@@ -95,8 +90,7 @@ def cmd_item_edit(args, env):
 
 
 def cmd_item_list(args, env):
-    from app.cli_env import parse_int
-    from app.services.items import list_items
+    from app.services.items import list_items  # SQLAlchemy: on use
 
     page = list_items(env.ctx, args.search or "", limit=parse_int(args.limit, _("Limit"), "limit"),
                       include_inactive=args.all)

@@ -11,6 +11,9 @@ def _date(dt) -> str:
     return dt.astimezone().strftime("%Y-%m-%d %H:%M") if dt else "-"
 
 
+format_date = _date  # for the other command modules
+
+
 def _rows(rows: list[tuple[str, str]], minimum: int = 10) -> list[str]:
     width = max([minimum] + [len(k) for k, _v in rows])
     return [f"{k:<{width}} {v}" for k, v in rows]

@@ -1,8 +1,14 @@
-"""`kasir print ID` and `kasir printer test|find|status|jobs|process|setup`."""
+"""`kasir print ID` and `kasir printer test|find|status|jobs|process|setup`.
+Handlers import the print queue and connections (SQLAlchemy, escpos, pyusb) when they run."""
 
 from __future__ import annotations
 
+from dataclasses import asdict, replace
+
+from app.cli.env import Parser
+from app.domain.errors import ValidationError
 from app.i18n import N_, _, gettext
+from app.printing.profiles import get_profile, profile_for_width
 
 WIDTHS = ("58", "80")
 # A job's state in `kasir printer jobs` (the --state option keeps the codes).
@@ -11,10 +17,6 @@ JOB_STATES = {"pending": N_("waiting"), "printed": N_("printed"), "cancelled": N
 
 def _profile_for(args, cfg):
     """(profile name, columns) from --profile / --width / --columns and the settings."""
-    from app.domain.errors import ValidationError
-
-    from .profiles import get_profile, profile_for_width
-
     if getattr(args, "profile", None):
         profile = get_profile(args.profile)
         if args.width and profile.paper_mm != int(args.width):
@@ -34,8 +36,8 @@ def _profile_for(args, cfg):
 
 
 def cmd_print(args, env):
-    from .config import load_config
-    from .queue import enqueue_slip, get_job, process_queue
+    from app.printing.config import load_config
+    from app.printing.queue import enqueue_slip, get_job, process_queue
 
     ctx = env.ctx
     cfg = load_config(ctx)
@@ -59,8 +61,6 @@ def cmd_print(args, env):
 
 
 def _config_from_args(args, cfg):
-    from dataclasses import replace
-
     profile, columns = _profile_for(args, cfg)
     out = replace(cfg, uri=getattr(args, "uri", None) or cfg.uri)
     if profile:
@@ -74,12 +74,11 @@ def _config_from_args(args, cfg):
 
 
 def cmd_printer_test(args, env):
-    from .config import load_config
-    from .service import test_slip
+    from app.printing.config import load_config
+    from app.printing.service import test_slip
 
     cfg = _config_from_args(args, load_config(env.ctx))
     if not cfg.uri:
-        from app.domain.errors import ValidationError
         raise ValidationError(_("Name the printer: kasir printer test usb://0416:5011 (see "
                                 "'kasir printer find')."), field="printer")
     result = test_slip(env.ctx, cfg)
@@ -87,7 +86,7 @@ def cmd_printer_test(args, env):
 
 
 def cmd_printer_find(args, env):
-    from .connection import find_usb_printers
+    from app.printing.connection import find_usb_printers
 
     found = find_usb_printers()
     text = "\n".join(f"{p['uri']}  {p['name']}" for p in found) or _(
@@ -97,7 +96,7 @@ def cmd_printer_find(args, env):
 
 
 def cmd_printer_status(args, env):
-    from .service import printer_status
+    from app.printing.service import printer_status
 
     st = printer_status(args.uri)
     if st is None:
@@ -106,7 +105,7 @@ def cmd_printer_status(args, env):
 
 
 def cmd_printer_jobs(args, env):
-    from .queue import list_jobs
+    from app.printing.queue import list_jobs
 
     jobs = list_jobs(env.ctx, args.state, limit=int(args.limit))
     lines = [f"{j.id:>5}  {gettext(JOB_STATES.get(j.state, j.state)):<9} {j.title}"
@@ -118,7 +117,7 @@ def cmd_printer_jobs(args, env):
 
 
 def cmd_printer_process(args, env):
-    from .queue import process_queue
+    from app.printing.queue import process_queue
 
     run = process_queue(env.ctx, force=True)
     text = _("Printed {printed}, still waiting {waiting}.", printed=len(run.printed),
@@ -129,9 +128,7 @@ def cmd_printer_process(args, env):
 
 
 def cmd_printer_setup(args, env):
-    from dataclasses import asdict, replace
-
-    from .config import load_config, save_config
+    from app.printing.config import load_config, save_config
 
     cfg = _config_from_args(args, load_config(env.ctx))
     for flag in ("print_on_issue", "print_on_pay", "drawer_kick"):
@@ -170,7 +167,7 @@ def register(subparsers, common):
 
     printer = subparsers.add_parser("printer", help="test, find and set up slip printers")
     psub = printer.add_subparsers(dest="subcommand", metavar="ACTION", required=True,
-                                  parser_class=subparsers._parser_class)
+                                  parser_class=Parser)
     p = psub.add_parser("test", parents=[common], help="print a test slip now")
     p.add_argument("uri", nargs="?", help="the printer (default: the configured one)")
     _printer_options(p)

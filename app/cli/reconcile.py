@@ -4,7 +4,7 @@ that `kasir --help` stays fast."""
 from __future__ import annotations
 
 from app.i18n import N_, _, gettext
-from app.cli_env import parse_int
+from app.cli.env import Parser, parse_int
 from app.domain.errors import ValidationError
 
 CSV_OPTIONS = ("date_col", "amount_col", "credit_col", "debit_col", "type_col", "balance_col",
@@ -238,7 +238,6 @@ def register(subparsers, common) -> None:
         p.set_defaults(handler=handler)
         return p
 
-    from app.cli_env import Parser
     rec = subparsers.add_parser("reconcile", help="import bank statements and match transfers")
     rs = rec.add_subparsers(dest="subcommand", metavar="ACTION", required=True, parser_class=Parser)
     p = leaf(rs, "import", cmd_import, "import a bank statement (CSV, OFX or MT940)")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from app.sandbox.cli import add_arguments, run
+
 
 def register(sub, common) -> None:
-    from app.sandbox.cli import add_arguments
-
     # No shared options here: the sandbox's --db is its own state file, not Kasir's.
     p = sub.add_parser("sandbox", help="run a local Plugipay-compatible sandbox server",
                        description="A local server speaking Plugipay's API, for tests, demos "
@@ -15,6 +15,4 @@ def register(sub, common) -> None:
 
 
 def cmd_sandbox(args, env):
-    from app.sandbox.cli import run
-
     return run(args)

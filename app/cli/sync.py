@@ -9,12 +9,21 @@
     kasir sync reminders [--every-days N | --off]
     kasir invoice send ID [--to EMAIL]
     kasir invoice emails ID
+
+Handlers import the sync engine (SQLAlchemy, the Plugipay SDK) when they run.
 """
 
 from __future__ import annotations
 
+import getpass
+import sys
+
+from app.cli.env import Parser, parse_int
+from app.cli.output import format_date
 from app.i18n import N_, _, gettext
 from app.domain.errors import ValidationError
+from app.sync import credentials
+from app.sync.credentials import CredentialsError
 
 # Codes shown by name (JSON keeps the codes). Same msgids as the Sync screen's.
 KIND_LABELS = {"refused": N_("Refused by Plugipay"), "diverged": N_("Differs from Plugipay"),
@@ -50,8 +59,6 @@ def register(sub, common) -> None:
                       help="also compare every invoice list (done every 15 minutes anyway)")
     sync.add_argument("--drain", action="store_true",
                       help="repeat until the queue is empty (or Plugipay cannot be reached)")
-    from app.cli_env import Parser
-
     ssub = sync.add_subparsers(dest="sync_command", metavar="ACTION", parser_class=Parser)
     _sync_parsers(ssub, common, "status", "connection, queue and conflicts", cmd_status)
     p = _sync_parsers(ssub, common, "conflicts", "what Plugipay refused or changed, for a "
@@ -81,11 +88,6 @@ def register_invoice(isub, common) -> None:
 
 # ── handlers ─────────────────────────────────────────────────────────
 def cmd_login(args, env):
-    import getpass
-    import sys
-
-    from . import credentials
-
     key_id = args.key_id or (input(_("Plugipay key id: ")) if sys.stdin.isatty() else "")
     if args.secret_stdin or not sys.stdin.isatty():
         secret = sys.stdin.readline().strip()
@@ -98,15 +100,13 @@ def cmd_login(args, env):
 
 
 def cmd_logout(args, env):
-    from . import credentials
-
     had = credentials.forget()
     return {"forgotten": had}, (_("The Plugipay key was removed from this computer.")
                                 if had else _("No Plugipay key was stored on this computer."))
 
 
 def _engine(env):
-    from .engine import SyncEngine
+    from app.sync.engine import SyncEngine
 
     return SyncEngine(env.ctx.store, till=env.till)
 
@@ -128,17 +128,14 @@ def cmd_sync(args, env):
     finally:
         engine.close()
     if not report.connected:
-        from .credentials import CredentialsError
-
         raise CredentialsError(report.error)
     return report.to_json(), report.summary()
 
 
 def cmd_status(args, env):
-    from . import credentials
-    from .conflicts import open_conflict_count
-    from .engine import queue_counts
-    from .puller import get_cursor
+    from app.sync.conflicts import open_conflict_count
+    from app.sync.engine import queue_counts
+    from app.sync.puller import get_cursor
 
     creds = credentials.load()
     pending, conflicts = queue_counts(env.ctx)
@@ -172,7 +169,7 @@ def _conflict_text(c) -> str:
 
 
 def cmd_conflicts(args, env):
-    from .conflicts import list_conflicts
+    from app.sync.conflicts import list_conflicts
 
     items = list_conflicts(env.ctx, include_resolved=args.all)
     text = "\n".join(map(_conflict_text, items)) or _("No conflicts.")
@@ -183,7 +180,7 @@ def cmd_conflicts(args, env):
 
 
 def cmd_resolve(args, env):
-    from .conflicts import resolve
+    from app.sync.conflicts import resolve
 
     c = resolve(env.ctx, args.id, "retry" if args.retry else "accept", args.note)
     return c.to_json(), _("Conflict #{id} resolved ({resolution}).", id=c.id,
@@ -191,9 +188,7 @@ def cmd_resolve(args, env):
 
 
 def cmd_reminders(args, env):
-    from app.cli_env import parse_int
-
-    from .emails import reminder_settings, set_reminders
+    from app.sync.emails import reminder_settings, set_reminders
 
     if args.off and args.every_days:
         raise ValidationError(_("Give either --every-days or --off."))
@@ -211,7 +206,7 @@ def cmd_reminders(args, env):
 
 
 def cmd_invoice_send(args, env):
-    from .emails import send_invoice
+    from app.sync.emails import send_invoice
 
     mail = send_invoice(env.ctx, args.id, args.to)
     return mail.to_json(), _("Email to {to} queued; it goes out with the next sync "
@@ -219,13 +214,11 @@ def cmd_invoice_send(args, env):
 
 
 def cmd_invoice_emails(args, env):
-    from app.cli_format import _date
-
-    from .emails import invoice_emails
+    from app.sync.emails import invoice_emails
 
     items = invoice_emails(env.ctx, args.id)
-    text = "\n".join(f"{_date(m.queued_at)}  {gettext(REASONS.get(m.reason, m.reason)):<10} "
+    text = "\n".join(f"{format_date(m.queued_at)}  {gettext(REASONS.get(m.reason, m.reason)):<10} "
                      f"{m.sent_to or m.to or _('(customer)')}  "
-                     + (_("sent {at}", at=_date(m.sent_at)) if m.sent_at else _("queued"))
+                     + (_("sent {at}", at=format_date(m.sent_at)) if m.sent_at else _("queued"))
                      for m in items) or _("No emails yet.")
     return [m.to_json() for m in items], text

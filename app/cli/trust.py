@@ -3,15 +3,17 @@ Imports stay inside the handlers so that `kasir --help` stays quick."""
 
 from __future__ import annotations
 
+import getpass
 import sys
 
-from app.i18n import _
+from app.cli.env import Parser, emit
+from app.i18n import _, gettext
 from app.domain.errors import ValidationError
+from app.trust.backup import KIND_LABELS, sqlite_file
+from app.trust.roles import role_label
 
 
 def _db_file(env):
-    from .backup import sqlite_file
-
     path = sqlite_file(env.db)
     if path is None:
         raise ValidationError(_("This works on a SQLite database file. Back up a PostgreSQL "
@@ -20,8 +22,6 @@ def _db_file(env):
 
 
 def _new_pin(args, who: str) -> str:
-    import getpass
-
     if args.new_pin:
         return args.new_pin
     if not sys.stdin.isatty():
@@ -33,25 +33,21 @@ def _new_pin(args, who: str) -> str:
 
 
 def _staff_line(s) -> str:
-    from .roles import role_label
-
     state = "" if s.active else "  " + _("(disabled)")
     return f"{s.name:<20} {role_label(s.role):<8} {s.display_name}{state}"
 
 
 def cmd_staff_add(args, env):
-    from .staff import add_staff
+    from app.trust.staff import add_staff
 
     rec = add_staff(env.ctx, args.name, args.role, _new_pin(args, args.name), args.display_name or "")
-    from .roles import role_label
-
     return rec.to_json(), _("Added {display_name} ({name}) as {role}.",
                             display_name=rec.display_name, name=rec.name,
                             role=role_label(rec.role))
 
 
 def cmd_staff_list(args, env):
-    from .staff import list_staff
+    from app.trust.staff import list_staff
 
     people = list_staff(env.ctx)
     return ([p.to_json() for p in people],
@@ -60,35 +56,31 @@ def cmd_staff_list(args, env):
 
 
 def cmd_staff_set_pin(args, env):
-    from .staff import clean_name, set_pin
+    from app.trust.staff import clean_name, set_pin
 
     ctx = env.ctx
     own = clean_name(args.name) == clean_name(ctx.operator)
     current = getattr(args, "pin", None) if own else None
     if own and current is None and sys.stdin.isatty():
-        import getpass
-
-        current = getpass.getpass(_("Current PIN for {name}: ", name=args.name))
+            current = getpass.getpass(_("Current PIN for {name}: ", name=args.name))
     rec = set_pin(ctx, args.name, _new_pin(args, args.name), current)
     return rec.to_json(), _("PIN changed for {name}.", name=rec.name)
 
 
 def cmd_staff_disable(args, env):
-    from .staff import disable_staff
+    from app.trust.staff import disable_staff
 
     rec = disable_staff(env.ctx, args.name)
     return rec.to_json(), _("{name} can no longer sign in.", name=rec.name)
 
 
 def _emit_and_exit(env, payload, text, ok: bool) -> int:
-    from app.cli_env import emit
-
     emit(env.json, payload, text)
     return 0 if ok else 1
 
 
 def cmd_audit_verify(args, env):
-    from .chain import verify
+    from app.trust.chain import verify
 
     report = verify(env.ctx.store)
     text = report.summary()
@@ -98,9 +90,7 @@ def cmd_audit_verify(args, env):
 
 
 def cmd_backup(args, env):
-    from app.i18n import gettext
-
-    from .backup import KIND_LABELS, list_backups, make_backup
+    from app.trust.backup import list_backups, make_backup
 
     db = _db_file(env)
     if args.list:
@@ -113,8 +103,8 @@ def cmd_backup(args, env):
 
 
 def cmd_restore(args, env):
-    from .checks import latest_good_backup
-    from .restore import restore
+    from app.trust.checks import latest_good_backup
+    from app.trust.restore import restore
 
     db = _db_file(env)
     source = args.file
@@ -133,15 +123,13 @@ def cmd_restore(args, env):
 
 
 def cmd_check(args, env):
-    from .checks import startup_check
+    from app.trust.checks import startup_check
 
     report = startup_check(_db_file(env), full=True)
     return _emit_and_exit(env, report.to_json(), report.message(), report.ok)
 
 
 def register(subparsers, common) -> None:
-    from app.cli_env import Parser
-
     def leaf(subs, name, handler, text):
         p = subs.add_parser(name, parents=[common], help=text, description=text)
         p.set_defaults(handler=handler)

@@ -61,6 +61,10 @@ def _payload(c: Customer) -> dict:
 
 
 def load_customer(session, customer_id) -> Customer:
+    """By local id, or by Plugipay id (`cus_...`): the one way a customer is named."""
+    text = str(customer_id).strip() if customer_id is not None else ""
+    if text.startswith("cus_"):
+        return _by_plugipay_id(session, text, customer_id)
     try:
         cid = int(customer_id)
     except (TypeError, ValueError):
@@ -68,6 +72,14 @@ def load_customer(session, customer_id) -> Customer:
     c = session.get(Customer, cid) if cid is not None else None
     if c is None:
         raise NotFoundError(_("There is no customer with id {id}.", id=customer_id),
+                            field="customer_id")
+    return c
+
+
+def _by_plugipay_id(session, plugipay_id: str, given) -> Customer:
+    c = session.execute(select(Customer).where(Customer.plugipay_id == plugipay_id)).scalar_one_or_none()
+    if c is None:
+        raise NotFoundError(_("There is no customer with Plugipay id {id}.", id=given),
                             field="customer_id")
     return c
 

@@ -123,7 +123,7 @@ def test_chain_findings_and_cli_output_in_indonesian(indonesian):
     report = check_rows([row], (1, "0" * 64))
     assert report.summary().startswith("Rantai riwayat RUSAK: Entri #1 (riwayat id 5, void "
                                        "oleh budi) diubah")
-    from app.reconcile.commands import flag_text
+    from app.cli.reconcile import flag_text
     assert flag_text("ambiguous") == "beberapa cocok" and flag_text("odd") == "odd"
 
 

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 KASIR = [sys.executable, "-m", "app.cli"]
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 API_FIELDS = {"id", "customerId", "status", "number", "currency", "subtotal", "discount", "tax",
               "total", "amountPaid", "amountDue", "dueAt", "issuedAt", "paidAt", "voidedAt",
               "memo", "lines", "createdAt", "updatedAt", "localNumber", "syncState"}

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.cli_env import Parser, common_options
+from app.cli.env import Parser, common_options
 from app.domain.errors import NotFoundError, ValidationError
-from app.items.commands import register
+from app.cli.items import register
 from app.services.items import list_items
 
 

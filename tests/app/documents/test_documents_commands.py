@@ -81,7 +81,7 @@ def test_commands_module_is_cheap_to_import():
     import subprocess
     import sys
 
-    code = ("import sys, app.documents.commands; "
+    code = ("import sys, app.cli.documents; "
             "bad = [m for m in ('reportlab', 'sqlalchemy', 'PIL') if m in sys.modules]; "
             "print(bad)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
