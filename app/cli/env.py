@@ -17,11 +17,14 @@ from app.trust.cli_auth import add_options, approval_asker, pin_asker
 EXIT_CODES = {"validation_error": 3, "not_found": 4, "conflict": 5, "permission_denied": 6}
 
 
+FALLBACK_OPERATOR = "operator"  # an operator name, stored in history: not translated
+
+
 def default_operator() -> str:
     try:
-        return getpass.getuser() or "operator"
+        return getpass.getuser() or FALLBACK_OPERATOR
     except Exception:  # no user name on this system (e.g. a container without passwd)
-        return "operator"
+        return FALLBACK_OPERATOR
 
 
 class Parser(argparse.ArgumentParser):
