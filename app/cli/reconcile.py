@@ -3,6 +3,10 @@ that `kasir --help` stays fast."""
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
 from app.i18n import N_, _, gettext
 from app.cli.env import Parser, parse_int
 from app.domain.errors import ValidationError
@@ -31,8 +35,6 @@ def _mapping(args, env):
 
 
 def cmd_import(args, env):
-    from pathlib import Path
-
     from app.reconcile.importer import import_statement, save_mapping
 
     path = Path(args.file)
@@ -113,8 +115,6 @@ def cmd_undo(args, env):
 
 
 def parse_confidence(text) -> int | None:
-    from decimal import Decimal, InvalidOperation
-
     if text is None:
         return None
     try:
@@ -147,8 +147,6 @@ def cmd_auto(args, env):
 
 
 def _date(text, field):
-    from datetime import date
-
     if not text:
         return None
     try:
