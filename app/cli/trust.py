@@ -1,5 +1,5 @@
 """`kasir staff ...`, `kasir audit verify`, `kasir backup`, `kasir restore`, `kasir check`.
-Imports stay inside the handlers so that `kasir --help` stays quick."""
+The store (SQLAlchemy) is imported inside the handlers so that `kasir --help` stays quick."""
 
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ def cmd_staff_set_pin(args, env):
     own = clean_name(args.name) == clean_name(ctx.operator)
     current = getattr(args, "pin", None) if own else None
     if own and current is None and sys.stdin.isatty():
-            current = getpass.getpass(_("Current PIN for {name}: ", name=args.name))
+        current = getpass.getpass(_("Current PIN for {name}: ", name=args.name))
     rec = set_pin(ctx, args.name, _new_pin(args, args.name), current)
     return rec.to_json(), _("PIN changed for {name}.", name=rec.name)
 

@@ -33,9 +33,10 @@ def test_every_group_module_is_cheap_on_its_own():
         assert _loaded_after(f"import {name}") == [], name
 
 
-def test_a_command_does_load_the_store():
+def test_a_command_does_load_the_store(tmp_path):
     """The probe can fail: running a command imports SQLAlchemy."""
-    code = ("from app.cli import main; main(['--db', ':memory:', '--json', 'customer', 'list'])")
+    db = str(tmp_path / "kasir.db")
+    code = f"from app.cli import main; main(['--db', {db!r}, '--json', 'customer', 'list'])"
     assert "sqlalchemy" in _loaded_after(code)
 
 
