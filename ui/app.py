@@ -19,11 +19,11 @@ def run_app(db: str | None, operator: str, till: str, argv: list[str]) -> int:
     started = time.perf_counter()
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from .changes import ChangeBus
-    from .main_window import MainWindow
-    from .print_queue import PrintQueue
-    from .sync_bridge import SyncBridge
-    from .worker import DbWorker
+    from ui.common.changes import ChangeBus
+    from ui.main_window import MainWindow
+    from ui.printing.queue import PrintQueue
+    from ui.sync.bridge import SyncBridge
+    from ui.common.worker import DbWorker
 
     app = QApplication.instance() or QApplication(list(argv))
     app.setOrganizationName("Kasir")
@@ -32,13 +32,13 @@ def run_app(db: str | None, operator: str, till: str, argv: list[str]) -> int:
 
     from app.i18n import _
 
-    from .language import (apply_at_startup, install_qt_translator, read_choice,
+    from ui.common.language import (apply_at_startup, install_qt_translator, read_choice,
                            sync_from_database)
 
     qsettings = QSettings("Kasir", "Kasir")
     apply_at_startup(qsettings)  # before the first widget: every screen is built in it
     install_qt_translator(app)
-    from .trust_wiring import TrustWiring
+    from ui.setup.wiring import TrustWiring
 
     trust = TrustWiring(app, db)  # instance lock, checks, backups, sign-in, first run
     if not trust.acquire_lock():

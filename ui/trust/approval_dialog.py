@@ -9,7 +9,7 @@ from app.i18n import _, gettext
 from app.trust.roles import GUARDED, WHAT, role_label, with_approval
 from app.trust.staff import RANK, list_staff
 
-from .common import direct_runner, error_label, pin_field, show_error
+from ui.trust.common import direct_runner, error_label, pin_field, show_error
 
 
 class ApprovalDialog(QDialog):

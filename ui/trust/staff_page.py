@@ -12,8 +12,8 @@ from app.i18n import N_, _, gettext
 from app.trust.roles import role_label
 from app.trust.staff import ROLES, add_staff, disable_staff, list_staff, needs_owner, set_pin
 
-from ..qtcompat import emit
-from .common import direct_runner, error_label, pin_field, show_error
+from ui.common.qtcompat import emit
+from ui.trust.common import direct_runner, error_label, pin_field, show_error
 
 COLUMNS = (N_("Name"), N_("Shown as"), N_("Role"), N_("State"))
 
