@@ -22,12 +22,11 @@ from PySide6.QtCore import QEvent, QObject, QSettings, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QPushButton
 
 from app.i18n import _
+from app.trust.idle_lock import DEFAULT_IDLE_MINUTES, IDLE_KEY, stored_idle_minutes
 
 from ui.common.qtcompat import emit
 from ui.trust.database_file import DatabaseFileMixin
 
-IDLE_KEY = "trust.idle_lock_minutes"  # a shop setting (the database), 0 = never
-DEFAULT_IDLE_MINUTES = 5
 TILL_CODE, TILL_NAME, PLUGIPAY_MODE = "till/code", "till/name", "plugipay/mode"
 
 
@@ -65,7 +64,7 @@ def startup_state(ctx) -> dict:  # DB worker
 
     setup = needs_setup(ctx)
     return {"setup": setup, "staff": not setup and has_staff(ctx),
-            "idle": get_setting(ctx, IDLE_KEY, DEFAULT_IDLE_MINUTES)}
+            "idle": stored_idle_minutes(get_setting(ctx, IDLE_KEY, DEFAULT_IDLE_MINUTES))}
 
 
 class TrustWiring(DatabaseFileMixin, QObject):

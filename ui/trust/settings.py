@@ -10,6 +10,8 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QGr
                                QSpinBox, QVBoxLayout)
 
 from app.i18n import N_, _, gettext
+from app.trust.idle_lock import (DEFAULT_IDLE_MINUTES, IDLE_KEY, MAX_IDLE_MINUTES,
+                                  check_idle_minutes, stored_idle_minutes)
 
 from ui.common.forms import Banner, problems_of
 from ui.trust.checks import backup_now
@@ -24,10 +26,15 @@ def list_backup_files(_ctx, db_file: Path):  # maintenance worker
 def save_idle(ctx, minutes: int):
     from app.services.settings import set_setting
 
-    from ui.setup.wiring import IDLE_KEY
+    minutes = check_idle_minutes(minutes)
+    set_setting(ctx, IDLE_KEY, minutes)
+    return minutes
 
-    set_setting(ctx, IDLE_KEY, int(minutes))
-    return int(minutes)
+
+def load_idle(ctx) -> int:
+    from app.services.settings import get_setting
+
+    return stored_idle_minutes(get_setting(ctx, IDLE_KEY, DEFAULT_IDLE_MINUTES))
 
 
 def save_till(ctx, code: str, name: str):
@@ -46,7 +53,7 @@ class TrustSettingsBox(QGroupBox):
         self.worker = trust.worker
         self.banner = Banner()
         self.idle = QSpinBox()
-        self.idle.setRange(0, 240)
+        self.idle.setRange(0, MAX_IDLE_MINUTES)
         self.idle.setSuffix(_(" min"))
         self.idle.setSpecialValueText(_("never"))
         self.idle.setAccessibleName(_("Lock after minutes without use"))
@@ -98,11 +105,7 @@ class TrustSettingsBox(QGroupBox):
 
     # ---------------------------------------------------------------- loading
     def load(self) -> None:
-        from app.services.settings import get_setting
-
-        from ui.setup.wiring import DEFAULT_IDLE_MINUTES, IDLE_KEY
-
-        self.worker.submit(get_setting, IDLE_KEY, DEFAULT_IDLE_MINUTES,
+        self.worker.submit(load_idle,
                            on_done=lambda m: self.idle.setValue(int(m or 0)),
                            on_error=self._fail)
         db_file = self.trust.db_file
