@@ -12,7 +12,7 @@ from app.i18n import N_, _, gettext
 
 from ui.common.changes import Change
 from ui.common.forms import shortcut
-from ui.invoices.list import InvoiceListPage
+from ui.invoices.list import InvoiceListModel, InvoiceListPage, make_table
 from ui.common.qtcompat import emit
 
 PAGES = (N_("Invoices"), N_("Customers"), N_("Items"), N_("Settings"), N_("Reconcile"),
@@ -130,8 +130,6 @@ class MainWindow(QMainWindow):
         """Rebuild the screens in the current language. The list keeps its filters
         (they are saved and read back); a draft being edited is kept as it is
         and takes the new language when it is next opened."""
-        from ui.invoices.list import InvoiceListPage
-
         current = self.nav.currentRow()
         self.setWindowTitle(_("Kasir — {till}", till=self.till))
         self._name_pages()
@@ -193,7 +191,8 @@ class MainWindow(QMainWindow):
         else:
             if name == "customers":
                 from ui.catalog.customers import CustomersPage
-                w = CustomersPage(worker, bus)
+                w = CustomersPage(worker, bus,
+                                  lambda parent: make_table(InvoiceListModel(worker, parent), parent))
                 w.open_invoice.connect(self.open_invoice)
             elif name == "items":
                 from ui.catalog.items import ItemsPage

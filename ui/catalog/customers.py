@@ -13,9 +13,9 @@ from app.services.customers import CustomerInput, add_customer, edit_customer, l
 
 from ui.common.changes import CUSTOMER_ACTION, Change
 from ui.common.forms import shortcut
-from ui.invoices.list import InvoiceListModel, make_table, set_widths
 from ui.common.paged_model import ID_ROLE, RECORD_ROLE, PagedModel
 from ui.catalog.record_dialog import RecordDialog
+from ui.common.tables import make_table, set_widths
 
 FIELDS = (("name", N_("Name")), ("email", N_("Email")), ("phone", N_("Phone")),
           ("tax_id", N_("Tax id (NPWP)")), ("notes", N_("Notes")))
@@ -75,7 +75,9 @@ class CustomerListModel(PagedModel):
 class CustomersPage(QWidget):
     open_invoice = Signal(int)
 
-    def __init__(self, worker, bus, parent=None):
+    def __init__(self, worker, bus, invoice_table, parent=None):
+        """`invoice_table(parent)` makes the table of a customer's invoices (the
+        window passes ui.invoices.list's: catalog does not import invoices)."""
         super().__init__(parent)
         self.worker, self.bus = worker, bus
         self._dirty = True
@@ -85,12 +87,11 @@ class CustomersPage(QWidget):
         self.edit_button = QPushButton(_("Edit (Ctrl+E)"))
         self.model = CustomerListModel(worker, self)
         self.table = make_table(self.model, self)
-        self.table.setItemDelegateForColumn(3, None)
         set_widths(self.table, CustomerColumns.NAME, {CustomerColumns.PHONE: 190,
                                                       CustomerColumns.EMAIL: 280,
                                                       CustomerColumns.TAX_ID: 190})
-        self.invoices = InvoiceListModel(worker, self)
-        self.invoice_table = make_table(self.invoices, self)
+        self.invoice_table = invoice_table(self)
+        self.invoices = self.invoice_table.model()
         self.invoices_title = QLabel(_("Choose a customer to see their invoices."))
         bar = QHBoxLayout()
         bar.addWidget(self.search, 1)

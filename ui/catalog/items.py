@@ -17,9 +17,9 @@ from app.services.items import ItemInput, add_item, edit_item, list_items
 from ui.common.changes import Change
 from ui.common.fmt import money
 from ui.common.forms import shortcut
-from ui.invoices.list import make_table, set_widths
 from ui.common.paged_model import RECORD_ROLE, PagedModel
 from ui.catalog.record_dialog import RecordDialog
+from ui.common.tables import make_table, set_widths
 
 
 class ItemDialog(RecordDialog):
@@ -93,7 +93,6 @@ class ItemsPage(QWidget):
         self.edit_button = QPushButton(_("Edit (Ctrl+E)"))
         self.model = ItemListModel(worker, self)
         self.table = make_table(self.model, self)
-        self.table.setItemDelegateForColumn(3, None)
         set_widths(self.table, ItemColumns.NAME, {ItemColumns.CODE: 170, ItemColumns.PRICE: 150,
                                                   ItemColumns.ACTIVE: 90})
         bar = QHBoxLayout()

@@ -6,9 +6,8 @@ from enum import IntEnum
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView,
-                               QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+                               QPushButton, QVBoxLayout, QWidget)
 
 from app.domain.lifecycle import Status
 from app.i18n import N_, _
@@ -16,9 +15,10 @@ from app.i18n import N_, _
 from ui.common.changes import Change
 from ui.catalog.customer_picker import CustomerPicker
 from ui.common.fmt import due_date, money, status_label, sync_label
-from ui.common.paged_model import ID_ROLE, PagedModel
+from ui.common.paged_model import PagedModel
 from ui.common.status_chip import STATUS_ROLE, StatusChipDelegate
-from ui.common.qtcompat import emit
+from ui.common.tables import RecordTable
+from ui.common.tables import make_table as make_record_table
 
 
 class Columns(IntEnum):
@@ -98,53 +98,18 @@ def status_choices() -> list[tuple[str, str]]:
     return [("", _("All statuses"))] + [(s.value, status_label(s)) for s in Status]
 
 
-class InvoiceTable(QTableView):
+class InvoiceTable(RecordTable):
     """Enter opens the selected invoice."""
-
-    activated_id = Signal(int)
-
-    def keyPressEvent(self, event) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            idx = self.currentIndex()
-            if idx.isValid():
-                emit(self.activated_id, idx.data(ID_ROLE))
-                return
-        super().keyPressEvent(event)
 
 
 def make_table(model, parent=None) -> InvoiceTable:
-    view = InvoiceTable(parent)
-    view.setModel(model)
-    view.verticalHeader().hide()  # a row-number header is slow at a million rows
-    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    view.verticalHeader().setDefaultSectionSize(28)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
+    view = make_record_table(model, parent, InvoiceTable)
     view.setItemDelegateForColumn(Columns.STATUS, StatusChipDelegate(view))
-    view.horizontalHeader().setStretchLastSection(False)
     view.horizontalHeader().setSectionResizeMode(Columns.CUSTOMER, QHeaderView.ResizeMode.Stretch)
     for col, width in ((Columns.LOCAL_NUMBER, 120), (Columns.PLUGIPAY_NUMBER, 120),
                        (Columns.STATUS, 140), (Columns.TOTAL, 130), (Columns.AMOUNT_DUE, 130),
                        (Columns.DUE_DATE, 140), (Columns.SYNC, 90)):
         view.setColumnWidth(col, width)
-    return _wire(view)
-
-
-def set_widths(view, stretch: int, widths: dict[int, int]) -> None:
-    """Column widths for lists that are not invoices: one stretches, the rest fixed."""
-    header = view.horizontalHeader()
-    for col in range(view.model().columnCount()):
-        header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    for col, width in widths.items():
-        view.setColumnWidth(col, width)
-
-
-def _wire(view: "InvoiceTable") -> "InvoiceTable":
-    view.doubleClicked.connect(lambda idx: emit(view.activated_id, idx.data(ID_ROLE)))
     return view
 
 
