@@ -13,6 +13,7 @@ from app.i18n import N_, _, gettext
 from ui.common.changes import Change
 from ui.common.forms import shortcut
 from ui.invoices.list import InvoiceListModel, InvoiceListPage, make_table
+from ui.common.qsettings import app_settings
 from ui.common.qtcompat import emit
 
 PAGES = (N_("Invoices"), N_("Customers"), N_("Items"), N_("Settings"), N_("Reconcile"),
@@ -29,7 +30,7 @@ class MainWindow(QMainWindow):
         self.worker, self.bus = worker, bus
         self.printing, self.sync = printing, sync  # PrintQueue, SyncBridge (or None)
         self.conflicts_dialog = None
-        self.settings = settings if settings is not None else QSettings("Kasir", "Kasir")
+        self.settings = app_settings(settings)
         self.till, self.operator = till, operator
         self.setWindowTitle(_("Kasir — {till}", till=till))
         self._first_page = False

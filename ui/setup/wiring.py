@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QPushButton
 from app.i18n import _
 from app.trust.idle_lock import DEFAULT_IDLE_MINUTES, IDLE_KEY, stored_idle_minutes
 
+from ui.common.qsettings import app_settings
 from ui.common.qtcompat import emit
 from ui.trust.database_file import DatabaseFileMixin
 
@@ -75,7 +76,7 @@ class TrustWiring(DatabaseFileMixin, QObject):
         super().__init__(parent)
         self.app, self.db = app, db
         self.db_file: Path | None = database_file(db)
-        self.settings = settings if settings is not None else QSettings("Kasir", "Kasir")
+        self.settings = app_settings(settings)
         self.lock = None
         self.window = self.worker = self.bus = None
         self.lock_screen = None
