@@ -43,6 +43,7 @@ UI_CHECKED_FILES: tuple[str, ...] = (
     "ui/common/worker.py",
     "ui/common/__init__.py", "ui/invoices/__init__.py", "ui/catalog/__init__.py",
     "ui/printing/__init__.py", "ui/sync/__init__.py", "ui/reconcile/__init__.py", "ui/setup/__init__.py",
+    "ui/common/qsettings.py", "ui/common/tables.py",
 )
 # Methods whose every argument a person reads (widgets, models, our Banner and form rows).
 QT_TEXT_METHODS = {"setText", "setWindowTitle", "setPlaceholderText", "setToolTip", "setTitle",

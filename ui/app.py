@@ -17,6 +17,8 @@ def open_context(_ctx, db, operator: str, till: str, worker):  # worker thread
 
 def run_app(db: str | None, operator: str, till: str, argv: list[str]) -> int:
     started = time.perf_counter()
+    # Imports here, after `started`: the start-up benchmark counts them, and `kasir`
+    # imports this module before it knows the window is wanted.
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from ui.common.changes import ChangeBus

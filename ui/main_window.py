@@ -15,6 +15,7 @@ from ui.common.forms import shortcut
 from ui.invoices.list import InvoiceListModel, InvoiceListPage, make_table
 from ui.common.qsettings import app_settings
 from ui.common.qtcompat import emit
+from ui.printing.status import PrintIndicator
 
 PAGES = (N_("Invoices"), N_("Customers"), N_("Items"), N_("Settings"), N_("Reconcile"),
          N_("Close shift"))
@@ -80,7 +81,6 @@ class MainWindow(QMainWindow):
                self.sync_label, self.conflicts_button]
         self.print_indicator = None
         if printing is not None:
-            from ui.printing.status import PrintIndicator
             self.print_indicator = PrintIndicator(printing)
             bar.append(self.print_indicator)
         for w in bar:
@@ -177,6 +177,7 @@ class MainWindow(QMainWindow):
         if w is not None:
             return w
         worker, bus = self.worker, self.bus
+        # Each screen's module is imported here, on first use: only the list is before the first paint.
         if name == "editor":
             from ui.invoices.editor import InvoiceEditor
             w = InvoiceEditor(worker, bus, self.printing)
@@ -211,7 +212,7 @@ class MainWindow(QMainWindow):
                                  qsettings=self.settings)
                 w.language.changed.connect(lambda _lang: self.retranslate())
                 if getattr(self, "trust", None) is not None:
-                    self.trust.extend_settings(w)  # staff, lock, till, backups (ui/trust_wiring)
+                    self.trust.extend_settings(w)  # staff, lock, till, backups (ui/setup/wiring.py)
             index = PAGE_KEYS.index(name)
             slot = self._slots[index - 1]
             self.pages.insertWidget(index, w)
@@ -338,7 +339,7 @@ class MainWindow(QMainWindow):
 
     def open_conflicts(self) -> None:
         if self.conflicts_dialog is None:
-            from ui.sync.conflicts import ConflictsDialog
+            from ui.sync.conflicts import ConflictsDialog  # built when first asked for
             self.conflicts_dialog = ConflictsDialog(self.worker, self.bus, self.sync, self)
         self.conflicts_dialog.show()
         self.conflicts_dialog.activateWindow()

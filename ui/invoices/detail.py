@@ -23,6 +23,7 @@ from ui.common.forms import Banner, problems_of, shortcut
 from ui.common.status_chip import StatusChip
 from ui.common.qtcompat import emit
 from ui.invoices.share_panel import SharePanel
+from ui.trust.guard import cancelled_text, run_guarded
 
 ACTION_WORDS = {"create": N_("Created"), "edit": N_("Edited"), "issue": N_("Issued"),
                 "pay": N_("Marked paid"), "void": N_("Voided"), "write_off": N_("Written off")}
@@ -199,8 +200,7 @@ class InvoiceDetail(QWidget):
     def _run(self, fn, *args, done: str, prints: bool = False, guard: str = "") -> None:
         inv_id = self.inv.id
         on_done = lambda r: self._acted(done, r if prints else None)  # noqa: E731
-        if guard:  # a cashier needs a manager's PIN first (ui/trust_guard.py)
-            from ui.trust.guard import cancelled_text, run_guarded
+        if guard:  # a cashier needs a manager's PIN first (ui/trust/guard.py)
             self.approval = run_guarded(
                 self.worker, self, guard, fn, inv_id, *args, on_done=on_done,
                 on_error=self._refused,

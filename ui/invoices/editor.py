@@ -19,13 +19,14 @@ from app.domain.labels import method_label
 from app.i18n import _
 from app.services import invoices as svc
 
-from ui.common.changes import INVOICE_ACTION
+from ui.common.changes import INVOICE_ACTION, Change
 from ui.catalog.customers import CustomerDialog
 from ui.catalog.customer_picker import CustomerPicker
 from ui.common.fmt import due_input, money
 from ui.common.forms import Banner, FormErrors, problems_of, set_invalid, shortcut
 from ui.invoices.lines import LinesEditor
 from ui.common.qtcompat import emit
+from ui.printing.settings import load_printer_settings
 
 
 def parse_due_text(text: str, today) -> datetime | None:
@@ -231,8 +232,6 @@ class InvoiceEditor(QWidget):
     def load_print_config(self) -> None:
         if self.printing is None:
             return
-        from ui.printing.settings import load_printer_settings
-
         self.worker.submit(load_printer_settings, key=f"{id(self)}:printer",
                            on_done=self._print_config, on_error=lambda _e: None)
 
@@ -250,8 +249,6 @@ class InvoiceEditor(QWidget):
             self.print_slip.setChecked(cfg.print_on_pay if paid else cfg.print_on_issue)
 
     def _settings_changed(self, flags: int, _source) -> None:
-        from ui.common.changes import Change
-
         if flags & Change.SETTINGS and self.isVisible():
             self.load_print_config()
 

@@ -19,6 +19,7 @@ from ui.common.changes import INVOICE_ACTION, Change
 from ui.common.forms import Banner, shortcut
 from ui.common.fmt import money
 from ui.common.qtcompat import emit
+from ui.trust.guard import cancelled_text, run_guarded
 from ui.reconcile.tables import (ID_ROLE, LineCols, SuggestionCols, UndoDialog, UnpaidCols, _item,
                                _table, flag_label, short_date)
 
@@ -319,8 +320,6 @@ class ReconcilePage(QWidget):
 
     def undo(self, line_id: int, manager: str, reason: str) -> None:
         from app.reconcile.undo import undo_match
-
-        from ui.trust.guard import cancelled_text, run_guarded  # a cashier asks a manager's PIN
 
         self.approval = run_guarded(
             self.worker, self, "reconcile_undo", undo_match, line_id, manager, reason,

@@ -13,6 +13,7 @@ from app.i18n import _
 
 from ui.common.forms import Banner, FormErrors, problems_of
 from ui.common.qtcompat import emit
+from ui.trust.guard import cancelled_text, run_guarded
 
 REPORT_WIDTH = 48
 
@@ -204,8 +205,6 @@ class ShiftPage(QWidget):
                                     "after this falls in the next shift.")):
             return
         self.close_button.setEnabled(False)
-        from ui.trust.guard import cancelled_text, run_guarded  # a cashier asks a manager's PIN
-
         def cancelled() -> None:
             self.close_button.setEnabled(True)
             self.errors.show([("", cancelled_text("shift_close"))])

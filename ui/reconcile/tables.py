@@ -1,5 +1,5 @@
 """The reconciliation screen's parts: its three tables, the flag names and the
-undo dialog (ui/reconcile_page.py puts them together)."""
+undo dialog (ui/reconcile/page.py puts them together)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The pages of the first-run wizard (ui/first_run.py). Each page checks its
+"""The pages of the first-run wizard (ui/setup/first_run.py). Each page checks its
 own answers with the core's rules (app/setup/first_run.py) before Next; none
 of them writes anything: the wizard writes it all at the end."""
 

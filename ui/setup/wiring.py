@@ -24,8 +24,11 @@ from PySide6.QtWidgets import QApplication, QDialog, QPushButton
 from app.i18n import _
 from app.trust.idle_lock import DEFAULT_IDLE_MINUTES, IDLE_KEY, stored_idle_minutes
 
+from ui.common.changes import Change
+from ui.common.forms import shortcut
 from ui.common.qsettings import app_settings
 from ui.common.qtcompat import emit
+from ui.common.worker import DbWorker
 from ui.trust.database_file import DatabaseFileMixin
 
 TILL_CODE, TILL_NAME, PLUGIPAY_MODE = "till/code", "till/name", "plugipay/mode"
@@ -119,8 +122,6 @@ class TrustWiring(DatabaseFileMixin, QObject):
         """A worker of its own for checks, backups, printers and the keyring, so
         the DB worker that feeds the screens never waits on them."""
         if self._maint is None:
-            from ui.common.worker import DbWorker
-
             self._maint = DbWorker(None)
         return self._maint
 
@@ -129,8 +130,6 @@ class TrustWiring(DatabaseFileMixin, QObject):
 
     # ---------------------------------------------------------------- window
     def attach(self, window, worker, bus) -> None:
-        from ui.common.forms import shortcut
-
         self.window, self.worker, self.bus = window, worker, bus
         window.trust = self
         self.switch_button = QPushButton(_("Switch operator (Ctrl+L)"))
@@ -152,7 +151,7 @@ class TrustWiring(DatabaseFileMixin, QObject):
 
     def extend_settings(self, page) -> None:
         """Settings gets "Staff, lock and backups" (MainWindow calls this once)."""
-        from ui.trust.settings import TrustSettingsBox
+        from ui.trust.settings import TrustSettingsBox  # only when Settings is first opened
 
         from PySide6.QtWidgets import QScrollArea
 
@@ -177,7 +176,7 @@ class TrustWiring(DatabaseFileMixin, QObject):
         self.worker.submit(startup_state, on_done=decide, on_error=lambda _e: start())
 
     def show_wizard(self) -> None:
-        from ui.setup.first_run import FirstRunWizard
+        from ui.setup.first_run import FirstRunWizard  # only on a first run
 
         data_dir = self.db_file.parent if self.db_file else Path.cwd()
         self.wizard = FirstRunWizard(self.worker, self.maint, data_dir, parent=self.window)
@@ -196,8 +195,6 @@ class TrustWiring(DatabaseFileMixin, QObject):
             self.signed_in_as(owner_ctx)
             self.turn_rules_on(DEFAULT_IDLE_MINUTES)
             if self.bus is not None:
-                from ui.common.changes import Change
-
                 self.bus.announce(Change.SETTINGS, self)
             if wiz.mode in ("connect", "demo"):
                 emit(self.plugipay_changed, wiz.mode)
@@ -212,7 +209,7 @@ class TrustWiring(DatabaseFileMixin, QObject):
         if self.settings.value(PLUGIPAY_MODE) != "demo" or os.environ.get(ENV_KEY_ID) \
                 or self.db_file is None or self.demo is not None:
             return
-        from ui.setup.first_run import start_demo
+        from ui.setup.first_run import start_demo  # only for a demo till
 
         def started(demo) -> None:
             self.demo = demo
@@ -245,7 +242,7 @@ class TrustWiring(DatabaseFileMixin, QObject):
         emit(self.signed_in, ctx)
 
     def turn_rules_on(self, idle_minutes) -> None:
-        from ui.trust.lock_screen import IdleLock
+        from ui.trust.lock_screen import IdleLock  # only with staff accounts (pulls in app.trust)
 
         if not self.rules_on:  # only now: a filter on every event costs start-up time
             self.app.installEventFilter(self)  # window shortcuts are dead while locked
@@ -265,7 +262,7 @@ class TrustWiring(DatabaseFileMixin, QObject):
         """Lock the till: the lock screen covers the window until a PIN is given."""
         if not self.rules_on or self.window is None:
             return
-        from ui.trust.lock_screen import LockScreen
+        from ui.trust.lock_screen import LockScreen  # only with staff accounts
 
         modal = QApplication.activeModalWidget()
         if isinstance(modal, QDialog) and modal is not self.wizard:

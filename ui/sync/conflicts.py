@@ -19,6 +19,7 @@ from ui.common.changes import Change
 from ui.common.fmt import local_dt
 from ui.common.forms import Banner, problems_of
 from ui.common.qtcompat import emit
+from ui.trust.guard import cancelled_text, run_guarded
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 KIND_LABELS = {"refused": N_("Refused by Plugipay"), "diverged": N_("Differs from Plugipay"),
@@ -167,8 +168,6 @@ class ConflictsDialog(QDialog):
             return
         self.accept_button.setEnabled(False)
         self.retry_button.setEnabled(False)
-        from ui.trust.guard import cancelled_text, run_guarded  # a cashier asks a manager's PIN
-
         def cancelled() -> None:
             self.banner.show_message(cancelled_text("conflict_resolve"), "info")
             self._selected()

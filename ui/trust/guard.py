@@ -11,14 +11,15 @@ from typing import Callable
 from PySide6.QtWidgets import QDialog
 
 from app.i18n import _, gettext
-from app.trust.roles import GUARDED
+from app.trust.roles import GUARDED, WHAT
+from app.trust.staff import RANK
+
+from ui.trust.approval_dialog import ApprovalDialog
 
 
 def needs_dialog(ctx, action: str) -> bool:
     """Without a query: staff accounts exist once someone signed in with a role
     (the window signs everybody in when there are accounts)."""
-    from app.trust.staff import RANK
-
     if ctx is None or ctx.role is None or ctx.approved_by:
         return False
     return RANK.get(ctx.role, -1) < RANK[GUARDED[action]]
@@ -34,8 +35,6 @@ def run_guarded(worker, parent, action: str, fn: Callable, *args,
     if not needs_dialog(base, action):
         worker.submit(fn, *args, on_done=on_done, on_error=on_error)
         return None
-    from ui.trust.approval_dialog import ApprovalDialog
-
     dlg = ApprovalDialog(base, action, run=worker.submit, parent=parent)
     dlg.setModal(True)
 
@@ -56,7 +55,5 @@ def run_guarded(worker, parent, action: str, fn: Callable, *args,
 
 
 def cancelled_text(action: str) -> str:
-    from app.trust.roles import WHAT
-
     return _("Nothing changed: to {what} takes a manager's approval.",
              what=gettext(WHAT[action]))

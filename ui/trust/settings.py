@@ -13,8 +13,10 @@ from app.i18n import N_, _, gettext
 from app.trust.idle_lock import (DEFAULT_IDLE_MINUTES, IDLE_KEY, MAX_IDLE_MINUTES,
                                   check_idle_minutes, stored_idle_minutes)
 
+from ui.common.fmt import local_dt
 from ui.common.forms import Banner, problems_of
 from ui.trust.checks import backup_now
+from ui.trust.staff_page import StaffPage
 
 
 def list_backup_files(_ctx, db_file: Path):  # maintenance worker
@@ -123,8 +125,6 @@ class TrustSettingsBox(QGroupBox):
                                 on_error=self._fail)
 
     def _fill_backups(self, infos) -> None:
-        from ui.common.fmt import local_dt
-
         self.backups.clear()
         for b in infos:
             kind = gettext(BACKUP_KINDS[b.kind]) if b.kind in BACKUP_KINDS else b.kind
@@ -144,8 +144,6 @@ class TrustSettingsBox(QGroupBox):
         self.worker.submit(save_idle, self.idle.value(), on_done=done, on_error=self._fail)
 
     def open_staff(self) -> None:
-        from ui.trust.staff_page import StaffPage
-
         ctx = self.worker.ctx
         if self.trust.rules_on and ctx.role not in ("manager", "owner"):
             self.banner.show_message(_("Only a manager or the owner looks after staff accounts: "
