@@ -14,6 +14,7 @@ MATCHES = 8
 
 
 def _search(ctx, text):  # worker thread
+    # on the DB worker: the store stays off the start-up path
     from app.services.customers import list_customers
 
     return list_customers(ctx, text, limit=MATCHES).items

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QWidget
 
 from app.i18n import _
@@ -111,9 +113,6 @@ class FormErrors:
 
 def shortcut(widget: QWidget, keys: str, fn, *, window: bool = False):
     """A shortcut active while focus is inside `widget` (or anywhere in its window)."""
-    from PySide6.QtCore import Qt
-    from PySide6.QtGui import QKeySequence, QShortcut
-
     sc = QShortcut(QKeySequence(keys), widget)
     sc.setContext(Qt.ShortcutContext.WindowShortcut if window
                   else Qt.ShortcutContext.WidgetWithChildrenShortcut)

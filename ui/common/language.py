@@ -73,6 +73,7 @@ def apply_at_startup(settings: QSettings) -> str:
 
 
 def read_choice(ctx) -> str | None:  # DB worker
+    # on the DB worker: the store stays off the start-up path
     from app.services.settings import get_language
 
     return get_language(ctx)
@@ -132,6 +133,7 @@ class LanguageBox(QGroupBox):
                                 "command line follow it."))
 
     def _chosen(self, index: int) -> None:
+        # on the DB worker: the store stays off the start-up path
         from app.services.settings import save_language
 
         code = self.combo.itemData(index) or None

@@ -16,6 +16,7 @@ from app.domain.money import format_plain, parse_amount
 from app.domain.totals import compute_totals
 from app.domain.validation import DraftInput, parse_due, validate_draft
 from app.domain.labels import method_label
+from app.domain.records import CustomerRecord
 from app.i18n import _
 from app.services import invoices as svc
 
@@ -206,7 +207,6 @@ class InvoiceEditor(QWidget):
         self.currency.setCurrentText(inv.currency)
         self.lines.set_lines(inv.lines, inv.currency)
         self.customer.customer = None
-        from app.domain.records import CustomerRecord
         self.customer.pick(CustomerRecord(inv.customer_id, inv.customer_name, inv.customer_email,
                                           "", "", "", None, inv.created_at, inv.created_at),
                            move_on=False)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QLin
                                QPushButton, QVBoxLayout, QWidget)
 
 from app.domain.lifecycle import Status
+from app.domain.records import CustomerRecord
 from app.i18n import N_, _
 
 from ui.common.changes import Change
@@ -175,7 +176,6 @@ class InvoiceListPage(QWidget):
         self.search.blockSignals(False)
         cid = self.settings.value("invoiceList/customerId", 0, int)
         if cid:
-            from app.domain.records import CustomerRecord
             name = self.settings.value("invoiceList/customerName", "", str)
             self.customer.blockSignals(True)
             self.customer.pick(CustomerRecord(cid, name, "", "", "", "", None, None, None),

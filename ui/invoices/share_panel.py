@@ -9,11 +9,15 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QGridLayout, QGroupBox,
                                QLabel, QLineEdit, QListWidget, QPushButton, QTextBrowser,
                                QVBoxLayout)
+from PySide6.QtWidgets import QFileDialog
 
 from app.i18n import _
+from app.printing.queue import list_jobs
+from app.sync.emails import invoice_emails, send_invoice
 
 from ui.common.changes import INVOICE_ACTION
 from ui.common.fmt import local_dt
@@ -26,27 +30,24 @@ PAPERS = (("A4", "a4"), ("Letter", "letter"))
 # ── worker-thread functions ──────────────────────────────────────────
 def load_extras(ctx, invoice_id: int):
     """(emails, print jobs) of one invoice."""
-    from app.printing.queue import list_jobs
-    from app.sync.emails import invoice_emails
-
     return invoice_emails(ctx, invoice_id), list_jobs(ctx, invoice_id=invoice_id, limit=10)
 
 
 def write_pdf(ctx, invoice_id: int, path: str, receipt: bool, paper: str) -> dict:
+    # reportlab and the templates load when a document is first made
     from app.documents.service import save_document
 
     return save_document(ctx, invoice_id, path, receipt=receipt, paper=paper)
 
 
 def document_html(ctx, invoice_id: int, receipt: bool) -> str:
+    # reportlab and the templates load when a document is first made
     from app.documents.service import render_invoice_html, render_receipt_html
 
     return render_receipt_html(ctx, invoice_id) if receipt else render_invoice_html(ctx, invoice_id)
 
 
 def queue_email(ctx, invoice_id: int, to: str):
-    from app.sync.emails import send_invoice
-
     return send_invoice(ctx, invoice_id, to or None)
 
 
@@ -237,15 +238,11 @@ class SharePanel(QGroupBox):
         return f"{inv.local_number or f'draft-{inv.id}'}.pdf"
 
     def _ask_save_path(self, suggested: str) -> str:
-        from PySide6.QtWidgets import QFileDialog
-
         path, _filter = QFileDialog.getSaveFileName(self, _("Save PDF"), suggested,
                                                     _("PDF (*.pdf)"))
         return path
 
     def _open_url(self, url: QUrl) -> bool:
-        from PySide6.QtGui import QDesktopServices
-
         return QDesktopServices.openUrl(url)
 
     def save_pdf(self) -> None:

@@ -34,6 +34,7 @@ class QueueState:
 
 # ── worker-thread functions (plain: testable without Qt) ─────────────
 def queue_state(ctx, limit: int = 30) -> QueueState:
+    # on a worker: the printing machinery stays off the start-up path
     from app.printing.queue import list_jobs
 
     waiting = list_jobs(ctx, "pending", limit=limit)
@@ -45,6 +46,7 @@ def queue_state(ctx, limit: int = 30) -> QueueState:
 def print_after_action(ctx, inv, receipt=None, wanted: bool | None = None):
     """After an issue or a payment: the till's print-on-issue / print-on-pay rule
     (`wanted=None`), or the cashier's choice for this sale (True / False)."""
+    # on a worker: the printing machinery stays off the start-up path
     from app.printing.config import load_config
     from app.printing.queue import after_issue, after_payment, enqueue_slip
 
@@ -63,6 +65,7 @@ def print_after_action(ctx, inv, receipt=None, wanted: bool | None = None):
 
 def enqueue_for_invoice(ctx, invoice_id: int, kind: str, reprint: bool = False,
                         receipt_number: str | None = None):
+    # on a worker: the printing machinery stays off the start-up path
     from app.printing.queue import enqueue_slip, list_jobs, reprint_job
 
     if reprint:
@@ -74,6 +77,7 @@ def enqueue_for_invoice(ctx, invoice_id: int, kind: str, reprint: bool = False,
 
 
 def run_queue(ctx, connector, force: bool):
+    # on a worker: the printing machinery stays off the start-up path
     from app.printing.queue import process_queue
 
     return process_queue(ctx, connector, force=force), queue_state(ctx)
@@ -155,6 +159,7 @@ class PrintQueue(QObject):
         self.process(force=True)
 
     def cancel(self, job_id: int) -> None:
+        # on a worker: the printing machinery stays off the start-up path
         from app.printing.queue import cancel_job
 
         self.db.submit(cancel_job, job_id, on_done=lambda _j: self.refresh(),

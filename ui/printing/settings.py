@@ -8,9 +8,15 @@ from dataclasses import replace
 
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout,
                                QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget)
+from sqlalchemy import select
 
 from app.i18n import N_, _, gettext
 from app.printing.config import CUT_CHOICES, PrinterConfig
+from app.printing.config import load_config, save_config
+from app.printing.profiles import PROFILES, get_profile
+from app.printing.slip_layout import layout_slip
+from app.printing.slip_model import build_slip, make_test_slip, shop_of
+from app.store.models import Invoice
 
 from ui.common.changes import Change
 from ui.common.forms import Banner, FormErrors, problems_of
@@ -24,26 +30,16 @@ CUT_LABELS = {"auto": N_("As the printer can"), "full": N_("Full cut"),
 
 # ── worker-thread functions ──────────────────────────────────────────
 def load_printer_settings(ctx) -> PrinterConfig:
-    from app.printing.config import load_config
-
     return load_config(ctx)
 
 
 def save_printer_settings(ctx, config: PrinterConfig) -> PrinterConfig:
-    from app.printing.config import save_config
-
     return save_config(ctx, config)
 
 
 def preview_blocks(ctx, config: PrinterConfig):
     """(blocks, paper_mm, columns, what): the latest issued invoice as it would
     print with `config`, or the test slip when there is none yet."""
-    from sqlalchemy import select
-
-    from app.printing.slip_layout import layout_slip
-    from app.printing.slip_model import build_slip, make_test_slip, shop_of
-    from app.store.models import Invoice
-
     cfg = config.validated()
     profile = cfg.printer_profile()
     with ctx.store.reader() as uow:
@@ -59,12 +55,14 @@ def preview_blocks(ctx, config: PrinterConfig):
 
 
 def print_test_slip(ctx, config: PrinterConfig, connector=None):
+    # looked up when called: tests replace app.printing.service's functions
     from app.printing.service import test_slip
 
     return test_slip(ctx, config, connector)
 
 
 def find_printers(_ctx):
+    # looked up when called: tests replace app.printing.service's functions
     from app.printing.service import find_usb_printers
 
     return find_usb_printers()
@@ -75,7 +73,6 @@ class PrinterSettings(QGroupBox):
 
     def __init__(self, worker, bus, printing, parent=None):
         super().__init__(_("Printer"), parent)
-        from app.printing.profiles import PROFILES
 
         self.worker, self.bus, self.printing = worker, bus, printing
         self.config = PrinterConfig()
@@ -193,8 +190,6 @@ class PrinterSettings(QGroupBox):
         self.update_preview()
 
     def _profile_options(self) -> None:
-        from app.printing.profiles import get_profile
-
         p = get_profile(self.profile.currentData())
         keep_cols, keep_cp = self.columns.currentData(), self.codepage.currentData()
         self.columns.blockSignals(True)

@@ -147,6 +147,7 @@ class SlipPreview(QWidget):
         matrix = None
         if data:
             try:
+                # the QR encoder only when a slip shows a QR code
                 from app.documents.qr_code import qr_matrix
 
                 matrix = qr_matrix(data)

@@ -13,7 +13,11 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFileDialog, QHBox
                                QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget)
 
 from app.i18n import _
+from app.reconcile.importer import detect_format, get_mapping, import_statement
 from app.reconcile.matching import HIGH
+from app.reconcile.report import page_state
+from app.reconcile.service import auto_match, confirm
+from app.reconcile.undo import undo_match
 
 from ui.common.changes import INVOICE_ACTION, Change
 from ui.common.forms import Banner, shortcut
@@ -134,8 +138,6 @@ class ReconcilePage(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
-        from app.reconcile.report import page_state
-
         self._dirty = False
         self.worker.submit(page_state, self.show_matched.isChecked(), key="reconcile-page",
                            on_done=self._loaded, on_error=self._error)
@@ -240,8 +242,6 @@ class ReconcilePage(QWidget):
     # ------------------------------------------------------------- actions
 
     def confirm_selected(self) -> None:
-        from app.reconcile.service import confirm
-
         line_id, s = self.selected_line_id(), self.selected_suggestion()
         if line_id is None or s is None:
             self.banner.show_message(_("Choose a statement line with a suggestion first."), "info")
@@ -264,8 +264,6 @@ class ReconcilePage(QWidget):
         self.refresh()
 
     def auto_match(self) -> None:
-        from app.reconcile.service import auto_match
-
         self.worker.submit(auto_match, self.level.value(), on_done=self._auto_done,
                            on_error=self._error)
 
@@ -289,8 +287,6 @@ class ReconcilePage(QWidget):
             self.import_file(path)
 
     def import_file(self, path: str, mapping: str | None = None) -> None:
-        from app.reconcile.importer import detect_format, get_mapping, import_statement
-
         name = (mapping or self.mapping.currentText()).strip()
 
         def task(ctx, path=path, name=name):
@@ -319,8 +315,6 @@ class ReconcilePage(QWidget):
             self.undo(line_id, dlg.manager.text(), dlg.reason.text())
 
     def undo(self, line_id: int, manager: str, reason: str) -> None:
-        from app.reconcile.undo import undo_match
-
         self.approval = run_guarded(
             self.worker, self, "reconcile_undo", undo_match, line_id, manager, reason,
             on_error=self._error, on_done=lambda made: self._undone(made),

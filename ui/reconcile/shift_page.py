@@ -8,8 +8,12 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
                                QMessageBox, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QFileDialog
 
+from app.domain.money import format_plain, parse_amount
 from app.i18n import _
+from app.reconcile.shift import close_shift, shift_report
+from app.reconcile.shift_print import shift_report_lines, shift_report_pdf
 
 from ui.common.forms import Banner, FormErrors, problems_of
 from ui.common.qtcompat import emit
@@ -20,26 +24,21 @@ REPORT_WIDTH = 48
 
 # ── worker-thread functions ──────────────────────────────────────────
 def load_report(ctx) -> dict:
-    from app.reconcile.shift import shift_report
-
     return shift_report(ctx)
 
 
 def close(ctx, counted: dict, note: str) -> dict:
-    from app.reconcile.shift import close_shift
-
     return close_shift(ctx, counted, note)
 
 
 def save_report_pdf(_ctx, report: dict, path: str) -> str:
-    from app.reconcile.shift_print import shift_report_pdf
-
     shift_report_pdf(report, path)
     return path
 
 
 def report_escpos(lines_for_width, cfg) -> bytes:
     """The report's lines as ESC/POS bytes for this till's printer settings."""
+    # python-escpos and the printer connection only when the report is printed
     from app.printing.encoding import encode, fold
     from app.printing.escpos_lib import escpos_printer
     from app.printing.escpos_render import ESC, FEED_LINES_NO_CUTTER, INIT
@@ -60,11 +59,11 @@ def report_escpos(lines_for_width, cfg) -> bytes:
 
 def print_report(ctx, report: dict, connector=None) -> str:
     """Print the Z report now on this till's printer (a PrinterError says why not)."""
+    # python-escpos and the printer connection only when the report is printed
     from app.printing.config import load_config
     from app.printing.connection import PrinterConnector
     from app.printing.errors import PrinterError
     from app.printing.queue import NO_PRINTER
-    from app.reconcile.shift_print import shift_report_lines
 
     cfg = load_config(ctx).validated()
     if not cfg.uri:
@@ -130,8 +129,6 @@ class ShiftPage(QWidget):
                            on_error=self._refused)
 
     def _show(self, report: dict, message: str = "") -> None:
-        from app.reconcile.shift_print import shift_report_lines
-
         self.report = report
         closed = report.get("state") == "closed"
         heading = _("Z report: shift closed") if closed else _("Shift so far")
@@ -144,8 +141,6 @@ class ShiftPage(QWidget):
         emit(self.loaded)
 
     def _count_fields(self, report: dict, closed: bool) -> None:
-        from app.domain.money import format_plain
-
         currencies = list(report.get("cash") or {}) or ["IDR"]
         for cur in list(self.counted):
             if cur not in currencies:
@@ -177,8 +172,6 @@ class ShiftPage(QWidget):
 
     # -- close
     def collect(self) -> dict | None:
-        from app.domain.money import parse_amount
-
         counted, problems = {}, []
         for cur, edit in self.counted.items():
             text = edit.text().strip()
@@ -238,8 +231,6 @@ class ShiftPage(QWidget):
         self.banner.show_message(_("Not printed: {reason}", reason=problems_of(exc)[0][1]), "error")
 
     def _ask_save_path(self, suggested: str) -> str:
-        from PySide6.QtWidgets import QFileDialog
-
         path, _filter = QFileDialog.getSaveFileName(self, _("Save shift report"), suggested,
                                                     _("PDF (*.pdf)"))
         return path

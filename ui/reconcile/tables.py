@@ -3,11 +3,13 @@ undo dialog (ui/reconcile/page.py puts them together)."""
 
 from __future__ import annotations
 
+from datetime import date
 from enum import IntEnum
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFormLayout,
                                QLineEdit, QTableWidget, QTableWidgetItem)
+from PySide6.QtWidgets import QHeaderView
 
 from app.i18n import N_, _, format_date, gettext
 
@@ -24,8 +26,6 @@ def flag_label(flag: str) -> str:
 
 def short_date(value) -> str:
     """A statement or due day (a date or an ISO string), short: `1 Des 2026`."""
-    from datetime import date
-
     if not value:
         return ""
     if isinstance(value, str):
@@ -56,8 +56,6 @@ class UnpaidCols(IntEnum):
 
 
 def _table(headers, stretch: int, parent=None) -> QTableWidget:
-    from PySide6.QtWidgets import QHeaderView
-
     t = QTableWidget(0, len(headers), parent)
     t.setHorizontalHeaderLabels(headers)
     t.verticalHeader().hide()

@@ -16,19 +16,21 @@ from PySide6.QtWidgets import QWizard
 
 from app.i18n import _
 from app.services.settings import ShopProfile
+from app.setup.first_run import SetupAnswers, TillInfo, apply_setup, check_shop
+from app.sync.credentials import save
 
 from ui.setup.pages import OwnerPage, PlugipayPage, PrinterPage, ShopPage, TillPage
 from ui.common.qtcompat import emit
 
 
 def start_demo(data_dir: Path):  # the aux worker: starting the sandbox takes a second
+    # the sandbox server only for a demo till
     from app.sync.demo import start_demo_sandbox
 
     return start_demo_sandbox(data_dir, export_env=True)
 
 
 def save_credentials(key_id: str, secret: str, base_url: str):  # aux worker: the keyring
-    from app.sync.credentials import save
 
     return save(key_id, secret, base_url).describe()
 
@@ -60,13 +62,9 @@ class FirstRunWizard(QWizard):
         return ShopProfile(default_currency=self.till.currency.currentData() or "IDR", **values)
 
     def check_shop(self):
-        from app.setup.first_run import check_shop
-
         return check_shop(self.shop_profile())
 
     def answers(self):
-        from app.setup.first_run import SetupAnswers, TillInfo
-
         return SetupAnswers(
             shop=self.shop_profile(),
             till=TillInfo(self.till.code.text(), self.till.till_name.text()),
@@ -105,8 +103,6 @@ class FirstRunWizard(QWizard):
         self.plugipay.show_problems(exc)
 
     def _apply(self) -> None:
-        from app.setup.first_run import apply_setup
-
         answers = self.answers()
         self.owner.pin.clear()
         self.owner.pin_again.clear()

@@ -8,7 +8,13 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFileDialog, QFormLayout
                                QLabel, QLineEdit, QPushButton, QRadioButton, QVBoxLayout,
                                QWidget, QWizardPage)
 
+from app.domain.currency import CURRENCIES
+from app.domain.errors import ValidationError
 from app.i18n import N_, _, gettext
+from app.printing.config import PrinterConfig
+from app.printing.profiles import PROFILES, get_profile
+from app.setup.first_run import check_owner, check_till
+from app.sync.credentials import DEFAULT_BASE_URL, validate
 
 from ui.common.forms import FormErrors, problems_of
 from ui.trust.common import pin_field
@@ -122,13 +128,11 @@ class TillPage(_Page):
         self.code = self.row(_("Till code"), "till_code", QLineEdit("T1"))
         self.code.setMaxLength(8)
         self.currency = self.row(_("Default currency"), "default_currency", QComboBox())
-        from app.domain.currency import CURRENCIES
 
         for code in CURRENCIES:
             self.currency.addItem(code, code)
 
     def validatePage(self) -> bool:  # noqa: N802
-        from app.setup.first_run import check_till
 
         return (self.checked(check_till, self.code.text(), self.till_name.text())
                 and self.checked(self.wizard().check_shop))
@@ -147,7 +151,6 @@ class OwnerPage(_Page):
                                   pin_field(_("The same PIN again")))
 
     def validatePage(self) -> bool:  # noqa: N802
-        from app.setup.first_run import check_owner
 
         ok = self.checked(check_owner, self.name.text(), self.pin.text(), self.pin_again.text())
         if not ok:
@@ -161,7 +164,6 @@ class PrinterPage(_Page):
         super().__init__(_("Receipt printer"), _("Leave the address empty to skip: slips then "
                                                  "wait until a printer is set up in Settings."),
                          parent)
-        from app.printing.profiles import PROFILES
 
         self.uri = QComboBox()
         self.find_button = QPushButton(_("Find USB printers"))
@@ -183,9 +185,6 @@ class PrinterPage(_Page):
 
     def config(self):
         """The PrinterConfig asked for, or None when skipped."""
-        from app.printing.config import PrinterConfig
-        from app.printing.profiles import get_profile
-
         uri = self.uri.currentText().strip()
         if not uri:
             return None
@@ -193,6 +192,7 @@ class PrinterPage(_Page):
         return PrinterConfig(uri=uri, profile=profile.name, columns=profile.columns[0])
 
     def find(self) -> None:
+        # looked up when called: tests replace app.printing.service's functions
         from app.printing.service import find_usb_printers
 
         self.result.setText(_("Looking for USB printers…"))
@@ -211,6 +211,7 @@ class PrinterPage(_Page):
                                  on_error=self.show_problems)
 
     def test(self) -> None:
+        # looked up when called: tests replace app.printing.service's functions
         from app.printing.service import test_slip
 
         if not self.checked(lambda: self._config_or_refuse().validated()):
@@ -231,8 +232,6 @@ class PrinterPage(_Page):
         self.wizard().aux.submit(lambda _c: test_slip(ctx, cfg), on_done=done, on_error=failed)
 
     def _config_or_refuse(self):
-        from app.domain.errors import ValidationError
-
         cfg = self.config()
         if cfg is None:
             raise ValidationError(_("Type the printer's address first, or find a USB printer."),
@@ -266,7 +265,6 @@ class PlugipayPage(_Page):
         self.secret = self.row(_("Secret"), "secret", QLineEdit())
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
         self.base_url = self.row(_("Address"), "base_url", QLineEdit())
-        from app.sync.credentials import DEFAULT_BASE_URL
 
         self.base_url.setPlaceholderText(DEFAULT_BASE_URL)
         self.group.idToggled.connect(lambda *_a: self._enable())
@@ -283,7 +281,6 @@ class PlugipayPage(_Page):
     def validatePage(self) -> bool:  # noqa: N802
         if self.mode() != "connect" or self.wizard().owner_ctx is not None:
             return True  # offline, demo, or already carried out (the secret is gone)
-        from app.sync.credentials import validate
 
         return self.checked(validate, self.key_id.text(), self.secret.text(),
                             self.base_url.text())

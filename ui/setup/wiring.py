@@ -14,15 +14,19 @@ slowed by them."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QPushButton
+from PySide6.QtWidgets import QMessageBox, QScrollArea
 
+from app.domain.errors import KasirError
 from app.i18n import _
 from app.trust.idle_lock import DEFAULT_IDLE_MINUTES, IDLE_KEY, stored_idle_minutes
+from app.trust.instance_lock import InstanceLock
 
 from ui.common.changes import Change
 from ui.common.forms import shortcut
@@ -62,6 +66,7 @@ def database_file(db) -> Path | None:
 
 
 def startup_state(ctx) -> dict:  # DB worker
+    # on the DB worker: the store stays off the start-up path
     from app.services.settings import get_setting
     from app.setup.first_run import needs_setup
     from app.trust.staff import has_staff
@@ -98,9 +103,6 @@ class TrustWiring(DatabaseFileMixin, QObject):
     def acquire_lock(self, tell_user=None) -> bool:
         """Hold the database's instance lock; False (after saying why) when
         another Kasir has it open."""
-        from app.domain.errors import KasirError
-        from app.trust.instance_lock import InstanceLock
-
         if self.db_file is None:
             return True  # a shared server database: several tills on purpose
         lock = InstanceLock(self.db_file)  # as app.trust.instance_lock.for_database
@@ -108,8 +110,6 @@ class TrustWiring(DatabaseFileMixin, QObject):
             lock.acquire()
         except KasirError as exc:
             if tell_user is None:
-                from PySide6.QtWidgets import QMessageBox
-
                 QMessageBox.critical(None, _("Kasir is already open"), exc.message)
             else:
                 tell_user(exc.message)
@@ -152,8 +152,6 @@ class TrustWiring(DatabaseFileMixin, QObject):
     def extend_settings(self, page) -> None:
         """Settings gets "Staff, lock and backups" (MainWindow calls this once)."""
         from ui.trust.settings import TrustSettingsBox  # only when Settings is first opened
-
-        from PySide6.QtWidgets import QScrollArea
 
         self.settings_box = TrustSettingsBox(self, page)
         lay = page.layout()
@@ -204,6 +202,7 @@ class TrustWiring(DatabaseFileMixin, QObject):
 
     def _restart_demo(self) -> None:
         """A till set up in demo mode gets its sandbox again at each start."""
+        # keyring and the SDK only for a demo till
         from app.sync.credentials import ENV_KEY_ID
 
         if self.settings.value(PLUGIPAY_MODE) != "demo" or os.environ.get(ENV_KEY_ID) \
@@ -220,8 +219,6 @@ class TrustWiring(DatabaseFileMixin, QObject):
 
     # ---------------------------------------------------------------- who is at the till
     def set_till(self, code: str) -> None:
-        import dataclasses
-
         if self.worker.ctx is not None:
             self.worker.ctx = dataclasses.replace(self.worker.ctx, till=code)
         w = self.window
@@ -230,6 +227,7 @@ class TrustWiring(DatabaseFileMixin, QObject):
         w.till_label.setText(_("Till {till}", till=code))
 
     def signed_in_as(self, ctx) -> None:
+        # app.trust.roles pulls in the store: not before the first paint
         from app.trust.roles import role_label
 
         # A plain attribute: the next task the worker starts sees it.

@@ -17,6 +17,7 @@ import threading
 
 from PySide6.QtCore import QObject, Qt, Signal
 
+from app.domain.errors import KasirError
 from app.i18n import _
 
 from ui.common.changes import Change
@@ -28,18 +29,21 @@ log = logging.getLogger(__name__)
 
 # ── off-thread helpers (plain functions; the first argument is the unused ctx) ──
 def load_credentials(_ctx):
+    # the sync machinery (SDK, keyring) loads off the UI thread, after the first paint
     from app.sync import credentials
 
     return credentials.load()
 
 
 def save_credentials(_ctx, key_id: str, secret: str, base_url: str):
+    # the sync machinery (SDK, keyring) loads off the UI thread, after the first paint
     from app.sync import credentials
 
     return credentials.save(key_id, secret, base_url)
 
 
 def forget_credentials(_ctx) -> bool:
+    # the sync machinery (SDK, keyring) loads off the UI thread, after the first paint
     from app.sync import credentials
 
     return credentials.forget()
@@ -47,7 +51,7 @@ def forget_credentials(_ctx) -> bool:
 
 def test_connection(_ctx, key_id: str, secret: str, base_url: str, timeout: float = 10.0) -> str:
     """One signed read from Plugipay with these credentials; a sentence, or a KasirError."""
-    from app.domain.errors import KasirError
+    # the sync machinery (SDK, keyring) loads off the UI thread, after the first paint
     from app.sync import credentials
     from app.sync.gateway import AuthFailed, Gateway, GatewayError
 
@@ -107,6 +111,7 @@ class SyncBridge(QObject):
                         on_error=lambda _e: self._not_connected())
 
     def start(self) -> None:
+        # the sync machinery (SDK, keyring) loads off the UI thread, after the first paint
         from app.sync.runner import SyncRunner
 
         if self.store is None:
@@ -140,6 +145,7 @@ class SyncBridge(QObject):
         self.net.stop()
 
     def _not_connected(self) -> None:
+        # the sync machinery (SDK, keyring) loads off the UI thread, after the first paint
         from app.sync.runner import SyncStatus
 
         self._apply(SyncStatus("not_connected", False, self.status.pending if self.status else 0,

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QHBoxLayou
                                QVBoxLayout)
 
 from app.i18n import N_, _, gettext
+from app.sync.conflicts import list_conflicts, resolve
 
 from ui.common.changes import Change
 from ui.common.fmt import local_dt
@@ -46,14 +47,10 @@ class Cols(IntEnum):
 
 
 def load_conflicts(ctx, include_resolved: bool):
-    from app.sync.conflicts import list_conflicts
-
     return list_conflicts(ctx, include_resolved=include_resolved)
 
 
 def resolve_conflict(ctx, conflict_id: int, action: str, note: str):
-    from app.sync.conflicts import resolve
-
     return resolve(ctx, conflict_id, action, note)
 
 

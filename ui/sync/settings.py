@@ -7,7 +7,10 @@ from __future__ import annotations
 from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
                                QLineEdit, QPushButton, QSpinBox, QVBoxLayout)
 
+from app.domain.errors import ValidationError
 from app.i18n import _
+from app.sync.credentials import DEFAULT_BASE_URL
+from app.sync.emails import reminder_settings, set_reminders
 
 from ui.common.changes import Change
 from ui.common.forms import Banner, FormErrors, problems_of
@@ -21,7 +24,6 @@ class ConnectionBox(QGroupBox):
 
     def __init__(self, sync, parent=None):
         super().__init__(_("Plugipay connection"), parent)
-        from app.sync.credentials import DEFAULT_BASE_URL
 
         self.sync = sync
         self.banner = Banner()
@@ -160,21 +162,15 @@ class ConnectionBox(QGroupBox):
 
 
 def _missing_secret():
-    from app.domain.errors import ValidationError
-
     return ValidationError(_("Enter the Plugipay secret for that key."), field="secret")
 
 
 # ── reminders (DB worker) ────────────────────────────────────────────
 def load_reminders(ctx) -> dict:
-    from app.sync.emails import reminder_settings
-
     return reminder_settings(ctx)
 
 
 def save_reminders(ctx, enabled: bool, every_days: int) -> dict:
-    from app.sync.emails import set_reminders
-
     return set_reminders(ctx, enabled=enabled, every_days=every_days)
 
 

@@ -14,18 +14,21 @@ from app.i18n import _
 
 
 def check_database(_ctx, db_file: Path, should_stop=None):  # maintenance worker
+    # on the maintenance worker, after the first paint
     from app.trust.checks import startup_check
 
     return startup_check(db_file, should_stop=should_stop)
 
 
 def backup_due(_ctx, db_file: Path, should_stop=None):  # maintenance worker
+    # on the maintenance worker, after the first paint
     from app.trust.backup import backup_if_due
 
     return backup_if_due(db_file, should_stop=should_stop)
 
 
 def backup_now(_ctx, db_file: Path):  # maintenance worker
+    # on the maintenance worker, after the first paint
     from app.trust.backup import make_backup
 
     return make_backup(db_file, kind="manual")
@@ -34,6 +37,7 @@ def backup_now(_ctx, db_file: Path):  # maintenance worker
 def restore_unlocked(_ctx, backup: Path, db_file: Path, lock):  # maintenance worker
     """Put `backup` back while this process lets go of its instance lock
     (restore() takes the lock itself, refusing while any window holds it)."""
+    # on the maintenance worker, after the first paint
     from app.trust.restore import restore
 
     if lock is not None and lock.held:

@@ -9,7 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QMessageBox
 
+from app.domain.errors import KasirError
 from app.i18n import _
 
 from ui.trust.checks import (backup_due, check_database, offer_restore, restore_unlocked, tell,
@@ -101,8 +103,6 @@ class DatabaseFileMixin:
         self.app.quit()
 
     def _restore_pending(self, show) -> str:
-        from app.domain.errors import KasirError
-
         try:
             result = restore_unlocked(None, self.pending_restore, self.db_file, self.lock)
         except KasirError as exc:
@@ -114,8 +114,6 @@ class DatabaseFileMixin:
                      kept=result.kept_as)
         self.pending_restore = None
         if show is None:
-            from PySide6.QtWidgets import QMessageBox
-
             QMessageBox.information(None, title, text)
         else:
             show(title, text)

@@ -10,6 +10,9 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QGr
                                QSpinBox, QVBoxLayout)
 
 from app.i18n import N_, _, gettext
+from app.services.settings import get_setting, set_setting
+from app.setup.first_run import check_till, register_till
+from app.trust.backup import backup_dir, list_backups
 from app.trust.idle_lock import (DEFAULT_IDLE_MINUTES, IDLE_KEY, MAX_IDLE_MINUTES,
                                   check_idle_minutes, stored_idle_minutes)
 
@@ -20,28 +23,21 @@ from ui.trust.staff_page import StaffPage
 
 
 def list_backup_files(_ctx, db_file: Path):  # maintenance worker
-    from app.trust.backup import list_backups
 
     return list_backups(db_file)
 
 
 def save_idle(ctx, minutes: int):
-    from app.services.settings import set_setting
-
     minutes = check_idle_minutes(minutes)
     set_setting(ctx, IDLE_KEY, minutes)
     return minutes
 
 
 def load_idle(ctx) -> int:
-    from app.services.settings import get_setting
-
     return stored_idle_minutes(get_setting(ctx, IDLE_KEY, DEFAULT_IDLE_MINUTES))
 
 
 def save_till(ctx, code: str, name: str):
-    from app.setup.first_run import check_till, register_till
-
     return register_till(ctx, check_till(code, name))
 
 
@@ -117,7 +113,6 @@ class TrustSettingsBox(QGroupBox):
         if not on_file:
             self.where.setText(_("This till uses a database server: back it up on the server."))
             return
-        from app.trust.backup import backup_dir
 
         self.where.setText(_("Backups are kept in {folder}: one a day (7 kept), before every "
                              "upgrade, and when you ask.", folder=backup_dir(db_file)))
@@ -190,8 +185,6 @@ class TrustSettingsBox(QGroupBox):
         self.trust.maint.submit(backup_now, self.trust.db_file, on_done=done, on_error=failed)
 
     def choose_file(self) -> None:
-        from app.trust.backup import backup_dir
-
         path, _f = QFileDialog.getOpenFileName(self, _("Choose a backup to restore"),
                                                str(backup_dir(self.trust.db_file)),
                                                _("Kasir backups (*.db)"))
