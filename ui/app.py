@@ -33,7 +33,7 @@ def run_app(db: str | None, operator: str, till: str, argv: list[str]) -> int:
     from app.i18n import _
 
     from ui.common.language import (apply_at_startup, install_qt_translator, read_choice,
-                           sync_from_database)
+                                    sync_from_database)
 
     qsettings = app_settings()
     apply_at_startup(qsettings)  # before the first widget: every screen is built in it

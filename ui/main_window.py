@@ -12,9 +12,9 @@ from app.i18n import N_, _, gettext
 
 from ui.common.changes import Change
 from ui.common.forms import shortcut
-from ui.invoices.list import InvoiceListModel, InvoiceListPage, make_table
 from ui.common.qsettings import app_settings
 from ui.common.qtcompat import emit
+from ui.invoices.list import InvoiceListModel, InvoiceListPage, make_table
 from ui.printing.status import PrintIndicator
 
 PAGES = (N_("Invoices"), N_("Customers"), N_("Items"), N_("Settings"), N_("Reconcile"),

@@ -11,10 +11,10 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpl
 from app.i18n import N_, _, gettext
 from app.services.customers import CustomerInput, add_customer, edit_customer, list_customers
 
+from ui.catalog.record_dialog import RecordDialog
 from ui.common.changes import CUSTOMER_ACTION, Change
 from ui.common.forms import shortcut
 from ui.common.paged_model import ID_ROLE, RECORD_ROLE, PagedModel
-from ui.catalog.record_dialog import RecordDialog
 from ui.common.tables import make_table, set_widths
 
 FIELDS = (("name", N_("Name")), ("email", N_("Email")), ("phone", N_("Phone")),

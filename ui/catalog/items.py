@@ -14,11 +14,11 @@ from app.domain.money import format_plain, parse_amount
 from app.i18n import N_, _
 from app.services.items import ItemInput, add_item, edit_item, list_items
 
+from ui.catalog.record_dialog import RecordDialog
 from ui.common.changes import Change
 from ui.common.fmt import money
 from ui.common.forms import shortcut
 from ui.common.paged_model import RECORD_ROLE, PagedModel
-from ui.catalog.record_dialog import RecordDialog
 from ui.common.tables import make_table, set_widths
 
 

@@ -16,12 +16,12 @@ from app.i18n import N_, _, gettext
 from app.services import invoices as svc
 from app.services.queries import get_invoice, invoice_history, invoice_receipts
 
-from ui.invoices.action_dialogs import PaymentDialog, ReasonDialog
 from ui.common.changes import INVOICE_ACTION, Change
 from ui.common.fmt import due_date, local_dt, money, sync_label
 from ui.common.forms import Banner, problems_of, shortcut
-from ui.common.status_chip import StatusChip
 from ui.common.qtcompat import emit
+from ui.common.status_chip import StatusChip
+from ui.invoices.action_dialogs import PaymentDialog, ReasonDialog
 from ui.invoices.share_panel import SharePanel
 from ui.trust.guard import cancelled_text, run_guarded
 

@@ -20,13 +20,13 @@ from app.domain.records import CustomerRecord
 from app.i18n import _
 from app.services import invoices as svc
 
-from ui.common.changes import INVOICE_ACTION, Change
-from ui.catalog.customers import CustomerDialog
 from ui.catalog.customer_picker import CustomerPicker
+from ui.catalog.customers import CustomerDialog
+from ui.common.changes import INVOICE_ACTION, Change
 from ui.common.fmt import due_input, money
 from ui.common.forms import Banner, FormErrors, problems_of, set_invalid, shortcut
-from ui.invoices.lines import LinesEditor
 from ui.common.qtcompat import emit
+from ui.invoices.lines import LinesEditor
 from ui.printing.settings import load_printer_settings
 
 

@@ -13,8 +13,8 @@ from app.domain.lifecycle import Status
 from app.domain.records import CustomerRecord
 from app.i18n import N_, _
 
-from ui.common.changes import Change
 from ui.catalog.customer_picker import CustomerPicker
+from ui.common.changes import Change
 from ui.common.fmt import due_date, money, status_label, sync_label
 from ui.common.paged_model import PagedModel
 from ui.common.status_chip import STATUS_ROLE, StatusChipDelegate

@@ -20,12 +20,12 @@ from app.reconcile.service import auto_match, confirm
 from app.reconcile.undo import undo_match
 
 from ui.common.changes import INVOICE_ACTION, Change
-from ui.common.forms import Banner, shortcut
 from ui.common.fmt import money
+from ui.common.forms import Banner, shortcut
 from ui.common.qtcompat import emit
-from ui.trust.guard import cancelled_text, run_guarded
 from ui.reconcile.tables import (ID_ROLE, LineCols, SuggestionCols, UndoDialog, UnpaidCols, _item,
-                               _table, flag_label, short_date)
+                                 _table, flag_label, short_date)
+from ui.trust.guard import cancelled_text, run_guarded
 
 BANK_MAPPINGS = ("bca", "mandiri", "bri")  # the CSV mappings Kasir ships (names, not text)
 

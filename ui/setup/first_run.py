@@ -19,8 +19,8 @@ from app.services.settings import ShopProfile
 from app.setup.first_run import SetupAnswers, TillInfo, apply_setup, check_shop
 from app.sync.credentials import save
 
-from ui.setup.pages import OwnerPage, PlugipayPage, PrinterPage, ShopPage, TillPage
 from ui.common.qtcompat import emit
+from ui.setup.pages import OwnerPage, PlugipayPage, PrinterPage, ShopPage, TillPage
 
 
 def start_demo(data_dir: Path):  # the aux worker: starting the sandbox takes a second

@@ -17,8 +17,8 @@ from app.setup.first_run import check_owner, check_till
 from app.sync.credentials import DEFAULT_BASE_URL, validate
 
 from ui.common.forms import FormErrors, problems_of
-from ui.trust.common import pin_field
 from ui.sync.settings import KEY_ID_EXAMPLE
+from ui.trust.common import pin_field
 
 
 class _Page(QWizardPage):

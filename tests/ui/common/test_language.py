@@ -13,7 +13,7 @@ from app.services.invoices import PaymentInput, issue, mark_paid
 from app.services.settings import get_language
 from ui.invoices.list import Columns
 from ui.common.language import (CACHE_KEY, apply_at_startup, cached_choice, install_qt_translator,
-                         remember, sync_from_database)
+                                remember, sync_from_database)
 from ui.main_window import MainWindow
 
 
