@@ -52,10 +52,10 @@ def main(argv=None) -> int:
     from app.i18n import set_language
     from app.services.context import Context, open_store
     from app.services.queries import InvoiceQuery, list_invoices
-    from ui.changes import ChangeBus
+    from ui.common.changes import ChangeBus
     from ui.main_window import MainWindow
-    from ui.print_queue import PrintQueue
-    from ui.worker import DbWorker
+    from ui.printing.queue import PrintQueue
+    from ui.common.worker import DbWorker
 
     tmp = Path(tempfile.mkdtemp(prefix="kasir-shots-"))
     store = open_store(tmp / "demo.db")
@@ -63,7 +63,7 @@ def main(argv=None) -> int:
     seed_demo(ctx, invoices=60)
 
     app = QApplication.instance() or QApplication(["kasir"])
-    from ui.language import install_qt_translator
+    from ui.common.language import install_qt_translator
 
     install_qt_translator(app)
     set_language("en")  # the README's shots are in English; one more in Indonesian at the end

@@ -10,10 +10,12 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QMainWindow, QP
 
 from app.i18n import N_, _, gettext
 
-from .changes import Change
-from .forms import shortcut
-from .invoice_list import InvoiceListPage
-from .qtcompat import emit
+from ui.common.changes import Change
+from ui.common.forms import shortcut
+from ui.common.qsettings import app_settings
+from ui.common.qtcompat import emit
+from ui.invoices.list import InvoiceListModel, InvoiceListPage, make_table
+from ui.printing.status import PrintIndicator
 
 PAGES = (N_("Invoices"), N_("Customers"), N_("Items"), N_("Settings"), N_("Reconcile"),
          N_("Close shift"))
@@ -29,7 +31,7 @@ class MainWindow(QMainWindow):
         self.worker, self.bus = worker, bus
         self.printing, self.sync = printing, sync  # PrintQueue, SyncBridge (or None)
         self.conflicts_dialog = None
-        self.settings = settings if settings is not None else QSettings("Kasir", "Kasir")
+        self.settings = app_settings(settings)
         self.till, self.operator = till, operator
         self.setWindowTitle(_("Kasir — {till}", till=till))
         self._first_page = False
@@ -79,7 +81,6 @@ class MainWindow(QMainWindow):
                self.sync_label, self.conflicts_button]
         self.print_indicator = None
         if printing is not None:
-            from .print_status import PrintIndicator
             self.print_indicator = PrintIndicator(printing)
             bar.append(self.print_indicator)
         for w in bar:
@@ -130,8 +131,6 @@ class MainWindow(QMainWindow):
         """Rebuild the screens in the current language. The list keeps its filters
         (they are saved and read back); a draft being edited is kept as it is
         and takes the new language when it is next opened."""
-        from .invoice_list import InvoiceListPage
-
         current = self.nav.currentRow()
         self.setWindowTitle(_("Kasir — {till}", till=self.till))
         self._name_pages()
@@ -178,40 +177,42 @@ class MainWindow(QMainWindow):
         if w is not None:
             return w
         worker, bus = self.worker, self.bus
+        # Each screen's module is imported here, on first use: only the list is before the first paint.
         if name == "editor":
-            from .invoice_editor import InvoiceEditor
+            from ui.invoices.editor import InvoiceEditor
             w = InvoiceEditor(worker, bus, self.printing)
             w.closed.connect(self.back_to_list)
             w.saved.connect(lambda inv_id, msg: self.open_invoice(inv_id, msg))
             self.invoices.addWidget(w)
         elif name == "detail":
-            from .invoice_detail import InvoiceDetail
+            from ui.invoices.detail import InvoiceDetail
             w = InvoiceDetail(worker, bus, self.printing, self.sync)
             w.closed.connect(self.back_to_list)
             w.edit_requested.connect(self.edit_invoice)
             self.invoices.addWidget(w)
         else:
             if name == "customers":
-                from .customers import CustomersPage
-                w = CustomersPage(worker, bus)
+                from ui.catalog.customers import CustomersPage
+                w = CustomersPage(worker, bus,
+                                  lambda parent: make_table(InvoiceListModel(worker, parent), parent))
                 w.open_invoice.connect(self.open_invoice)
             elif name == "items":
-                from .items import ItemsPage
+                from ui.catalog.items import ItemsPage
                 w = ItemsPage(worker, bus)
             elif name == "reconcile":
-                from .reconcile_page import ReconcilePage
+                from ui.reconcile.page import ReconcilePage
                 w = ReconcilePage(worker, bus)
             elif name == "shift":
-                from .shift_page import ShiftPage
+                from ui.reconcile.shift_page import ShiftPage
                 w = ShiftPage(worker, bus, self.printing)
             else:
-                from .settings_page import SettingsPage
+                from ui.settings_page import SettingsPage
                 w = SettingsPage(worker, bus, self._facts, printing=self.printing,
                                  sync=self.sync, open_conflicts=self.open_conflicts,
                                  qsettings=self.settings)
                 w.language.changed.connect(lambda _lang: self.retranslate())
                 if getattr(self, "trust", None) is not None:
-                    self.trust.extend_settings(w)  # staff, lock, till, backups (ui/trust_wiring)
+                    self.trust.extend_settings(w)  # staff, lock, till, backups (ui/setup/wiring.py)
             index = PAGE_KEYS.index(name)
             slot = self._slots[index - 1]
             self.pages.insertWidget(index, w)
@@ -338,7 +339,7 @@ class MainWindow(QMainWindow):
 
     def open_conflicts(self) -> None:
         if self.conflicts_dialog is None:
-            from .sync_conflicts import ConflictsDialog
+            from ui.sync.conflicts import ConflictsDialog  # built when first asked for
             self.conflicts_dialog = ConflictsDialog(self.worker, self.bus, self.sync, self)
         self.conflicts_dialog.show()
         self.conflicts_dialog.activateWindow()

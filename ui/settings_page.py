@@ -11,8 +11,12 @@ from PySide6.QtWidgets import (QFormLayout, QFrame, QGroupBox, QLabel, QLineEdit
 from app.i18n import N_, _, gettext
 from app.services.settings import ShopProfile, get_shop, save_shop
 
-from .changes import Change
-from .forms import Banner, FormErrors, problems_of
+from ui.common.changes import Change
+from ui.common.forms import Banner, FormErrors, problems_of, shortcut
+from ui.common.language import LanguageBox
+from ui.common.qsettings import app_settings
+from ui.printing.settings import PrinterSettings
+from ui.sync.settings import ConnectionBox, RemindersBox
 
 LABELS = {"name": N_("Shop name"), "address": N_("Address"), "phone": N_("Phone"),
           "tax_id": N_("NPWP"), "footer": N_("Slip footer"), "logo_path": N_("Logo (PNG path)"),
@@ -49,9 +53,6 @@ class SettingsPage(QWidget):
         tf = QFormLayout(till)
         for key, value in facts.items():
             tf.addRow(key, QLabel(value))
-        from .printer_settings import PrinterSettings
-        from .sync_settings import ConnectionBox, RemindersBox
-
         self.printer = PrinterSettings(worker, bus, printing) if printing is not None else None
         self.connection = ConnectionBox(sync) if sync is not None else None
         if self.connection is not None and open_conflicts is not None:
@@ -59,12 +60,7 @@ class SettingsPage(QWidget):
         elif self.connection is not None:
             self.connection.conflicts_button.hide()
         self.reminders = RemindersBox(worker, bus)
-        from PySide6.QtCore import QSettings
-
-        from .language import LanguageBox
-
-        self.language = LanguageBox(worker, qsettings if qsettings is not None
-                                    else QSettings("Kasir", "Kasir"))
+        self.language = LanguageBox(worker, app_settings(qsettings))
         content = QWidget()
         lay = QVBoxLayout(content)
         lay.addWidget(self.banner)
@@ -88,7 +84,6 @@ class SettingsPage(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
-        from .forms import shortcut
         shortcut(self, "Ctrl+S", self.save)
         bus.changed.connect(lambda flags, src: self.load() if flags & Change.SETTINGS
                             and src is not self else None)

@@ -114,7 +114,7 @@ def startup_rows(db: Path, repeat: int) -> list[Row]:
                 missing("peak memory (RSS), 1M database open", "MB", "not available yet")]
     app_cmd = [sys.executable, "-c", REPORT_PEAK + "from app.cli import main; sys.exit(main())",
                "--db", str(db), "--till", "T1", "--operator", "bench"]
-    probe_cmd = [sys.executable, "-c", REPORT_PEAK + "from ui.startup_probe import main; "
+    probe_cmd = [sys.executable, "-c", REPORT_PEAK + "from ui.setup.probe import main; "
                  "sys.exit(main())"]
     app_t, app_rss, base_t, base_rss = [], [], [], []
     error = ""

@@ -9,8 +9,8 @@ pytest.importorskip("PySide6")
 
 from PySide6.QtCore import QSettings, QStandardPaths  # noqa: E402
 
-from ui.changes import ChangeBus  # noqa: E402
-from ui.worker import DbWorker  # noqa: E402
+from ui.common.changes import ChangeBus  # noqa: E402
+from ui.common.worker import DbWorker  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -138,7 +138,7 @@ def printer_at(ctx, loopback):
 
 @pytest.fixture
 def printing(qapp, worker):
-    from ui.print_queue import PrintQueue
+    from ui.printing.queue import PrintQueue
 
     q = PrintQueue(worker, retry_ms=100)
     q.start(worker.ctx)
@@ -148,7 +148,7 @@ def printing(qapp, worker):
 
 @pytest.fixture
 def sync_bridge(qapp, bus, store, memory_keyring):
-    from ui.sync_bridge import SyncBridge
+    from ui.sync.bridge import SyncBridge
 
     bridge = SyncBridge(bus, till="T1", interval=0.3, offline_interval=0.5)
     bridge.attach(store)
@@ -185,7 +185,7 @@ def fast_kdf(monkeypatch):
 def wired(qtbot, qapp, worker, bus, settings, db_path, fast_kdf):
     """A main window with the trust wiring attached (lock, approvals, checks)."""
     from ui.main_window import MainWindow
-    from ui.trust_wiring import TrustWiring
+    from ui.setup.wiring import TrustWiring
 
     win = MainWindow(worker, bus, operator="ana", till="T1", db_label="test.db",
                      settings=settings)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRect, Qt
 
-from ui.changes import Change
+from ui.common.changes import Change
 from ui.main_window import MainWindow
 
 

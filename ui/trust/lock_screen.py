@@ -10,8 +10,8 @@ from app.i18n import _
 from app.trust.roles import login, role_label
 from app.trust.staff import list_staff
 
-from ..qtcompat import emit
-from .common import direct_runner, error_label, pin_field, show_error
+from ui.common.qtcompat import emit
+from ui.trust.common import direct_runner, error_label, pin_field, show_error
 
 
 def _login(ctx, name, pin):

@@ -7,13 +7,14 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
                                QLineEdit, QPushButton, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QInputDialog
 
 from app.i18n import N_, _, gettext
 from app.trust.roles import role_label
 from app.trust.staff import ROLES, add_staff, disable_staff, list_staff, needs_owner, set_pin
 
-from ..qtcompat import emit
-from .common import direct_runner, error_label, pin_field, show_error
+from ui.common.qtcompat import emit
+from ui.trust.common import direct_runner, error_label, pin_field, show_error
 
 COLUMNS = (N_("Name"), N_("Shown as"), N_("Role"), N_("State"))
 
@@ -136,8 +137,6 @@ class StaffPage(QWidget):
             show_error(self.error, _("Choose a person in the list first."))
             return
         if pin is None:
-            from PySide6.QtWidgets import QInputDialog
-
             pin, ok = QInputDialog.getText(self, _("New PIN"),
                                            _("New PIN for {name} (4 to 8 digits):", name=name),
                                            QLineEdit.EchoMode.Password)

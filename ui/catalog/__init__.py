@@ -1,0 +1,1 @@
+"""Customers and items: their pages, add/edit dialogs and the customer picker."""

@@ -1,0 +1,1 @@
+"""Bank reconciliation and the shift close (Z report)."""

@@ -1,0 +1,2 @@
+"""Plugipay sync in the window: the sync bridge, conflicts dialog and Settings ›
+Plugipay."""
