@@ -13,7 +13,7 @@ import importlib.util
 import sys
 
 from app.i18n import _
-from app import __version__
+from app import __version__, logs
 from app.cli_env import (CliEnv, Parser, common_options, emit, emit_error, parse_int)
 from app.domain.errors import KasirError, ValidationError
 
@@ -315,6 +315,7 @@ def run_window(env: CliEnv) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    logs.install()  # the log file, faulthandler and the crash hook (app/logs.py)
     wants_json = "--json" in argv
     env = None
     try:

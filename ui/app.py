@@ -6,6 +6,8 @@ import os
 import sys
 import time
 
+from app import logs
+
 
 def open_context(_ctx, db, operator: str, till: str, worker):  # worker thread
     from app.services.context import Context, open_store
@@ -26,6 +28,7 @@ def run_app(db: str | None, operator: str, till: str, argv: list[str]) -> int:
     from .worker import DbWorker
 
     app = QApplication.instance() or QApplication(list(argv))
+    logs.install()  # on_crash=<a plain message box> is wired by the ui restructure
     app.setOrganizationName("Kasir")
     app.setApplicationName("Kasir")
     from PySide6.QtCore import QSettings

@@ -1,7 +1,7 @@
 """Guarded actions in the window: void, write-off, reconciliation undo, shift
 close, conflict resolve. A cashier gets the manager-approval dialog first; the
 action then runs with the approved context, for that ONE action. The core
-checks again (app.trust.roles.require_role), so this is a convenience, not the
+checks again (app.services.roles.require_role), so this is a convenience, not the
 guard: a refusal comes back through `on_error` like any other."""
 
 from __future__ import annotations
@@ -11,13 +11,13 @@ from typing import Callable
 from PySide6.QtWidgets import QDialog
 
 from app.i18n import _, gettext
-from app.trust.roles import GUARDED
+from app.services.roles import GUARDED
 
 
 def needs_dialog(ctx, action: str) -> bool:
     """Without a query: staff accounts exist once someone signed in with a role
     (the window signs everybody in when there are accounts)."""
-    from app.trust.staff import RANK
+    from app.services.roles import RANK
 
     if ctx is None or ctx.role is None or ctx.approved_by:
         return False
@@ -56,7 +56,7 @@ def run_guarded(worker, parent, action: str, fn: Callable, *args,
 
 
 def cancelled_text(action: str) -> str:
-    from app.trust.roles import WHAT
+    from app.services.roles import WHAT
 
     return _("Nothing changed: to {what} takes a manager's approval.",
              what=gettext(WHAT[action]))

@@ -16,7 +16,7 @@ from .startup_checks import backup_now
 
 
 def list_backup_files(_ctx, db_file: Path):  # maintenance worker
-    from app.trust.backup import list_backups
+    from app.store.backup import list_backups
 
     return list_backups(db_file)
 
@@ -112,7 +112,7 @@ class TrustSettingsBox(QGroupBox):
         if not on_file:
             self.where.setText(_("This till uses a database server: back it up on the server."))
             return
-        from app.trust.backup import backup_dir
+        from app.store.backup import backup_dir
 
         self.where.setText(_("Backups are kept in {folder}: one a day (7 kept), before every "
                              "upgrade, and when you ask.", folder=backup_dir(db_file)))
@@ -189,7 +189,7 @@ class TrustSettingsBox(QGroupBox):
         self.trust.maint.submit(backup_now, self.trust.db_file, on_done=done, on_error=failed)
 
     def choose_file(self) -> None:
-        from app.trust.backup import backup_dir
+        from app.store.backup import backup_dir
 
         path, _f = QFileDialog.getOpenFileName(self, _("Choose a backup to restore"),
                                                str(backup_dir(self.trust.db_file)),

@@ -61,7 +61,7 @@ def database_file(db) -> Path | None:
 def startup_state(ctx) -> dict:  # DB worker
     from app.services.settings import get_setting
     from app.setup.first_run import needs_setup
-    from app.trust.staff import has_staff
+    from app.services.accounts import has_staff
 
     setup = needs_setup(ctx)
     return {"setup": setup, "staff": not setup and has_staff(ctx),
@@ -233,7 +233,7 @@ class TrustWiring(DatabaseFileMixin, QObject):
         w.till_label.setText(_("Till {till}", till=code))
 
     def signed_in_as(self, ctx) -> None:
-        from app.trust.roles import role_label
+        from app.services.roles import role_label
 
         # A plain attribute: the next task the worker starts sees it.
         self.worker.ctx = ctx

@@ -140,11 +140,11 @@ ACTIONS = {"paid": "pay", "void": "void", "uncollectible": "write_off"}
 
 
 def _chain_hasher():
-    """app.trust.chain.entry_hash without its per-call set-up (same bytes: a test
+    """app.store.history_chain.entry_hash without its per-call set-up (same bytes: a test
     checks the built chain with the app's own verifier)."""
     import hashlib
 
-    from app.trust import chain
+    from app.store import history_chain as chain
 
     encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
     sha = hashlib.sha256
@@ -159,8 +159,8 @@ def _chain_hasher():
 
 
 def _write_rows(con, n: int, rng: random.Random, ts, mix: str = "shop") -> dict:
-    from app.trust.chain import GENESIS
-    from app.trust.chain import canonical_at as canon
+    from app.store.history_chain import GENESIS
+    from app.store.history_chain import canonical_at as canon
 
     chain_hash = _chain_hasher()
 
@@ -288,14 +288,14 @@ def _write_rows(con, n: int, rng: random.Random, ts, mix: str = "shop") -> dict:
 
 def _check_chain_sample(rows: list[tuple]) -> None:
     """The fast hasher must agree with the app's own: check some links."""
-    from app.trust.chain import CONTENT, entry_hash
+    from app.store.history_chain import CONTENT, entry_hash
 
     for row in rows[:3] + rows[-3:]:
         content = dict(zip(("id", "entity_type", "entity_id", "action", "operator", "till_code",
                             "at", "before", "after", "note", "approved_by", "chain_seq"), row))
         if entry_hash(row[12], {k: content[k] for k in CONTENT}) != row[13]:
             raise RuntimeError("The benchmark builder's history hash no longer matches "
-                               "app.trust.chain.entry_hash: update app/bench/dataset.py.")
+                               "app.store.history_chain.entry_hash: update app/bench/dataset.py.")
 
 
 def customer_names(path: Path, limit: int = 50) -> list[str]:

@@ -185,8 +185,8 @@ def close_shift(ctx: Context, counted: dict | None, note: str = "") -> dict:
     from app.store.reconcile_models import Shift
 
     cnt = _amounts(counted, "Counted cash")
-    from app.trust.chain import seal
-    from app.trust.roles import require_role
+    from app.services.audit import seal
+    from app.services.roles import require_role
 
     require_role(ctx, "shift_close")
     # The close takes in everything up to and including this instant.

@@ -38,7 +38,7 @@ def _approver(ctx: Context, given: str | None) -> str:
     """Who approved: with staff accounts, the trust rules decide (a manager's PIN,
     verified, in ctx.approved_by; or a manager acting themself); without them, a
     manager's name must still be given and is recorded."""
-    from app.trust.roles import require_role
+    from app.services.roles import require_role
 
     require_role(ctx, "reconcile_undo")
     name = ctx.approved_by or ""

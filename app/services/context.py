@@ -39,7 +39,7 @@ def open_store(db=None, *, migrate: bool = True):
 
     engine = make_engine(db)
     if migrate and needs_upgrade(engine):
-        from app.trust.backup import backup_before_migration
+        from app.store.backup import backup_before_migration
 
         backup_before_migration(engine)  # an online backup first, when there is data
         upgrade(engine)

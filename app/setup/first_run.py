@@ -44,7 +44,7 @@ def needs_setup(ctx: Context) -> bool:
     from sqlalchemy import exists
 
     from app.store.models import Invoice
-    from app.trust.staff import needs_owner
+    from app.services.accounts import needs_owner
 
     if not needs_owner(ctx) or get_setting(ctx, SHOP_KEY) is not None:
         return False
@@ -92,8 +92,8 @@ def check_shop(shop: ShopProfile) -> ShopProfile:
 
 
 def check_owner(name, pin, pin_again) -> tuple[str, str]:
-    from app.trust.pins import check_pin_rules
-    from app.trust.staff import clean_name
+    from app.services.pins import check_pin_rules
+    from app.services.accounts import clean_name
 
     name = clean_name(name)
     if str(pin or "") != str(pin_again or ""):
@@ -143,7 +143,7 @@ def apply_setup(ctx: Context, answers: SetupAnswers) -> Context:
     Settings)."""
     from app.printing.config import save_config
     from app.services.settings import save_shop
-    from app.trust.roles import login
+    from app.services.roles import login
     from app.trust.staff import add_staff
 
     shop = check_shop(answers.shop)

@@ -162,7 +162,7 @@ def _require_manager(ctx: Context) -> None:
     """Resolving is a manager's decision where the shop has role rules
     (app.trust lists the action as "conflict_resolve")."""
     try:
-        from app.trust.roles import GUARDED, require_role
+        from app.services.roles import GUARDED, require_role
     except ImportError:
         return
     if "conflict_resolve" in GUARDED:

@@ -125,7 +125,7 @@ class StartupCheck:
 
 def latest_good_backup(db_path) -> Path | None:
     """The newest backup that passes every check."""
-    from .backup import list_backups
+    from app.store.backup import list_backups
 
     for info in list_backups(db_path):
         if check_file(info.path).ok:

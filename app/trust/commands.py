@@ -10,7 +10,7 @@ from app.domain.errors import ValidationError
 
 
 def _db_file(env):
-    from .backup import sqlite_file
+    from app.store.backup import sqlite_file
 
     path = sqlite_file(env.db)
     if path is None:
@@ -33,7 +33,7 @@ def _new_pin(args, who: str) -> str:
 
 
 def _staff_line(s) -> str:
-    from .roles import role_label
+    from app.services.roles import role_label
 
     state = "" if s.active else "  " + _("(disabled)")
     return f"{s.name:<20} {role_label(s.role):<8} {s.display_name}{state}"
@@ -43,7 +43,7 @@ def cmd_staff_add(args, env):
     from .staff import add_staff
 
     rec = add_staff(env.ctx, args.name, args.role, _new_pin(args, args.name), args.display_name or "")
-    from .roles import role_label
+    from app.services.roles import role_label
 
     return rec.to_json(), _("Added {display_name} ({name}) as {role}.",
                             display_name=rec.display_name, name=rec.name,
@@ -51,7 +51,7 @@ def cmd_staff_add(args, env):
 
 
 def cmd_staff_list(args, env):
-    from .staff import list_staff
+    from app.services.accounts import list_staff
 
     people = list_staff(env.ctx)
     return ([p.to_json() for p in people],
@@ -60,7 +60,8 @@ def cmd_staff_list(args, env):
 
 
 def cmd_staff_set_pin(args, env):
-    from .staff import clean_name, set_pin
+    from .staff import set_pin
+    from app.services.accounts import clean_name
 
     ctx = env.ctx
     own = clean_name(args.name) == clean_name(ctx.operator)
@@ -100,7 +101,7 @@ def cmd_audit_verify(args, env):
 def cmd_backup(args, env):
     from app.i18n import gettext
 
-    from .backup import KIND_LABELS, list_backups, make_backup
+    from app.store.backup import KIND_LABELS, list_backups, make_backup
 
     db = _db_file(env)
     if args.list:

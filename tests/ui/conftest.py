@@ -176,7 +176,7 @@ def full_window(qtbot, worker, bus, settings, printing, sync_bridge):
 @pytest.fixture
 def fast_kdf(monkeypatch):
     """PIN hashes with a cheap cost: the rules are the same, the machine works less."""
-    from app.trust import pins
+    from app.services import pins
 
     monkeypatch.setattr(pins, "SCRYPT_N", 2 ** 8)
 

@@ -6,8 +6,8 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
                                QVBoxLayout)
 
 from app.i18n import _, gettext
-from app.trust.roles import GUARDED, WHAT, role_label, with_approval
-from app.trust.staff import RANK, list_staff
+from app.services.accounts import list_staff
+from app.services.roles import GUARDED, RANK, WHAT, role_label, with_approval
 
 from .common import direct_runner, error_label, pin_field, show_error
 
@@ -70,7 +70,7 @@ class ApprovalDialog(QDialog):
 def approve_if_needed(ctx, action: str, parent=None):
     """The context to run `action` with: `ctx` itself when no approval is needed,
     an approved copy after the dialog, or None when the cashier cancelled."""
-    from app.trust.roles import needs_approval
+    from app.services.roles import needs_approval
 
     if not needs_approval(ctx, action):
         return ctx
