@@ -25,10 +25,9 @@ KNOWN_LAZY_EDGES = {
     # app/trust/commands.py reads the CLI environment: removed by the cli restructure
     ("app.trust.commands", "app.cli_env"),
     ("app.trust", "app.cli_env"),
-    # `kasir` (no arguments) and the start-up benchmark open the window. The entry
-    # point sits above both app/ and ui/; removed by the cli restructure only if the
-    # window's launcher moves out of app/ (app/ never imports Qt at module level:
-    # tests/app/test_no_qt_in_core.py).
+    # `kasir` (no arguments) opens the window: app/cli.py imports ui.app in a
+    # function. Removed by the cli restructure if the launcher leaves app/ (app/
+    # never imports Qt at module level: tests/app/test_no_qt_in_core.py).
     ("app", "ui"),
 }
 

@@ -119,7 +119,7 @@ def keys(qtbot, window):
 @pytest.fixture
 def loopback():
     """A network slip printer on 127.0.0.1 (answers status queries)."""
-    from app.printing.testing import LoopbackPrinter
+    from tests.printer_emulators import LoopbackPrinter
 
     with LoopbackPrinter() as printer:
         yield printer
