@@ -16,8 +16,8 @@ from sqlalchemy import exists, select
 
 from app.domain.currency import CURRENCIES
 from app.domain.errors import ValidationError
-from app.i18n import _
 from app.domain.validation import Problems, clean_text
+from app.i18n import _
 from app.printing.config import save_config
 from app.services.accounts import clean_name, needs_owner
 from app.services.audit import record_history
