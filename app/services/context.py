@@ -22,7 +22,7 @@ class Context:
     operator: str
     till: str = "T1"
     clock: Callable[[], datetime] = field(default=utcnow)
-    # Trust (app/trust/roles.py). `role` is set only once the operator's PIN was
+    # Trust (app/services/roles.py). `role` is set only once the operator's PIN was
     # checked; `approved_by` only once a manager's PIN was checked on the spot.
     approved_by: str | None = None
     role: str | None = None
