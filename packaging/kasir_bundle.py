@@ -44,6 +44,7 @@ EXCLUDES = (
     "tkinter", "_tkinter", "pytest", "_pytest", "pytestqt", "hypothesis", "IPython",
     "matplotlib", "numpy", "pandas", "PyInstaller", "setuptools", "pip", "pydoc_data",
     "app.bench",  # benchmark tooling, not for shops
+    "app.sandbox.testing",  # runs the sandbox for tests and benchmarks, never for the app
     "app.store.migrations",  # loaded from files by Alembic, never imported as a package
 )
 

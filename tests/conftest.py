@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["KASIR_LANG"] = "en"  # the suite asserts English text; i18n tests switch on purpose
+os.environ.setdefault("KASIR_LOG_DIR", tempfile.mkdtemp(prefix="kasir-test-logs-"))  # app/logs.py
 
 from app.domain.validation import DraftInput, LineInput  # noqa: E402
 from app.services.context import Context, open_store  # noqa: E402

@@ -6,6 +6,8 @@ import os
 import sys
 import time
 
+from app import logs
+
 
 def open_context(_ctx, db, operator: str, till: str, worker):  # worker thread
     from app.services.context import Context, open_store
@@ -30,6 +32,10 @@ def run_app(db: str | None, operator: str, till: str, argv: list[str]) -> int:
 
     app = QApplication.instance() or QApplication(list(argv))
     name_application(app)
+    from ui.common.crash import CrashNotice
+
+    log_path = logs.install()  # the traceback goes to the log file ...
+    logs.install(on_crash=CrashNotice(log_path, app))  # ... and the cashier sees a plain message
     from app.i18n import _
 
     from ui.common.language import (apply_at_startup, install_qt_translator, read_choice,

@@ -14,6 +14,14 @@ import time
 import traceback
 from pathlib import Path
 
+from app.services.context import Context, open_store
+
+from . import cases_db, cases_process
+from .dataset import build_database
+from .reconcile_bench import reconcile_row
+from .report import Row, format_table, missing, write_json
+from .sync_bench import sync_row
+
 DEFAULT_OUT = Path("bench-results") / "bench.json"
 ALL = ("build", "startup", "list", "search", "open", "sale", "slip", "pdf", "sync", "reconcile")
 
@@ -46,9 +54,6 @@ def main(argv: list[str] | None = None) -> int:
     results = args.out.resolve().parent  # absolute: the sandbox runs in its own folder
     results.mkdir(parents=True, exist_ok=True)
 
-    from .dataset import build_database
-    from .report import Row, format_table, missing, write_json
-
     rows: list[Row] = []
     say = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
     say(f"kasir-bench: database of {n:,} invoices ...")
@@ -79,11 +84,7 @@ def main(argv: list[str] | None = None) -> int:
         rows.extend(got if isinstance(got, list) else [got])
         say(f"kasir-bench: {name} done in {time.perf_counter() - started:.1f} s")
 
-    from . import cases_db, cases_process
-
     run("startup", lambda: cases_process.startup_rows(work, max(3, repeat // 4)))
-
-    from app.services.context import Context, open_store
 
     store = open_store(work)
     ctx = Context(store, operator="bench", till="T1")
@@ -96,9 +97,6 @@ def main(argv: list[str] | None = None) -> int:
         run("pdf", lambda: cases_db.pdf_row(ctx, work, repeat))
     finally:
         store.dispose()
-
-    from .reconcile_bench import reconcile_row
-    from .sync_bench import sync_row
 
     run("sync", lambda: sync_row(sync_ops, results / "sync-work"))
     run("reconcile", lambda: reconcile_row(10_000 if args.quick else 100_000,

@@ -4,9 +4,20 @@ Each is a median beside a baseline measured in the same run."""
 
 from __future__ import annotations
 
+import io
 import random
 import sqlite3
 from pathlib import Path
+
+from reportlab.pdfgen import canvas
+
+from app.documents.service import render_invoice_pdf
+from app.domain.validation import DraftInput, LineInput
+from app.printing.escpos_render import render_escpos
+from app.printing.profiles import PROFILES
+from app.printing.slip_model import build_slip
+from app.services import invoices
+from app.services.queries import InvoiceQuery, get_invoice, list_invoices
 
 from .report import Row, median_time, missing, ms
 
@@ -33,8 +44,6 @@ def _now_text(ctx) -> str:
 
 def list_rows(ctx, path: Path, repeat: int) -> list[Row]:
     """A first page for each filter, and deep pages (raw sqlite3 baseline)."""
-    from app.services.queries import InvoiceQuery, list_invoices
-
     con = _raw(path)
     now = ctx.now().astimezone().replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
     max_id = con.execute("SELECT max(id) FROM invoices").fetchone()[0]
@@ -90,8 +99,6 @@ def list_rows(ctx, path: Path, repeat: int) -> list[Row]:
 
 
 def search_rows(ctx, path: Path, repeat: int) -> list[Row]:
-    from app.services.queries import InvoiceQuery, list_invoices
-
     con = _raw(path)
     max_id = con.execute("SELECT max(id) FROM invoices").fetchone()[0]
     mid_number = con.execute("SELECT local_number FROM invoices WHERE id >= ? AND "
@@ -122,8 +129,6 @@ def search_rows(ctx, path: Path, repeat: int) -> list[Row]:
 
 
 def open_row(ctx, path: Path, repeat: int) -> Row:
-    from app.services.queries import get_invoice
-
     con = _raw(path)
     max_id = con.execute("SELECT max(id) FROM invoices").fetchone()[0]
     rng = random.Random(5)
@@ -146,9 +151,6 @@ def open_row(ctx, path: Path, repeat: int) -> Row:
 
 def sale_rows(ctx, path: Path, repeat: int) -> list[Row]:
     """Create + issue + pay, each its own transaction (synchronous=FULL, fsync)."""
-    from app.domain.validation import DraftInput, LineInput
-    from app.services import invoices
-
     con = sqlite3.connect(path, isolation_level=None, timeout=30)
     con.execute("PRAGMA synchronous=FULL")
     # A scratch table in the benchmark's copy: an unchanged row would not be written.
@@ -183,14 +185,6 @@ def sale_rows(ctx, path: Path, repeat: int) -> list[Row]:
 
 
 def slip_row(ctx, path: Path, repeat: int) -> Row:
-    try:
-        from app.printing.escpos_render import render_escpos
-        from app.printing.profiles import PROFILES
-        from app.printing.slip_model import build_slip
-    except ImportError as err:
-        return missing("slip 80 mm (build + ESC/POS)", "ms", f"not available yet ({err})")
-    from app.services.queries import get_invoice
-
     ref = _a_paid_invoice(path)
     profile = next((p for p in PROFILES.values() if getattr(p, "paper_mm", 0) == 80), None) \
         if isinstance(PROFILES, dict) else None
@@ -204,17 +198,9 @@ def slip_row(ctx, path: Path, repeat: int) -> Row:
 
 
 def pdf_row(ctx, path: Path, repeat: int) -> Row:
-    try:
-        from app.documents.service import render_invoice_pdf
-    except ImportError as err:
-        return missing("invoice PDF (A4)", "ms", f"not available yet ({err})")
     ref = _a_paid_invoice(path)
 
     def blank():
-        import io
-
-        from reportlab.pdfgen import canvas
-
         buf = io.BytesIO()
         c = canvas.Canvas(buf)
         c.drawString(72, 720, "Kasir")

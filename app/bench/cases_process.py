@@ -106,12 +106,6 @@ def timed_run(cmd: list[str], mark: str, cwd: str | None = None,
 
 
 def startup_rows(db: Path, repeat: int) -> list[Row]:
-    try:
-        import ui.app  # noqa: F401
-        import ui.main_window  # noqa: F401
-    except ImportError as err:
-        return [missing("start-up to first list page", "s", f"not available yet ({err})"),
-                missing("peak memory (RSS), 1M database open", "MB", "not available yet")]
     app_cmd = [sys.executable, "-c", REPORT_PEAK + "from app.cli import main; sys.exit(main())",
                "--db", str(db), "--till", "T1", "--operator", "bench"]
     probe_cmd = [sys.executable, "-c", REPORT_PEAK + "from ui.setup.probe import main; "

@@ -12,15 +12,19 @@ schema heads and this module's version."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import sqlite3
-
-from app.store import search
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+
+from app.services.context import open_store
+from app.store import search
+from app.store.history_chain import CONTENT, GENESIS, canonical_at as canon, entry_hash
+from app.store.migrate import head_revisions
 
 BUILDER_VERSION = 4
 TILLS = ("T1", "T2", "T3")
@@ -63,8 +67,6 @@ def _ts_formatter():
 
 
 def cache_key(n: int, mix: str = "shop") -> str:
-    from app.store.migrate import head_revisions
-
     heads = "+".join(sorted(head_revisions()))
     return f"bench-{n}{'' if mix == 'shop' else '-' + mix}-{heads}-v{BUILDER_VERSION}"
 
@@ -87,8 +89,6 @@ def build_database(n: int, folder: Path, *, seed: int = 2026, force: bool = Fals
     for p in (tmp, Path(str(tmp) + "-wal"), Path(str(tmp) + "-shm")):
         p.unlink(missing_ok=True)
     started = time.perf_counter()
-    from app.services.context import open_store
-
     open_store(tmp).dispose()  # the real schema, through the real migrations
     rows = _fill(tmp, n, seed, mix)
     took = time.perf_counter() - started
@@ -140,17 +140,13 @@ ACTIONS = {"paid": "pay", "void": "void", "uncollectible": "write_off"}
 
 
 def _chain_hasher():
-    """app.trust.chain.entry_hash without its per-call set-up (same bytes: a test
+    """app.store.history_chain.entry_hash without its per-call set-up (same bytes: a test
     checks the built chain with the app's own verifier)."""
-    import hashlib
-
-    from app.trust import chain
-
     encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
     sha = hashlib.sha256
-    assert chain.CONTENT == ("id", "chain_seq", "entity_type", "entity_id", "action",
-                             "operator", "till_code", "at", "before", "after", "note",
-                             "approved_by"), "the chain's content changed: update the builder"
+    assert CONTENT == ("id", "chain_seq", "entity_type", "entity_id", "action",
+                       "operator", "till_code", "at", "before", "after", "note",
+                       "approved_by"), "the chain's content changed: update the builder"
 
     def chain_hash(prev: str, values: list) -> str:
         return sha(f"{prev}\n{encode(values)}".encode("utf-8")).hexdigest()
@@ -159,9 +155,6 @@ def _chain_hasher():
 
 
 def _write_rows(con, n: int, rng: random.Random, ts, mix: str = "shop") -> dict:
-    from app.trust.chain import GENESIS
-    from app.trust.chain import canonical_at as canon
-
     chain_hash = _chain_hasher()
 
     n_cust = max(10, n // 50)
@@ -288,14 +281,12 @@ def _write_rows(con, n: int, rng: random.Random, ts, mix: str = "shop") -> dict:
 
 def _check_chain_sample(rows: list[tuple]) -> None:
     """The fast hasher must agree with the app's own: check some links."""
-    from app.trust.chain import CONTENT, entry_hash
-
     for row in rows[:3] + rows[-3:]:
         content = dict(zip(("id", "entity_type", "entity_id", "action", "operator", "till_code",
                             "at", "before", "after", "note", "approved_by", "chain_seq"), row))
         if entry_hash(row[12], {k: content[k] for k in CONTENT}) != row[13]:
             raise RuntimeError("The benchmark builder's history hash no longer matches "
-                               "app.trust.chain.entry_hash: update app/bench/dataset.py.")
+                               "app.store.history_chain.entry_hash: update app/bench/dataset.py.")
 
 
 def customer_names(path: Path, limit: int = 50) -> list[str]:

@@ -16,6 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from sqlalchemy import create_engine, text
+
 DB_NAME = "kasir"
 
 
@@ -68,7 +70,7 @@ class PostgresServer:
         self.dir = Path(tempfile.mkdtemp(prefix="kasir-pg-"))
         data = self.dir / "data"
         if os.geteuid() == 0:
-            import pwd
+            import pwd  # POSIX only: a root user hands the data folder to nobody
 
             try:
                 pw = pwd.getpwnam("postgres")
@@ -133,8 +135,6 @@ def _has_c_utf8() -> bool:
 
 
 def wait_ready(url: str, timeout: float = 20.0) -> None:
-    from sqlalchemy import create_engine, text
-
     engine = create_engine(url)
     deadline = time.monotonic() + timeout
     try:

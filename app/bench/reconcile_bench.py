@@ -10,7 +10,11 @@ import sqlite3
 import time
 from pathlib import Path
 
-from .report import Row, median_time, missing
+from app.reconcile.service import suggest
+from app.services.context import Context, open_store
+
+from .dataset import build_database
+from .report import Row, median_time
 
 
 def _add_lines(path: Path, n_lines: int, seed: int = 11) -> None:
@@ -49,14 +53,6 @@ def _add_lines(path: Path, n_lines: int, seed: int = 11) -> None:
 
 def reconcile_row(n_open: int, n_lines: int, results: Path, repeat: int = 3) -> Row:
     label = f"reconcile {n_lines:,} lines vs {n_open:,} open invoices"
-    try:
-        from app.reconcile.service import suggest
-    except ImportError as err:
-        return missing(label, "s", f"not available yet ({err})")
-    from app.services.context import Context, open_store
-
-    from .dataset import build_database
-
     info = build_database(n_open, results, mix="open")
     work = results / "reconcile-work.db"
     shutil.copyfile(info.path, work)

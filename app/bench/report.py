@@ -4,6 +4,7 @@ as JSON (`name, value, unit, baseline, ratio, target, ok`, plus a note)."""
 from __future__ import annotations
 
 import json
+import os
 import platform
 import statistics
 import time
@@ -114,8 +115,6 @@ def format_table(rows: list[Row]) -> str:
 
 
 def machine() -> dict:
-    import os
-
     load = os.getloadavg() if hasattr(os, "getloadavg") else None
     return {"python": platform.python_version(), "platform": platform.platform(),
             "cpus": os.cpu_count(), "load_average": load}

@@ -11,9 +11,21 @@ place of the old ones."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import time
 from pathlib import Path
+
+from plugipay import PlugipayClient
+from sqlalchemy import text
+
+from app.domain.validation import DraftInput, LineInput
+from app.sandbox.testing import running_sandbox
+from app.services import invoices
+from app.services.context import Context, open_store
+from app.services.customers import CustomerInput, add_customer
+from app.sync.credentials import Credentials
+from app.sync.engine import SyncEngine
 
 from .report import Row, missing
 
@@ -21,10 +33,6 @@ NAME = "sync push"
 
 
 def _fill(ctx, n_ops: int) -> int:
-    from app.domain.validation import DraftInput, LineInput
-    from app.services import invoices
-    from app.services.customers import CustomerInput, add_customer
-
     n_cust = max(1, min(200, n_ops // 50))
     custs = [add_customer(ctx, CustomerInput(f"Pelanggan {i}", f"p{i}@contoh.co.id")).id
              for i in range(n_cust)]
@@ -43,16 +51,6 @@ def _fill(ctx, n_ops: int) -> int:
 
 def sync_row(n_ops: int, workdir: Path) -> Row:
     label = f"{NAME} of {n_ops:,} operations"
-    try:
-        from app.sandbox.testing import running_sandbox
-        from app.sync.credentials import Credentials
-        from app.sync.engine import SyncEngine
-    except ImportError as err:
-        return missing(label, "s", f"not available yet ({err})")
-    from plugipay import PlugipayClient
-
-    from app.services.context import Context, open_store
-
     if workdir.exists():
         shutil.rmtree(workdir)
     workdir.mkdir(parents=True)
@@ -96,8 +94,6 @@ def sync_row(n_ops: int, workdir: Path) -> Row:
 
 def _requests(store) -> list[tuple]:
     """(method, path, body, key, old remote id of what it creates) in the order sent."""
-    from sqlalchemy import text
-
     with store.reader() as uow:
         rows = uow.session.execute(text(
             "SELECT r.method, r.path, r.body, o.idempotency_key, o.aggregate "
@@ -134,7 +130,5 @@ def _ids_in(text: str, mapping: dict[str, str]):
     """The sandbox's ids in `text` that have a replacement (ids: `prefix_` + 24 hex)."""
     global _ID
     if _ID is None:
-        import re
-
         _ID = re.compile(r"[a-z]+_[0-9a-f]{24}")
     return [(old, mapping[old]) for old in set(_ID.findall(text)) if old in mapping]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 
 from app.i18n import _
-from app import __version__
+from app import __version__, logs
 from app.cli import (customers, demo, documents, invoices, items, printing, reconcile, sandbox,
                      sync, trust)
 from app.cli.env import CliEnv, Parser, common_options, emit, emit_error
@@ -48,6 +48,7 @@ def run_window(env: CliEnv) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    logs.install()  # the log file, faulthandler and the crash hook (app/logs.py)
     wants_json = "--json" in argv
     env = None
     try:

@@ -9,11 +9,13 @@ import sys
 from app.cli.env import Parser, emit
 from app.i18n import _, gettext
 from app.domain.errors import ValidationError
-from app.trust.backup import KIND_LABELS, sqlite_file
-from app.trust.roles import role_label
+from app.store.backup import KIND_LABELS, sqlite_file
+from app.services.roles import role_label
 
 
 def _db_file(env):
+    from app.store.backup import sqlite_file
+
     path = sqlite_file(env.db)
     if path is None:
         raise ValidationError(_("This works on a SQLite database file. Back up a PostgreSQL "
@@ -33,6 +35,8 @@ def _new_pin(args, who: str) -> str:
 
 
 def _staff_line(s) -> str:
+    from app.services.roles import role_label
+
     state = "" if s.active else "  " + _("(disabled)")
     return f"{s.name:<20} {role_label(s.role):<8} {s.display_name}{state}"
 
@@ -41,13 +45,15 @@ def cmd_staff_add(args, env):
     from app.trust.staff import add_staff
 
     rec = add_staff(env.ctx, args.name, args.role, _new_pin(args, args.name), args.display_name or "")
+    from app.services.roles import role_label
+
     return rec.to_json(), _("Added {display_name} ({name}) as {role}.",
                             display_name=rec.display_name, name=rec.name,
                             role=role_label(rec.role))
 
 
 def cmd_staff_list(args, env):
-    from app.trust.staff import list_staff
+    from app.services.accounts import list_staff
 
     people = list_staff(env.ctx)
     return ([p.to_json() for p in people],
@@ -56,7 +62,8 @@ def cmd_staff_list(args, env):
 
 
 def cmd_staff_set_pin(args, env):
-    from app.trust.staff import clean_name, set_pin
+    from app.trust.staff import set_pin
+    from app.services.accounts import clean_name
 
     ctx = env.ctx
     own = clean_name(args.name) == clean_name(ctx.operator)
@@ -90,7 +97,9 @@ def cmd_audit_verify(args, env):
 
 
 def cmd_backup(args, env):
-    from app.trust.backup import list_backups, make_backup
+    from app.i18n import gettext
+
+    from app.store.backup import KIND_LABELS, list_backups, make_backup
 
     db = _db_file(env)
     if args.list:

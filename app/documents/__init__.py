@@ -17,7 +17,7 @@ __all__ = list(_EXPORTS)
 
 def __getattr__(name):
     if name in _EXPORTS:
-        from . import service
+        from . import service  # lazy: importing the package must not load SQLAlchemy and reportlab
 
         return getattr(service, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -124,7 +124,7 @@ def format_date(dt: datetime | None, tz: tzinfo | None, *, with_time: bool = Tru
         return "-"
     local = dt.astimezone(tz)
     if current_language() == "id":
-        from babel.dates import format_time
+        from babel.dates import format_time  # lazy: Babel's date data only when a document is built
 
         text = i18n_format_date(local.date(), "id", "long")
         return f"{text}, {format_time(local.time(), 'HH.mm', locale='id_ID')}" if with_time else text

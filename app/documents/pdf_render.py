@@ -69,7 +69,7 @@ class _NumberedCanvas(Canvas):
 
 @lru_cache(maxsize=8)
 def _logo(path: str, mtime: float):
-    from reportlab.lib.utils import ImageReader
+    from reportlab.lib.utils import ImageReader  # lazy: only for a logo
 
     reader = ImageReader(path)
     w, h = reader.getSize()

@@ -14,7 +14,7 @@ QUIET_ZONE = 4  # modules of white border the QR standard asks for
 @lru_cache(maxsize=64)
 def qr_matrix(text: str) -> tuple[tuple[bool, ...], ...]:
     """Dark (True) and light modules, row by row, without the quiet zone."""
-    from reportlab.graphics.barcode import qrencoder
+    from reportlab.graphics.barcode import qrencoder  # lazy: reportlab only when a QR is drawn
 
     qr = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
     qr.addData(text)

@@ -12,10 +12,17 @@ import tempfile
 from datetime import tzinfo
 from pathlib import Path
 
+from sqlalchemy import select
+
 from app.i18n import _
 from app.domain.errors import ConflictError, NotFoundError, ValidationError
+from app.services.customers import get_customer
+from app.services.queries import get_invoice, invoice_receipts
+from app.services.settings import get_shop
+from app.store.models import Receipt
 
 from .document_model import Document, invoice_document, receipt_document
+from .html_render import render_html
 
 PAPER_SIZES = ("a4", "letter")
 _RECEIPT_NUMBER = re.compile(r"^[A-Z0-9]{1,8}-R\d+$")
@@ -31,10 +38,6 @@ def check_paper(paper: str) -> str:
 
 
 def _receipt_by_number(ctx, number: str):
-    from sqlalchemy import select
-
-    from app.store.models import Receipt
-
     with ctx.store.reader() as uow:
         row = uow.session.execute(
             select(Receipt.invoice_id).where(Receipt.number == number)).first()
@@ -44,8 +47,6 @@ def _receipt_by_number(ctx, number: str):
 
 
 def _customer(ctx, customer_id):
-    from app.services.customers import get_customer
-
     try:
         return get_customer(ctx, customer_id)
     except NotFoundError:
@@ -53,9 +54,6 @@ def _customer(ctx, customer_id):
 
 
 def invoice_doc(ctx, ref, *, tz: tzinfo | None = None) -> Document:
-    from app.services.queries import get_invoice
-    from app.services.settings import get_shop
-
     text = str(ref).strip().upper() if ref is not None else ""
     if _RECEIPT_NUMBER.match(text):
         ref = _receipt_by_number(ctx, text)
@@ -66,9 +64,6 @@ def invoice_doc(ctx, ref, *, tz: tzinfo | None = None) -> Document:
 def receipt_doc(ctx, ref, *, receipt_number: str | None = None,
                 tz: tzinfo | None = None) -> Document:
     """The receipt named by `receipt_number` or `ref`, else the invoice's latest one."""
-    from app.services.queries import get_invoice, invoice_receipts
-    from app.services.settings import get_shop
-
     text = str(ref).strip().upper() if ref is not None else ""
     if receipt_number is None and _RECEIPT_NUMBER.match(text):
         receipt_number, ref = text, _receipt_by_number(ctx, text)
@@ -91,14 +86,12 @@ def receipt_doc(ctx, ref, *, receipt_number: str | None = None,
 
 
 def render_doc_pdf(doc: Document, paper: str = "a4"):
-    from .pdf_render import render_pdf
+    from .pdf_render import render_pdf  # lazy: reportlab (~0.3 s) only when a PDF is made
 
     return render_pdf(doc, check_paper(paper))
 
 
 def render_doc_html(doc: Document) -> str:
-    from .html_render import render_html
-
     return render_html(doc)
 
 

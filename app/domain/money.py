@@ -8,11 +8,12 @@ from functools import lru_cache
 from app.i18n import _
 
 from .currency import get_currency
+from .errors import ValidationError
 
 
 @lru_cache(maxsize=64)
 def _pattern(currency: str, locale: str | None):
-    from babel.numbers import parse_pattern
+    from babel.numbers import parse_pattern  # lazy: Babel only when an amount is formatted
 
     cur = get_currency(currency)
     return parse_pattern(cur.pattern), (locale or cur.locale)
@@ -27,7 +28,7 @@ def to_major(amount: int, currency: str) -> Decimal:
 
 def format_money(amount: int, currency: str, locale: str | None = None) -> str:
     """`Rp 1.500.000`, `$10.00`: the sign, symbol and separators of the locale."""
-    from babel.numbers import format_currency
+    from babel.numbers import format_currency  # lazy: Babel only when an amount is formatted
 
     cur = get_currency(currency)
     loc = locale or cur.locale
@@ -43,7 +44,7 @@ def format_money(amount: int, currency: str, locale: str | None = None) -> str:
 
 def format_plain(amount: int, currency: str, locale: str | None = None) -> str:
     """The number alone, grouped as the locale does (`1.500.000`, `10.00`)."""
-    from babel.numbers import format_decimal
+    from babel.numbers import format_decimal  # lazy: Babel only when an amount is formatted
 
     cur = get_currency(currency)
     digits = cur.exponent
@@ -56,8 +57,6 @@ def parse_amount(text: str, currency: str) -> int:
 
     Accepts the locale's grouping; refuses more decimals than the currency has.
     """
-    from .errors import ValidationError
-
     cur = get_currency(currency)
     raw = (text or "").strip().replace(" ", "").replace("\u00a0", "")
     for prefix in ("Rp", "rp", "RP", "$", "IDR", "USD"):

@@ -6,8 +6,10 @@ from dataclasses import asdict, dataclass, fields, replace
 
 from app.i18n import _
 from app.domain.errors import ValidationError
+from app.services.settings import get_setting, set_setting
 
 from .profiles import PrinterProfile, get_profile
+from .uri import parse_printer_uri
 
 SETTINGS_KEY = "printer"
 CUT_CHOICES = ("auto", "full", "partial", "none")
@@ -42,8 +44,6 @@ class PrinterConfig:
         return (self.codepage or get_profile(self.profile).default_codepage).upper()
 
     def validated(self) -> "PrinterConfig":
-        from .uri import parse_printer_uri
-
         if self.uri:
             parse_printer_uri(self.uri)
         profile = get_profile(self.profile)
@@ -61,15 +61,11 @@ class PrinterConfig:
 
 
 def load_config(ctx) -> PrinterConfig:
-    from app.services.settings import get_setting
-
     return PrinterConfig.from_dict(get_setting(ctx, SETTINGS_KEY))
 
 
 def save_config(ctx, config: PrinterConfig) -> PrinterConfig:
     """Check and store; a bad value raises ValidationError and nothing is stored."""
-    from app.services.settings import set_setting
-
     clean = config.validated()
     set_setting(ctx, SETTINGS_KEY, asdict(clean))
     return clean

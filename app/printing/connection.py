@@ -154,7 +154,7 @@ class PrinterConnector:
         return Connection(t, printer, reads=reads)
 
     def _open_usb(self, t: PrinterTarget, reads: bool) -> Connection:
-        import usb.core
+        import usb.core  # lazy: pyusb only for usb:// printers
 
         try:
             device = usb.core.find(idVendor=t.vid, idProduct=t.pid, backend=self.usb_backend)
@@ -207,7 +207,7 @@ def _printer_interface(device) -> int:
 
 def printer_endpoints(device) -> tuple[int, int | None]:
     """(bulk OUT, bulk IN or None) of the device's printer-class interface."""
-    import usb.util
+    import usb.util  # lazy: pyusb only for usb:// printers
 
     for cfg in device:
         for intf in cfg:
@@ -229,8 +229,8 @@ def printer_endpoints(device) -> tuple[int, int | None]:
 def find_usb_printers(backend=None) -> list[dict]:
     """USB devices of the printer class (7), on the device or on an interface."""
     try:
-        import usb.core
-        import usb.util
+        import usb.core  # lazy: pyusb only for usb:// printers
+        import usb.util  # lazy: pyusb only for usb:// printers
 
         devices = list(usb.core.find(find_all=True, backend=backend))
     except Exception as err:  # no libusb: nothing to list, say why

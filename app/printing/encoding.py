@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from app.i18n import _
+from app.domain.errors import ValidationError
 
 from .profiles import CODEC_NAMES
 
@@ -59,7 +60,6 @@ def codec_for(codepage: str) -> str:
     try:
         return CODEC_NAMES[codepage.upper()]
     except KeyError:
-        from app.domain.errors import ValidationError
         raise ValidationError(_("Kasir cannot print in code page {codepage}. Choose one of: "
                                 "{choices}.", codepage=repr(codepage),
                                 choices=", ".join(CODEC_NAMES)), field="codepage") from None

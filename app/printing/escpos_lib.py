@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import logging
 import os
+import tempfile
 import threading
 from pathlib import Path
+
+from platformdirs import user_cache_dir
 
 _lock = threading.Lock()
 _module = None
 
 
 def cache_dir() -> Path:
-    from platformdirs import user_cache_dir
-
     path = Path(os.environ.get("KASIR_CACHE_DIR") or user_cache_dir("kasir", False)) / "escpos"
     path.mkdir(parents=True, exist_ok=True)
     return path
@@ -32,8 +33,6 @@ def escpos_printer():
         return _module
     with _lock:
         if _module is None:
-            import tempfile
-
             cache = str(cache_dir())
             os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", cache)
             root = logging.getLogger()
@@ -42,7 +41,7 @@ def escpos_printer():
             # capabilities.py evaluates mkdtemp() even when the folder is given.
             tempfile.mkdtemp = lambda *a, **k: cache
             try:
-                import escpos.printer as module
+                import escpos.printer as module  # lazy: ~0.5 s, see the docstring
             finally:
                 tempfile.mkdtemp = real_mkdtemp
                 for h in list(root.handlers):

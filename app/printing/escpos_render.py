@@ -27,7 +27,7 @@ def _style(font: int, bold: bool, tall: bool) -> bytes:
 
 def _logo(printer, path: str, profile: PrinterProfile, report: FoldReport) -> None:
     try:
-        from PIL import Image
+        from PIL import Image  # lazy: Pillow only for a logo
 
         with Image.open(path) as img:
             img = img.convert("L")

@@ -10,10 +10,10 @@ is a new job whose slip says REPRINT and when.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from app.i18n import _
 from app.domain.errors import ConflictError, KasirError, NotFoundError, ValidationError
@@ -21,8 +21,13 @@ from app.domain.records import iso
 from app.store.print_models import PrintJob
 
 from .config import PrinterConfig, load_config
+from .connection import PrinterConnector
+from .encoding import FoldReport
 from .errors import PrinterError
+from .escpos_render import render_escpos
+from .profiles import get_profile
 from .slip_model import Slip, build_slip
+from .uri import parse_printer_uri
 
 log = logging.getLogger(__name__)
 
@@ -85,9 +90,6 @@ def retry_delay(attempts: int) -> timedelta:
 
 def _options(printer=None, profile=None, columns=None, codepage=None, drawer_kick=False) -> dict:
     """Per-job overrides, checked now so that a bad one is refused before storing."""
-    from .profiles import get_profile
-    from .uri import parse_printer_uri
-
     if printer:
         printer = str(parse_printer_uri(printer))
     if profile:
@@ -104,10 +106,6 @@ def _options(printer=None, profile=None, columns=None, codepage=None, drawer_kic
 
 def resolve_options(opts: dict, cfg: PrinterConfig) -> PrinterConfig:
     """The settings a job prints with: its own overrides, else this till's settings."""
-    from dataclasses import replace
-
-    from .profiles import get_profile
-
     merged = replace(cfg, uri=opts.get("uri") or cfg.uri)
     if opts.get("profile") and opts["profile"] != cfg.profile:
         p = get_profile(opts["profile"])
@@ -240,9 +238,6 @@ class QueueRun:
 
 def render_job(slip: Slip, opts: dict, cfg: PrinterConfig) -> tuple[bytes, str, str, object]:
     """(bytes, note, uri, profile) for a stored job under the current settings."""
-    from .encoding import FoldReport
-    from .escpos_render import render_escpos
-
     merged = resolve_options(opts, cfg)
     profile = merged.printer_profile()
     report = FoldReport()
@@ -254,8 +249,6 @@ def render_job(slip: Slip, opts: dict, cfg: PrinterConfig) -> tuple[bytes, str, 
 def process_queue(ctx, connector=None, *, limit: int = 20, force: bool = False) -> QueueRun:
     """Try the jobs that are due (all waiting jobs with `force`), oldest first. One
     failure holds back only the later jobs of the same printer in this run."""
-    from .connection import PrinterConnector
-
     cfg = load_config(ctx)
     connector = connector or PrinterConnector(timeout=cfg.timeout)
     now = ctx.now()
@@ -293,8 +286,6 @@ def process_queue(ctx, connector=None, *, limit: int = 20, force: bool = False) 
 
 
 def pending_count(ctx) -> int:
-    from sqlalchemy import func
-
     with ctx.store.reader() as uow:
         return uow.session.execute(
             select(func.count()).select_from(PrintJob).where(

@@ -13,6 +13,7 @@ from app.i18n import _
 from .config import PrinterConfig, load_config
 from .connection import PrinterConnector, find_usb_printers  # noqa: F401  (re-exported)
 from .encoding import FoldReport
+from .escpos_render import render_escpos
 from .slip_layout import layout_slip, render_slip_lines  # noqa: F401  (re-exported)
 from .slip_model import build_slip, make_test_slip, shop_of
 from .status import PrinterStatus
@@ -57,8 +58,6 @@ def test_slip(ctx, config: PrinterConfig, connector: PrinterConnector | None = N
 
     Raises a PrinterError that says what to do when the printer cannot print.
     """
-    from .escpos_render import render_escpos
-
     cfg = config.validated()
     profile = cfg.printer_profile()
     slip = make_test_slip(shop_of(ctx), title=profile.label,

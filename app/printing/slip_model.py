@@ -7,12 +7,14 @@ what was true when it was asked for, and a reprint says when it was reprinted.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import datetime
 
 from app.i18n import _
 from app.domain.errors import ConflictError, NotFoundError, ValidationError
-from app.domain.labels import METHOD_LABELS
+from app.domain.labels import METHOD_LABELS, shop_footer
+from app.services.queries import get_invoice, invoice_receipts
+from app.services.settings import get_shop
 
 KINDS = ("invoice", "receipt")
 
@@ -92,7 +94,6 @@ class Slip:
         return cls(**kw)
 
     def as_reprint(self, at: datetime) -> "Slip":
-        from dataclasses import replace
         return replace(self, reprint_at=_iso(at))
 
 
@@ -101,10 +102,6 @@ def _iso(dt: datetime | None) -> str:
 
 
 def shop_of(ctx) -> SlipShop:
-    from app.services.settings import get_shop
-
-    from app.domain.labels import shop_footer
-
     s = get_shop(ctx)
     return SlipShop(s.name, s.address, s.phone, s.tax_id, shop_footer(s.footer), s.logo_path)
 
@@ -140,8 +137,6 @@ def slip_from_records(kind: str, invoice, shop: SlipShop, receipt=None) -> Slip:
 def build_slip(ctx, invoice_ref, kind: str = "invoice", *, receipt_number: str | None = None,
                reprint: bool = False) -> Slip:
     """Gather the slip for an invoice (id, local number, Plugipay id or number)."""
-    from app.services.queries import get_invoice, invoice_receipts
-
     invoice = get_invoice(ctx, invoice_ref)
     receipt = None
     if kind == "receipt":

@@ -15,6 +15,8 @@ from app.services.context import Context
 from app.store.reconcile_models import BankMapping, BankStatement, StatementLine
 
 from .csv_format import PRESETS, CsvMapping, parse_csv, validate_mapping
+from .mt940_format import parse_mt940
+from .ofx_format import parse_ofx
 from .parsed import ParsedStatement, fingerprints
 
 FORMATS = ("csv", "ofx", "mt940")
@@ -62,10 +64,8 @@ def parse_statement(data: bytes, fmt: str, mapping: CsvMapping | None = None,
                                     "--description-col and --amount-col."), field="mapping")
         st = parse_csv(data, mapping)
     elif fmt == "ofx":
-        from .ofx_format import parse_ofx
         st = parse_ofx(data, bank)
     elif fmt == "mt940":
-        from .mt940_format import parse_mt940
         st = parse_mt940(data, bank)
     else:
         raise ValidationError(_("Unknown statement format {fmt}. Choose csv, ofx or mt940.",

@@ -7,6 +7,9 @@ from __future__ import annotations
 from sqlalchemy import Text, select, type_coerce
 from sqlalchemy.orm import Session
 
+from app.store.models import Customer, Invoice
+from app.store.reconcile_models import StatementLine
+
 from .local_dates import Days, LocalDays
 from .matching import Candidate, Credit, gc_paused
 
@@ -29,8 +32,6 @@ def load_candidates(session: Session) -> list[Candidate]:
     """Every open (or past due) invoice with something left to pay, in one query.
     The two instants of each invoice become local days through LocalDays (one
     time-zone look-up per distinct day), not 200,000 aware datetimes."""
-    from app.store.models import Customer, Invoice
-
     stmt = (select(Invoice.id, Invoice.local_number, Invoice.number, Invoice.memo,
                    Invoice.customer_id, Customer.name, Invoice.currency,
                    Invoice.total - Invoice.amount_paid, type_coerce(Invoice.issued_at, Text),
@@ -47,8 +48,6 @@ def load_candidates(session: Session) -> list[Candidate]:
 
 def load_credits(session: Session, line_ids=None) -> list[Credit]:
     """The unmatched statement lines (all, or those of `line_ids`), by id."""
-    from app.store.reconcile_models import StatementLine
-
     stmt = select(StatementLine.id, type_coerce(StatementLine.booked_on, Text),
                   StatementLine.amount, StatementLine.currency,
                   StatementLine.description).where(StatementLine.state == "unmatched")

@@ -11,7 +11,7 @@ from .parsed import ParsedLine, ParsedStatement, clean_description, to_minor
 
 
 def parse_mt940(data: bytes, bank: str = "") -> ParsedStatement:
-    import mt940
+    import mt940  # lazy: the library only when such a file comes
 
     text = data.decode("utf-8", errors="replace")
     if ":61:" not in text or ":25:" not in text:

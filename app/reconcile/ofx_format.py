@@ -11,7 +11,7 @@ from .parsed import ParsedLine, ParsedStatement, clean_description, to_minor
 
 
 def parse_ofx(data: bytes, bank: str = "") -> ParsedStatement:
-    from ofxtools.Parser import OFXTree
+    from ofxtools.Parser import OFXTree  # lazy: the library only when such a file comes
 
     tree = OFXTree()
     try:

@@ -8,16 +8,15 @@ from datetime import date
 from sqlalchemy import func, select
 
 from app.services.context import Context
+from app.store.models import Invoice
+from app.store.reconcile_models import StatementLine, StatementMatch
 
 from .matching import Credit, Matcher
-from .service import load_candidates
+from .service import list_lines, load_candidates
 
 
 def reconcile_report(ctx: Context, date_from: date | None = None, date_to: date | None = None,
                      unpaid_limit: int = 200) -> dict:
-    from app.store.models import Invoice
-    from app.store.reconcile_models import StatementLine, StatementMatch
-
     with ctx.store.reader() as uow:
         s = uow.session
         stmt = select(StatementLine)
@@ -87,8 +86,6 @@ def unpaid_rows(candidates, today: date, limit: int = 200) -> list[dict]:
 def page_state(ctx: Context, show_matched: bool = False, limit: int = 5) -> dict:
     """Everything the reconciliation screen shows, read at once on the worker thread:
     statement credits, suggestions per unmatched credit, and the unpaid invoices."""
-    from .service import list_lines
-
     lines = [l for l in list_lines(ctx, None if show_matched else "unmatched", limit=2000)
              if l.state != "debit"]
     with ctx.store.reader() as uow:

@@ -13,6 +13,9 @@ from app.i18n import _, format_amount
 from app.domain.errors import ConflictError, NotFoundError, ValidationError
 from app.services.audit import record_history
 from app.services.context import Context
+from app.services.invoices import PaymentInput, load_invoice, pay_in_session
+from app.services.settings import get_setting, set_setting
+from app.store.reconcile_models import StatementLine, StatementMatch
 
 from .loading import load_candidates, load_credits
 from .matching import HIGH, LineSuggestions, Matcher, gc_paused
@@ -30,8 +33,6 @@ def _line_record(line, invoice_ids=()) -> StatementLineRecord:
 
 def list_lines(ctx: Context, state: str | None = "unmatched", date_from=None, date_to=None,
                limit: int = 1000) -> list[StatementLineRecord]:
-    from app.store.reconcile_models import StatementLine, StatementMatch
-
     with ctx.store.reader() as uow:
         stmt = select(StatementLine).order_by(StatementLine.booked_on, StatementLine.id)
         if state:
@@ -80,9 +81,6 @@ def _line_reference(line) -> str:
 def confirm(ctx: Context, line_id, invoice_refs, *, confidence: int | None = None,
             auto: bool = False) -> list[MatchRecord]:
     """Pay every invoice named with this credit and link them, or change nothing."""
-    from app.services.invoices import PaymentInput, load_invoice, pay_in_session
-    from app.store.reconcile_models import StatementMatch
-
     refs = [str(r).strip() for r in (invoice_refs or ()) if str(r).strip()]
     if not refs:
         raise ValidationError(_("Name at least one invoice to match the line with."),
@@ -155,8 +153,6 @@ def confirm(ctx: Context, line_id, invoice_refs, *, confidence: int | None = Non
 
 
 def _load_line(s: Session, line_id):
-    from app.store.reconcile_models import StatementLine
-
     try:
         key = int(str(line_id).strip())
     except ValueError:
@@ -177,7 +173,6 @@ def auto_match(ctx: Context, min_confidence: int | None = None) -> list[AutoOutc
     """Confirm every suggestion at or above the shop's confidence that pays exactly and
     that no other line claims too. Each confirmation is its own transaction."""
     if min_confidence is None:
-        from app.services.settings import get_setting
         min_confidence = int(get_setting(ctx, AUTO_SETTING, DEFAULT_AUTO))
     if not HIGH <= min_confidence <= 100:
         raise ValidationError(_("The confidence for auto-matching must be between {HIGH} and "
@@ -214,8 +209,6 @@ def auto_match(ctx: Context, min_confidence: int | None = None) -> list[AutoOutc
 
 
 def set_auto_threshold(ctx: Context, value: int) -> int:
-    from app.services.settings import set_setting
-
     if not HIGH <= value <= 100:
         raise ValidationError(_("Choose a confidence between {HIGH} and 100.", HIGH=HIGH),
                               field="min_confidence")

@@ -7,21 +7,22 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.i18n import _
 from app.domain.currency import get_currency
 from app.domain.errors import ConflictError, NotFoundError, ValidationError
 from app.domain.records import iso
-from app.services.audit import record_history
+from app.services.audit import record_history, seal
 from app.services.context import Context
+from app.services.roles import require_role
+from app.store.models import HistoryEntry, Invoice, Payment, Receipt
+from app.store.reconcile_models import Shift, StatementMatch
 
 EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
 
 
 def _history(s, till, operator, start, end, actions):
-    from app.store.models import HistoryEntry
-
     q = select(HistoryEntry).where(
         HistoryEntry.entity_type == "invoice", HistoryEntry.action.in_(actions),
         HistoryEntry.till_code == till, HistoryEntry.operator == operator,
@@ -35,9 +36,6 @@ def build_report(s, till: str, operator: str, start: datetime, end: datetime | N
                  opening_float: dict, counted: dict | None = None, *,
                  now: datetime | None = None) -> dict:
     """The shift's figures from `start` up to `end` (excluded; None: up to now)."""
-    from app.store.models import Invoice, Payment, Receipt
-    from app.store.reconcile_models import StatementMatch
-
     totals: dict[str, dict[str, int]] = defaultdict(
         lambda: {"issued": 0, "paid": 0, "voided": 0, "writtenOff": 0})
     issued = []
@@ -110,17 +108,12 @@ def _amounts(values: dict | None, label: str) -> dict:
 
 
 def _open_row(s, ctx: Context):
-    from app.store.reconcile_models import Shift
-
     return s.execute(select(Shift).where(Shift.till_code == ctx.till,
                                          Shift.operator == ctx.operator,
                                          Shift.state == "open")).scalar()
 
 
 def _last_close(s, ctx: Context) -> datetime:
-    from sqlalchemy import func
-
-    from app.store.reconcile_models import Shift
     last = s.execute(select(func.max(Shift.closed_at)).where(
         Shift.till_code == ctx.till, Shift.operator == ctx.operator)).scalar()
     if last is not None and last.tzinfo is None:
@@ -129,8 +122,6 @@ def _last_close(s, ctx: Context) -> datetime:
 
 
 def open_shift(ctx: Context, opening_float: dict | None = None) -> dict:
-    from app.store.reconcile_models import Shift
-
     fl = _amounts(opening_float, "Opening float")
     with ctx.store.unit_of_work() as uow:
         s = uow.session
@@ -156,8 +147,6 @@ def _summary(row) -> dict:
 
 def shift_report(ctx: Context, shift_id=None) -> dict:
     """The frozen report of a closed shift, or the running one of the open shift."""
-    from app.store.reconcile_models import Shift
-
     with ctx.store.reader() as uow:
         s = uow.session
         if shift_id is not None:
@@ -182,12 +171,7 @@ def shift_report(ctx: Context, shift_id=None) -> dict:
 def close_shift(ctx: Context, counted: dict | None, note: str = "") -> dict:
     """Freeze the Z report of this till and operator's shift. Counted cash is required
     for every currency the drawer held (zero is a valid count)."""
-    from app.store.reconcile_models import Shift
-
     cnt = _amounts(counted, "Counted cash")
-    from app.trust.chain import seal
-    from app.trust.roles import require_role
-
     require_role(ctx, "shift_close")
     # The close takes in everything up to and including this instant.
     now = ctx.now() + timedelta(microseconds=1)
@@ -222,8 +206,6 @@ def close_shift(ctx: Context, counted: dict | None, note: str = "") -> dict:
 
 
 def list_shifts(ctx: Context, limit: int = 50) -> list[dict]:
-    from app.store.reconcile_models import Shift
-
     with ctx.store.reader() as uow:
         rows = uow.session.execute(select(Shift).where(Shift.till_code == ctx.till)
                                    .order_by(Shift.id.desc()).limit(limit)).scalars()

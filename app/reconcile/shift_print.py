@@ -93,7 +93,7 @@ def shift_report_lines(report: dict, width: int = 42) -> list[str]:
 
 def shift_report_pdf(report: dict, path) -> None:
     """A one-column A4 PDF of the same lines, in a monospaced font."""
-    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.pagesizes import A4  # lazy: reportlab only when a PDF is made
     from reportlab.lib.units import mm
     from reportlab.pdfgen.canvas import Canvas
 

@@ -17,14 +17,16 @@ from app.domain.errors import ConflictError, ValidationError
 from app.domain.validation import validate_reason
 from app.services.audit import record_history
 from app.services.context import Context
+from app.services.invoices import load_invoice, snapshot
+from app.services.roles import require_role
+from app.store.models import OutboxOperation
+from app.store.reconcile_models import Shift, StatementMatch
 
 from .records import MatchRecord
 from .service import _load_line, _match_record
 
 
 def _pay_operation(s, invoice_id: int, receipt_number: str):
-    from app.store.models import OutboxOperation
-
     ops = s.execute(select(OutboxOperation).where(
         OutboxOperation.aggregate == f"invoice:{invoice_id}",
         OutboxOperation.operation == "invoice.pay")).scalars()
@@ -38,8 +40,6 @@ def _approver(ctx: Context, given: str | None) -> str:
     """Who approved: with staff accounts, the trust rules decide (a manager's PIN,
     verified, in ctx.approved_by; or a manager acting themself); without them, a
     manager's name must still be given and is recorded."""
-    from app.trust.roles import require_role
-
     require_role(ctx, "reconcile_undo")
     name = ctx.approved_by or ""
     if not name and ctx.role in ("manager", "owner"):
@@ -53,10 +53,6 @@ def _approver(ctx: Context, given: str | None) -> str:
 
 
 def undo_match(ctx: Context, line_id, approved_by: str, reason: str) -> list[MatchRecord]:
-    from app.services.invoices import load_invoice, snapshot
-    from app.store.models import OutboxOperation
-    from app.store.reconcile_models import Shift, StatementMatch
-
     reason = validate_reason(reason)
     if not reason:
         raise ValidationError(_("Say why the match is undone."), field="reason")

@@ -18,6 +18,7 @@ from typing import Sequence
 
 from .dispatch import DEFAULT_DASHBOARD_KEY, DEFAULT_KEY_ID, DEFAULT_SECRET, SandboxConfig
 from .faults import Faults
+from .server import SandboxServer
 
 DEFAULT_PORT = 8787
 DEFAULT_DB = "plugipay-sandbox.db"
@@ -70,8 +71,6 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
 
 def run(args: argparse.Namespace) -> int:
     """Serve until Ctrl-C or SIGTERM. Prints the listening line on stdout first."""
-    from .server import SandboxServer
-
     server = SandboxServer(config_from_args(args), host=args.host, port=args.port)
 
     def _stop(signum, frame):  # noqa: ARG001

@@ -6,15 +6,23 @@ fault injection): the routes in ``ROUTES`` under ``/_sandbox/``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from .common import check_fields, check_str, iso, new_id, validation
 from .context import Ctx, Reply
 from .customers import create_customer
+from .faults import FaultInjector
 from .invoices import create_invoice, mark_uncollectible, pay_invoice, void_invoice
+from .store import Store
 
-if TYPE_CHECKING:
-    from .dispatch import SandboxApp
+
+class SandboxState(Protocol):
+    """What the dashboard touches of a sandbox: its store and its fault injector.
+    The SandboxApp (dispatch.py) is one; dispatch imports this module, never the reverse."""
+
+    store: Store
+    faults: FaultInjector
+
 
 DEFAULT_BASE_URL = "http://127.0.0.1"
 SUBSCRIPTION_FIELDS = {"customerId", "currency", "lines", "dueAt", "subscriptionId", "memo", "metadata", "discount", "tax"}
@@ -23,7 +31,7 @@ SUBSCRIPTION_FIELDS = {"customerId", "currency", "lines", "dueAt", "subscription
 class Dashboard:
     """Dashboard actions on a running (or merely opened) sandbox, in process."""
 
-    def __init__(self, app: "SandboxApp", base_url: str = DEFAULT_BASE_URL):
+    def __init__(self, app: SandboxState, base_url: str = DEFAULT_BASE_URL):
         self.app = app
         self.base_url = base_url
 
@@ -52,7 +60,7 @@ class Dashboard:
         return self.app.faults.update(changes).as_json()
 
 
-def subscription_invoice(app: "SandboxApp", body: dict[str, Any], now_iso: str, base_url: str) -> dict:
+def subscription_invoice(app: SandboxState, body: dict[str, Any], now_iso: str, base_url: str) -> dict:
     check_fields(body, SUBSCRIPTION_FIELDS, "subscription invoice")
     store = app.store
     with store.transaction():
@@ -75,7 +83,7 @@ def subscription_invoice(app: "SandboxApp", body: dict[str, Any], now_iso: str, 
 
 
 # ── HTTP routes (the app passes itself as ctx.app via a closure) ──────
-def routes(app: "SandboxApp") -> list:
+def routes(app: SandboxState) -> list:
     def pay(ctx: Ctx) -> Reply:
         method = check_str(ctx.body, "method", 100) or "manual"
         reference = check_str(ctx.body, "reference", 500)

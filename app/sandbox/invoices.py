@@ -8,6 +8,7 @@ domain actions, shared by the API routes and the sandbox dashboard.
 from __future__ import annotations
 
 import secrets
+from html import escape
 from typing import Any
 
 from .common import (
@@ -319,8 +320,6 @@ def hosted_page(store: Store, token: str, now_iso: str, base_url: str) -> str | 
     if doc is None:
         return None
     inv = render(doc, now_iso, base_url)
-    from html import escape
-
     rows = "".join(
         f"<tr><td>{escape(l['description'])}</td><td>{l['quantity']}</td>"
         f"<td>{l['unitAmount']}</td><td>{l['amount']}</td></tr>"

@@ -1,5 +1,8 @@
 """Run the sandbox as a real subprocess, for tests (this one and the sync engine's).
 
+Developer-only: used by tests/ and app/bench, never by the app; left out of the
+PyInstaller bundle (packaging/kasir_bundle.py EXCLUDES).
+
     from app.sandbox.testing import running_sandbox
 
     with running_sandbox(tmp_path, fail_rate=0.2, seed=7) as sbx:
@@ -29,6 +32,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import httpx
+from plugipay import PlugipayClient
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TEST_KEY_ID = "ak_test_kasir_sandbox"
@@ -137,16 +141,12 @@ class SandboxProcess:
     # ── clients ───────────────────────────────────────────────────
     def client(self, **kwargs: Any):
         """An official SDK client signed with the sandbox's HMAC key."""
-        from plugipay import PlugipayClient
-
         kwargs.setdefault("key_id", self.key_id)
         kwargs.setdefault("secret", self.secret)
         return PlugipayClient(base_url=self.base_url, **kwargs)
 
     def dashboard_client(self, **kwargs: Any):
         """An official SDK client using the dashboard Bearer key."""
-        from plugipay import PlugipayClient
-
         return PlugipayClient(api_key=self.dashboard_key, base_url=self.base_url, **kwargs)
 
     # ── dashboard actions (HTTP /_sandbox/ routes) ────────────────

@@ -6,6 +6,8 @@ import uuid
 
 from sqlalchemy.orm import Session
 
+from app.i18n import _
+from app.store.history_chain import append
 from app.store.models import HistoryEntry, OutboxOperation
 
 from .context import Context
@@ -14,10 +16,8 @@ from .context import Context
 def record_history(session: Session, ctx: Context, entity_type: str, entity_id: int,
                    action: str, before: dict | None, after: dict | None,
                    note: str = "") -> HistoryEntry:
-    """Append an entry to the hash-chained history (app/trust/chain.py), with the
+    """Append an entry to the hash-chained history (app/store/history_chain.py), with the
     manager who approved the action on the spot, if any."""
-    from app.trust.chain import append
-
     entry = HistoryEntry(
         entity_type=entity_type, entity_id=entity_id, action=action,
         operator=ctx.operator, till_code=ctx.till, at=ctx.now(),
@@ -36,3 +36,12 @@ def enqueue(session: Session, ctx: Context, aggregate: str, operation: str, payl
         state="pending", attempts=0, created_at=ctx.now(), next_attempt_at=None,
     ))
     return key
+
+
+def seal(session, ctx, kind: str, entity_id: int, payload: dict, note: str = "") -> str:
+    """Seal a closed period (a shift, a day) into the chain: a history entry with
+    its totals, linked like any other. Returns the entry's hash, which a Z report
+    can print so that a later change anywhere before it shows."""
+    entry = record_history(session, ctx, kind, entity_id, "seal", None, payload,
+                           note or _("{kind} {id} closed and sealed", kind=kind, id=entity_id))
+    return entry.entry_hash

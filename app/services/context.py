@@ -6,6 +6,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable
 
+from app.store.backup import backup_before_migration
+from app.store.engine import make_engine
+from app.store.migrate import needs_upgrade, upgrade
+from app.store.uow import Store
+
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
@@ -17,7 +22,7 @@ class Context:
     operator: str
     till: str = "T1"
     clock: Callable[[], datetime] = field(default=utcnow)
-    # Trust (app/trust/roles.py). `role` is set only once the operator's PIN was
+    # Trust (app/services/roles.py). `role` is set only once the operator's PIN was
     # checked; `approved_by` only once a manager's PIN was checked on the spot.
     approved_by: str | None = None
     role: str | None = None
@@ -33,14 +38,8 @@ class Context:
 
 def open_store(db=None, *, migrate: bool = True):
     """Build the engine, apply pending migrations, and return a Store."""
-    from app.store.engine import make_engine
-    from app.store.migrate import needs_upgrade, upgrade
-    from app.store.uow import Store
-
     engine = make_engine(db)
     if migrate and needs_upgrade(engine):
-        from app.trust.backup import backup_before_migration
-
         backup_before_migration(engine)  # an online backup first, when there is data
         upgrade(engine)
     return Store(engine)

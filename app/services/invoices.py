@@ -16,7 +16,7 @@ from app.domain.records import InvoiceRecord, ReceiptRecord
 from app.domain.totals import compute_totals, line_amount
 from app.domain.validation import DraftInput, Problems, clean_text, validate_draft, validate_reason
 from app.store.models import Invoice, InvoiceLine, Payment, Receipt
-from app.trust.roles import require_role
+from app.services.roles import require_role
 
 from .audit import enqueue, record_history
 from .context import Context

@@ -19,6 +19,9 @@ import threading
 import time
 from typing import Callable, TypeVar
 
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm.exc import StaleDataError
+
 from app.i18n import _
 from app.domain.errors import ConflictError
 
@@ -74,9 +77,6 @@ def _sqlstate(orig) -> str | None:
 
 def is_retryable(exc: BaseException) -> bool:
     """True when running the whole transaction again could succeed."""
-    from sqlalchemy.exc import DBAPIError
-    from sqlalchemy.orm.exc import StaleDataError
-
     if isinstance(exc, StaleDataError):
         return True
     if not isinstance(exc, DBAPIError):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 
-from app.i18n import _
+from app.i18n import LANGUAGES, SETTING_KEY, _, choose_language, set_language
+from app.domain.currency import CURRENCIES
 from app.domain.validation import Problems, clean_text
 from app.store.models import Setting
 
@@ -53,16 +54,12 @@ def set_setting(ctx: Context, key: str, value) -> None:
 
 def get_language(ctx: Context) -> str | None:
     """The language chosen in Settings ("en" or "id"), or None to follow the system."""
-    from app.i18n import LANGUAGES, SETTING_KEY
-
     value = get_setting(ctx, SETTING_KEY)
     return value if value in LANGUAGES else None
 
 
 def save_language(ctx: Context, code: str | None) -> str:
     """Choose the language (None or "" follows the system) and switch to it now."""
-    from app.i18n import LANGUAGES, SETTING_KEY, choose_language, set_language
-
     if code and code not in LANGUAGES:
         p = Problems()
         p.add("language", _("Choose one of the languages: {choices}.",
@@ -74,8 +71,6 @@ def save_language(ctx: Context, code: str | None) -> str:
 
 def apply_language(ctx: Context) -> str:
     """At start-up: KASIR_LANG, else the Settings choice, else the system's language."""
-    from app.i18n import choose_language, set_language
-
     return set_language(choose_language(get_language(ctx)))
 
 
@@ -93,7 +88,6 @@ def save_shop(ctx: Context, shop: ShopProfile) -> ShopProfile:
     color = cleaned["accent_color"]
     if color and not (len(color) == 7 and color[0] == "#" and all(c in "0123456789abcdefABCDEF" for c in color[1:])):
         p.add("accent_color", _("The accent colour must look like #0F766E."))
-    from app.domain.currency import CURRENCIES
     if cleaned["default_currency"] not in CURRENCIES:
         p.add("default_currency", _("Choose IDR or USD as the default currency."))
     p.raise_if_any()

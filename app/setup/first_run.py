@@ -10,13 +10,23 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, fields
+from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
+from app.domain.currency import CURRENCIES
 from app.domain.errors import ValidationError
+from app.domain.validation import Problems, clean_text
 from app.i18n import _
+from app.printing.config import save_config
+from app.services.accounts import clean_name, needs_owner
+from app.services.audit import record_history
 from app.services.context import Context
-from app.services.settings import SHOP_KEY, ShopProfile, get_setting
+from app.services.pins import check_pin_rules
+from app.services.roles import login
+from app.services.settings import SHOP_KEY, ShopProfile, get_setting, save_shop
+from app.store.models import Invoice, Till
+from app.trust.staff import add_staff
 
 TILL_MAX = 8
 
@@ -41,11 +51,6 @@ def needs_setup(ctx: Context) -> bool:
     """A brand-new database: nobody to sign in, no shop profile saved and no sale
     made yet. (An older database, with a shop or with sales but no staff, keeps
     working without roles; its owner can be added in Settings › Staff.)"""
-    from sqlalchemy import exists
-
-    from app.store.models import Invoice
-    from app.trust.staff import needs_owner
-
     if not needs_owner(ctx) or get_setting(ctx, SHOP_KEY) is not None:
         return False
     with ctx.store.reader() as uow:
@@ -65,9 +70,6 @@ def check_till(code, name="") -> TillInfo:
 
 def check_shop(shop: ShopProfile) -> ShopProfile:
     """The same rules as save_shop, without saving (raises ValidationError)."""
-    from app.domain.currency import CURRENCIES
-    from app.domain.validation import Problems, clean_text
-
     p = Problems()
     cleaned = {f.name: clean_text(getattr(shop, f.name), f.name,
                                   f.name.replace("_", " ").capitalize(), 500, p)
@@ -82,8 +84,6 @@ def check_shop(shop: ShopProfile) -> ShopProfile:
         p.add("default_currency", _("Choose IDR or USD as the default currency."))
     logo = cleaned["logo_path"]
     if logo:
-        from pathlib import Path
-
         if not Path(logo).expanduser().is_file():
             p.add("logo_path", _("There is no picture at {path}. Choose a PNG file, or leave "
                                  "the logo empty.", path=logo))
@@ -92,9 +92,6 @@ def check_shop(shop: ShopProfile) -> ShopProfile:
 
 
 def check_owner(name, pin, pin_again) -> tuple[str, str]:
-    from app.trust.pins import check_pin_rules
-    from app.trust.staff import clean_name
-
     name = clean_name(name)
     if str(pin or "") != str(pin_again or ""):
         raise ValidationError(_("The two PINs differ. Type the same PIN twice."),
@@ -104,9 +101,6 @@ def check_owner(name, pin, pin_again) -> tuple[str, str]:
 
 def register_till(ctx: Context, till: TillInfo) -> TillInfo:
     """Record this till in the shop's `tills` table (its code is unique)."""
-    from app.services.audit import record_history
-    from app.store.models import Till
-
     till = check_till(till.code, till.name)
     with ctx.store.unit_of_work() as uow:
         s = uow.session
@@ -127,8 +121,6 @@ def register_till(ctx: Context, till: TillInfo) -> TillInfo:
 
 
 def list_tills(ctx: Context) -> list[TillInfo]:
-    from app.store.models import Till
-
     with ctx.store.reader() as uow:
         return [TillInfo(t.code, t.name) for t in
                 uow.session.execute(select(Till).order_by(Till.code)).scalars()]
@@ -141,11 +133,6 @@ def apply_setup(ctx: Context, answers: SetupAnswers) -> Context:
     The owner is created first: from then on the rules are on and a second
     wizard can never run, even if the later steps fail (they can be redone in
     Settings)."""
-    from app.printing.config import save_config
-    from app.services.settings import save_shop
-    from app.trust.roles import login
-    from app.trust.staff import add_staff
-
     shop = check_shop(answers.shop)
     till = check_till(answers.till.code, answers.till.name)
     name, pin = check_owner(answers.owner_name, answers.owner_pin, answers.owner_pin)

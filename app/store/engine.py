@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from platformdirs import user_data_dir
 from sqlalchemy import Engine, create_engine, event
 
 READ = "read"
@@ -13,8 +14,6 @@ SINGLE_READ = "single_read"  # one SELECT: atomic by itself, no transaction need
 
 
 def default_db_path() -> Path:
-    from platformdirs import user_data_dir
-
     return Path(user_data_dir("kasir", "Kasir")) / "kasir.db"
 
 

@@ -12,7 +12,7 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
 def alembic_config(engine: Engine):
-    from alembic.config import Config
+    from alembic.config import Config  # lazy: Alembic only when migrations run
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
@@ -55,6 +55,6 @@ def needs_upgrade(engine: Engine) -> bool:
 
 
 def upgrade(engine: Engine, revision: str = "heads") -> None:
-    from alembic import command
+    from alembic import command  # lazy: Alembic only when migrations run
 
     command.upgrade(alembic_config(engine), revision)

@@ -155,7 +155,7 @@ class HistoryEntry(Base):
     after: Mapped[dict | None] = mapped_column(JSONText)
     note: Mapped[str] = mapped_column(Text, default="")
     # Trust (issue 7): the manager who approved on the spot, and the hash chain
-    # (app/trust/chain.py): position, the previous entry's hash, this entry's hash.
+    # (app/store/history_chain.py): position, the previous entry's hash, this entry's hash.
     approved_by: Mapped[str | None] = mapped_column(String(100))
     chain_seq: Mapped[int | None] = mapped_column(BigInt, unique=True)
     prev_hash: Mapped[str | None] = mapped_column(String(64))

@@ -16,6 +16,7 @@ from app.domain.errors import ConflictError, NotFoundError, ValidationError
 from app.domain.records import iso
 from app.services.audit import record_history
 from app.services.context import Context
+from app.services.roles import require_role
 from app.store.models import Invoice, OutboxOperation
 from app.store.sync_models import OutboxRequest, SyncConflict
 
@@ -160,13 +161,8 @@ def open_conflict_count(ctx: Context) -> int:
 
 def _require_manager(ctx: Context) -> None:
     """Resolving is a manager's decision where the shop has role rules
-    (app.trust lists the action as "conflict_resolve")."""
-    try:
-        from app.trust.roles import GUARDED, require_role
-    except ImportError:
-        return
-    if "conflict_resolve" in GUARDED:
-        require_role(ctx, "conflict_resolve")
+    (app/services/roles.py lists the action as "conflict_resolve")."""
+    require_role(ctx, "conflict_resolve")
 
 
 def resolve(ctx: Context, conflict_id, action: str = "accept", note: str = "") -> ConflictRecord:

@@ -43,7 +43,7 @@ class Credentials:
 
 
 def _keyring():
-    import keyring
+    import keyring  # lazy: keyring backends load slowly
 
     return keyring
 
@@ -74,7 +74,7 @@ def save(key_id: str, secret: str, base_url: str = DEFAULT_BASE_URL) -> Credenti
     """Store the key pair in the OS keyring (refuses if there is none)."""
     key_id, secret, base_url = validate(key_id, secret, base_url)
     kr = _keyring()
-    from keyring.errors import KeyringError, NoKeyringError
+    from keyring.errors import KeyringError, NoKeyringError  # lazy: keyring backends load slowly
 
     blob = json.dumps({"keyId": key_id, "secret": secret, "baseUrl": base_url})
     try:
@@ -89,6 +89,7 @@ def save(key_id: str, secret: str, base_url: str = DEFAULT_BASE_URL) -> Credenti
 def forget() -> bool:
     """Remove the stored key pair; True if there was one."""
     kr = _keyring()
+    # lazy: keyring backends load slowly
     from keyring.errors import KeyringError, NoKeyringError, PasswordDeleteError
 
     try:
@@ -103,7 +104,7 @@ def forget() -> bool:
 
 
 def _from_keyring() -> Credentials | None:
-    from keyring.errors import KeyringError
+    from keyring.errors import KeyringError  # lazy: keyring backends load slowly
 
     try:
         blob = _keyring().get_password(SERVICE, ENTRY)

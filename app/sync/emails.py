@@ -16,6 +16,7 @@ from app.domain.records import iso
 from app.services.audit import enqueue, record_history
 from app.services.context import Context
 from app.services.invoices import load_invoice
+from app.services.settings import set_setting
 from app.store.models import Customer, Invoice, Setting
 from app.store.sync_models import InvoiceEmail
 
@@ -104,8 +105,6 @@ def reminder_settings(ctx: Context) -> dict:
 
 
 def set_reminders(ctx: Context, *, enabled: bool = True, every_days: int = DEFAULT_EVERY_DAYS) -> dict:
-    from app.services.settings import set_setting
-
     if isinstance(every_days, bool) or not isinstance(every_days, int) or not 1 <= every_days <= 90:
         raise ValidationError(_("Reminders are sent every 1 to 90 days."), field="every_days")
     value = {"enabled": bool(enabled), "everyDays": every_days}

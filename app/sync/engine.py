@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, select
 
@@ -23,6 +23,7 @@ from app.store.models import OutboxOperation
 from app.store.sync_models import SyncConflict, SyncCursor
 
 from . import credentials as creds_mod
+from .emails import queue_reminders
 from .gateway import AuthFailed, Gateway, Unavailable
 from .mapping import OPERATOR
 from .outbox import Backoff, PushStats, Sender
@@ -165,8 +166,6 @@ class SyncEngine:
             report.pending, report.conflicts = queue_counts(self.ctx)
             return report
         if self.remind:
-            from .emails import queue_reminders
-
             report.reminders = queue_reminders(self.ctx)
         wait = self.paused_until - time.monotonic()
         if wait > 0:
@@ -250,6 +249,5 @@ class SyncEngine:
         if isinstance(due, str):
             due = datetime.fromisoformat(due)
         if due.tzinfo is None:
-            from datetime import timezone
             due = due.replace(tzinfo=timezone.utc)
         return max(0.0, (due - self.ctx.now()).total_seconds())

@@ -15,12 +15,15 @@ A gateway is used by one thread at a time (the sync worker).
 from __future__ import annotations
 
 import email.utils
+import hashlib
+import hmac
 import json
 import logging
 import time
 from datetime import datetime
 from typing import Any, Callable
 
+import httpx
 from plugipay import PlugipayClient, PlugipayError
 
 log = logging.getLogger("kasir.sync")
@@ -87,9 +90,6 @@ class SkewCorrectingClient(PlugipayClient):
             return super()._sign(method=method, path=path, body=body,
                                  idempotency_key=idempotency_key)
         # Same string-to-sign as the SDK; only the timestamp is the server's.
-        import hashlib
-        import hmac
-
         ts = str(int(time.time() + self.clock_offset))
         body_hash = hashlib.sha256((body or "").encode("utf-8")).hexdigest()
         idem = f"\n{idempotency_key}" if idempotency_key else ""
@@ -105,8 +105,6 @@ class Gateway:
 
     def __init__(self, credentials, *, timeout: float = 15.0,
                  on_request: Callable[[str, str], None] | None = None):
-        import httpx
-
         self._sent_at = 0.0
         self.last_retry_after: float | None = None
         self.requests = 0

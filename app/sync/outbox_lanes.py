@@ -21,6 +21,12 @@ from collections import deque
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
+
+from app.store.models import OutboxOperation
+
+from .conflicts import UNFINISHED
+
 
 @dataclass(frozen=True)
 class QueuedOp:
@@ -42,12 +48,6 @@ class Lanes:
 
     @classmethod
     def load(cls, store) -> "Lanes":
-        from sqlalchemy import select
-
-        from app.store.models import OutboxOperation
-
-        from .conflicts import UNFINISHED
-
         o = OutboxOperation
         with store.reader() as uow:
             rows = uow.session.execute(

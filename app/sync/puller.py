@@ -18,7 +18,7 @@ from sqlalchemy import select
 from app.domain.labels import status_label
 from app.i18n import _
 from app.services.context import Context
-from app.store.models import Invoice, OutboxOperation, Receipt
+from app.store.models import Customer, Invoice, OutboxOperation, Receipt
 from app.store.sync_models import SyncCursor
 
 from .conflicts import UNFINISHED, record_conflict, refresh_invoice_state
@@ -88,7 +88,6 @@ class Puller:
         with self.ctx.store.reader() as uow:
             known = self._local_for(uow.session, remote) is not None
             if not known:
-                from app.store.models import Customer
                 known_customer = uow.session.execute(select(Customer.id).where(
                     Customer.plugipay_id == remote.get("customerId"))).first()
         if not known and not known_customer and remote.get("customerId"):

@@ -1,94 +1,17 @@
-"""The history hash chain: every entry carries a hash over its own content and
-the previous entry's hash, so an entry altered, removed or inserted outside the
-app shows. Writers take links one at a time under a lock on the chain head."""
+"""Checking the history hash chain: every entry carries a hash over its own
+content and the previous entry's hash, so an entry altered, removed or inserted
+outside the app shows. How entries are linked when written is in
+app/store/history_chain.py; this module only reads and verifies."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass, field
-from datetime import timezone
+
+from sqlalchemy import Text, select, type_coerce
 
 from app.i18n import _
-
-GENESIS = "0" * 64
-HEAD_ID = 1
-# The columns a hash covers, in this order. Changing it breaks every chain.
-CONTENT = ("id", "chain_seq", "entity_type", "entity_id", "action", "operator", "till_code",
-           "at", "before", "after", "note", "approved_by")
-RAW_TEXT = ("at", "before", "after")  # read as stored, not as parsed Python values
-
-
-def canonical_at(value) -> str:
-    """A timestamp as SQLite stores it (SQLAlchemy's format): text read back from
-    SQLite is hashed exactly as stored, so even an equivalent respelling shows;
-    datetimes (PostgreSQL, or an entry being written) are spelled that way."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if value.tzinfo is not None:
-        value = value.astimezone(timezone.utc).replace(tzinfo=None)
-    return value.strftime("%Y-%m-%d %H:%M:%S.%f")
-
-
-def entry_hash(prev_hash: str, content: dict) -> str:
-    values = []
-    for name in CONTENT:
-        v = content.get(name)
-        values.append(canonical_at(v) if name == "at" else v)
-    text = json.dumps(values, ensure_ascii=False, separators=(",", ":"), default=str)
-    return hashlib.sha256(f"{prev_hash}\n{text}".encode("utf-8")).hexdigest()
-
-
-def _json_text(value):
-    from app.store.types import JSONText
-
-    return JSONText().process_bind_param(value, None)
-
-
-def orm_content(entry) -> dict:
-    """An entry about to be stored, seen as its stored text will read back."""
-    out = {name: getattr(entry, name) for name in CONTENT}
-    out["before"] = _json_text(entry.before)
-    out["after"] = _json_text(entry.after)
-    return out
-
-
-def append(session, entry) -> str:
-    """Link `entry` (a new HistoryEntry) to the chain inside the caller's transaction.
-    The head row is locked (FOR UPDATE on PostgreSQL; SQLite writers are already
-    serialised by BEGIN IMMEDIATE), so concurrent writers never share a link."""
-    from app.store.trust_models import HistoryChainHead
-
-    head = session.get(HistoryChainHead, HEAD_ID, with_for_update=True)
-    if head is None:
-        head = _rebuild_head(session)
-    entry.chain_seq = head.last_seq + 1
-    entry.prev_hash = head.last_hash
-    session.add(entry)
-    session.flush()  # the id is part of the hash
-    entry.entry_hash = entry_hash(entry.prev_hash, orm_content(entry))
-    head.last_seq = entry.chain_seq
-    head.last_hash = entry.entry_hash
-    session.flush()
-    return entry.entry_hash
-
-
-def _rebuild_head(session):
-    from sqlalchemy import select
-
-    from app.store.models import HistoryEntry
-    from app.store.trust_models import HistoryChainHead
-
-    last = session.execute(select(HistoryEntry).where(HistoryEntry.chain_seq.is_not(None))
-                           .order_by(HistoryEntry.chain_seq.desc()).limit(1)).scalar_one_or_none()
-    head = HistoryChainHead(id=HEAD_ID, last_seq=last.chain_seq if last else 0,
-                            last_hash=last.entry_hash if last else GENESIS)
-    session.add(head)
-    session.flush()
-    return head
-
+from app.store.history_chain import CONTENT, GENESIS, RAW_TEXT, entry_hash, read_head, read_rows
+from app.store.models import HistoryEntry
 
 # ---------------------------------------------------------------- verification
 
@@ -131,28 +54,6 @@ class ChainReport:
     def to_json(self) -> dict:
         return {"ok": self.ok, "checked": self.checked,
                 "problems": [p.to_json() for p in self.problems]}
-
-
-def read_rows(conn) -> list[dict]:
-    """Every history row as stored (JSON and time as their raw text)."""
-    from sqlalchemy import Text, select, type_coerce
-
-    from app.store.models import HistoryEntry
-
-    t = HistoryEntry.__table__
-    cols = [type_coerce(t.c[n], Text).label(n) if n in RAW_TEXT else t.c[n]
-            for n in CONTENT + ("prev_hash", "entry_hash")]
-    return [dict(r._mapping) for r in conn.execute(select(*cols).order_by(t.c.id))]
-
-
-def read_head(conn) -> tuple[int, str] | None:
-    from sqlalchemy import select
-
-    from app.store.trust_models import HistoryChainHead
-
-    t = HistoryChainHead.__table__
-    row = conn.execute(select(t.c.last_seq, t.c.last_hash).where(t.c.id == HEAD_ID)).first()
-    return None if row is None else (row[0], row[1])
 
 
 def _who(row) -> dict:
@@ -234,10 +135,6 @@ def _stream_ok(conn, head, should_stop=None) -> int | None:
     the chain is intact, None when anything looks off (then the full analysis,
     which needs every row in memory, names what). A million-invoice till has
     millions of entries: the common case must not hold them all."""
-    from sqlalchemy import Text, select, type_coerce
-
-    from app.store.models import HistoryEntry
-
     t = HistoryEntry.__table__
     cols = [type_coerce(t.c[n], Text).label(n) if n in RAW_TEXT else t.c[n]
             for n in CONTENT + ("prev_hash", "entry_hash")]
@@ -277,14 +174,3 @@ def verify(store, should_stop=None) -> ChainReport:
     asked now and then; when it says yes, ChainCheckCancelled is raised."""
     with store.reader() as uow:
         return verify_connection(uow.session.connection(), should_stop)
-
-
-def seal(session, ctx, kind: str, entity_id: int, payload: dict, note: str = "") -> str:
-    """Seal a closed period (a shift, a day) into the chain: a history entry with
-    its totals, linked like any other. Returns the entry's hash, which a Z report
-    can print so that a later change anywhere before it shows."""
-    from app.services.audit import record_history
-
-    entry = record_history(session, ctx, kind, entity_id, "seal", None, payload,
-                           note or _("{kind} {id} closed and sealed", kind=kind, id=entity_id))
-    return entry.entry_hash

@@ -7,9 +7,12 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.i18n import _
+from sqlalchemy import create_engine, inspect
 
-from .chain import ChainReport
+from app.i18n import _
+from app.store.backup import list_backups
+
+from .chain import ChainCheckCancelled, ChainReport, verify_connection
 
 
 @dataclass(frozen=True)
@@ -36,10 +39,6 @@ def _integrity(conn: sqlite3.Connection, full: bool) -> list[str]:
 
 
 def _chain(path: Path, should_stop=None) -> ChainReport | None:
-    from sqlalchemy import create_engine, inspect
-
-    from .chain import verify_connection
-
     engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(path, timeout=30))
     try:
         with engine.connect() as conn:
@@ -70,8 +69,6 @@ def check_file(path, *, full: bool = True, should_stop=None) -> FileCheck:
         return FileCheck(path, False, tuple(_("Damaged: {problem}", problem=p) for p in problems))
     if not {"alembic_version", "history", "invoices"} <= tables:
         return FileCheck(path, False, (_("It is not a Kasir database."),))
-    from .chain import ChainCheckCancelled
-
     try:
         chain = _chain(path, should_stop)
     except ChainCheckCancelled:
@@ -125,8 +122,6 @@ class StartupCheck:
 
 def latest_good_backup(db_path) -> Path | None:
     """The newest backup that passes every check."""
-    from .backup import list_backups
-
     for info in list_backups(db_path):
         if check_file(info.path).ok:
             return info.path

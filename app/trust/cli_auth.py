@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import argparse
 import getpass
 import os
 import sys
@@ -47,8 +48,6 @@ def approval_asker(args):
 
 
 def add_options(parser) -> None:
-    import argparse
-
     parser.add_argument("--pin", default=argparse.SUPPRESS, metavar="PIN",
                         help="the operator's PIN, for actions that need a role "
                              "(or $KASIR_PIN; asked when omitted at a terminal)")

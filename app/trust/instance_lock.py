@@ -10,6 +10,7 @@ from pathlib import Path
 
 from app.i18n import _
 from app.domain.errors import ConflictError
+from app.store.engine import to_url
 
 
 class AlreadyRunningError(ConflictError):
@@ -77,8 +78,6 @@ class InstanceLock:
 def for_database(db) -> InstanceLock | None:
     """The lock for a database given as a path or URL; None for server databases
     (PostgreSQL is shared by several tills on purpose)."""
-    from app.store.engine import to_url
-
     url = to_url(db)
     if not url.startswith("sqlite:///"):
         return None

@@ -11,7 +11,7 @@ from pathlib import Path
 from app.i18n import _
 from app.domain.errors import ValidationError
 
-from .backup import copy_database, make_backup
+from app.store.backup import copy_database, make_backup
 from .checks import check_file
 from .instance_lock import InstanceLock
 

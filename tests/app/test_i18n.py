@@ -116,7 +116,8 @@ def test_the_scan_catches_phase_3_text(tmp_path):
 
 
 def test_chain_findings_and_cli_output_in_indonesian(indonesian):
-    from app.trust.chain import GENESIS, check_rows
+    from app.store.history_chain import GENESIS
+    from app.trust.chain import check_rows
 
     row = {"id": 5, "chain_seq": 1, "prev_hash": GENESIS, "entry_hash": "0" * 64,
            "action": "void", "operator": "budi"}

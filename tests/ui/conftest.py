@@ -119,7 +119,7 @@ def keys(qtbot, window):
 @pytest.fixture
 def loopback():
     """A network slip printer on 127.0.0.1 (answers status queries)."""
-    from app.printing.testing import LoopbackPrinter
+    from tests.printer_emulators import LoopbackPrinter
 
     with LoopbackPrinter() as printer:
         yield printer
@@ -176,7 +176,7 @@ def full_window(qtbot, worker, bus, settings, printing, sync_bridge):
 @pytest.fixture
 def fast_kdf(monkeypatch):
     """PIN hashes with a cheap cost: the rules are the same, the machine works less."""
-    from app.trust import pins
+    from app.services import pins
 
     monkeypatch.setattr(pins, "SCRYPT_N", 2 ** 8)
 

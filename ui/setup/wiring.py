@@ -69,7 +69,7 @@ def startup_state(ctx) -> dict:  # DB worker
     # on the DB worker: the store stays off the start-up path
     from app.services.settings import get_setting
     from app.setup.first_run import needs_setup
-    from app.trust.staff import has_staff
+    from app.services.accounts import has_staff
 
     setup = needs_setup(ctx)
     return {"setup": setup, "staff": not setup and has_staff(ctx),
@@ -227,8 +227,8 @@ class TrustWiring(DatabaseFileMixin, QObject):
         w.till_label.setText(_("Till {till}", till=code))
 
     def signed_in_as(self, ctx) -> None:
-        # app.trust.roles pulls in the store: not before the first paint
-        from app.trust.roles import role_label
+        # app.services.roles pulls in the store: not before the first paint
+        from app.services.roles import role_label
 
         # A plain attribute: the next task the worker starts sees it.
         self.worker.ctx = ctx

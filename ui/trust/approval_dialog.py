@@ -6,9 +6,8 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
                                QVBoxLayout)
 
 from app.i18n import _, gettext
-from app.trust.roles import GUARDED, WHAT, role_label, with_approval
-from app.trust.roles import needs_approval
-from app.trust.staff import RANK, list_staff
+from app.services.accounts import list_staff
+from app.services.roles import GUARDED, RANK, WHAT, needs_approval, role_label, with_approval
 
 from ui.trust.common import direct_runner, error_label, pin_field, show_error
 

@@ -22,14 +22,14 @@ def check_database(_ctx, db_file: Path, should_stop=None):  # maintenance worker
 
 def backup_due(_ctx, db_file: Path, should_stop=None):  # maintenance worker
     # on the maintenance worker, after the first paint
-    from app.trust.backup import backup_if_due
+    from app.store.backup import backup_if_due
 
     return backup_if_due(db_file, should_stop=should_stop)
 
 
 def backup_now(_ctx, db_file: Path):  # maintenance worker
     # on the maintenance worker, after the first paint
-    from app.trust.backup import make_backup
+    from app.store.backup import make_backup
 
     return make_backup(db_file, kind="manual")
 

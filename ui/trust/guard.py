@@ -1,7 +1,7 @@
 """Guarded actions in the window: void, write-off, reconciliation undo, shift
 close, conflict resolve. A cashier gets the manager-approval dialog first; the
 action then runs with the approved context, for that ONE action. The core
-checks again (app.trust.roles.require_role), so this is a convenience, not the
+checks again (app.services.roles.require_role), so this is a convenience, not the
 guard: a refusal comes back through `on_error` like any other."""
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ from typing import Callable
 from PySide6.QtWidgets import QDialog
 
 from app.i18n import _, gettext
-from app.trust.roles import GUARDED, WHAT
-from app.trust.staff import RANK
+from app.services.roles import GUARDED, RANK, WHAT
 
 from ui.trust.approval_dialog import ApprovalDialog
 

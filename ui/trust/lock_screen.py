@@ -7,8 +7,8 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QLabel, QPushButton, QVBo
                                QWidget)
 
 from app.i18n import _
-from app.trust.roles import login, role_label
-from app.trust.staff import list_staff
+from app.services.roles import login, role_label
+from app.services.accounts import list_staff
 
 from ui.common.qtcompat import emit
 from ui.trust.common import direct_runner, error_label, pin_field, show_error

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QGr
 from app.i18n import N_, _, gettext
 from app.services.settings import get_setting, set_setting
 from app.setup.first_run import check_till, register_till
-from app.trust.backup import backup_dir, list_backups
+from app.store.backup import backup_dir, list_backups
 from app.trust.idle_lock import (DEFAULT_IDLE_MINUTES, IDLE_KEY, MAX_IDLE_MINUTES,
                                   check_idle_minutes, stored_idle_minutes)
 

@@ -10,8 +10,9 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, Q
 from PySide6.QtWidgets import QInputDialog
 
 from app.i18n import N_, _, gettext
-from app.trust.roles import role_label
-from app.trust.staff import ROLES, add_staff, disable_staff, list_staff, needs_owner, set_pin
+from app.services.accounts import list_staff, needs_owner
+from app.services.roles import ROLES, role_label
+from app.trust.staff import add_staff, disable_staff, set_pin
 
 from ui.common.qtcompat import emit
 from ui.trust.common import direct_runner, error_label, pin_field, show_error

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.printing.testing import FakeUsbBackend, FakeUsbDevice, LoopbackPrinter
 from app.services.invoices import PaymentInput, issue, mark_paid
 from app.services.settings import ShopProfile, save_shop
+from tests.printer_emulators import FakeUsbBackend, FakeUsbDevice, LoopbackPrinter
 
 
 @pytest.fixture(autouse=True)

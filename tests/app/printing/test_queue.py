@@ -90,7 +90,7 @@ def test_paper_near_end_still_prints(ctx, issued, loopback):
 
 
 def test_printer_that_does_not_answer_status_still_prints(ctx, issued):
-    from app.printing.testing import LoopbackPrinter
+    from tests.printer_emulators import LoopbackPrinter
 
     with LoopbackPrinter(answers_status=False) as silent:
         save_config(ctx, PrinterConfig(uri=silent.uri, profile="TM-T20II", columns=48))

@@ -12,8 +12,8 @@ from app.printing.config import PrinterConfig, save_config
 from app.printing.connection import PrinterConnector
 from app.printing.queue import enqueue_slip, get_job, pending_count, process_queue
 from app.printing.status import PrinterStatus
-from app.printing.testing import status_answer
 from tests.app.printing.escpos_decoder import decode
+from tests.printer_emulators import status_answer
 
 pytest.importorskip("serial")
 

@@ -10,9 +10,10 @@ from app.printing.config import PrinterConfig, load_config
 from app.services.settings import ShopProfile, get_shop
 from app.setup.first_run import (SetupAnswers, TillInfo, apply_setup, check_owner, check_shop,
                                  check_till, list_tills, needs_setup)
-from app.trust import pins
-from app.trust.roles import login
-from app.trust.staff import add_staff, has_staff, list_staff
+from app.services import pins
+from app.services.roles import login
+from app.services.accounts import has_staff, list_staff
+from app.trust.staff import add_staff
 from tests.conftest import draft_input
 
 

@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from app.trust.roles import login
+from app.services.roles import login
 from app.trust.staff import add_staff
 
 PINS = {"olga": "4821", "maya": "7305", "cici": "9173"}
@@ -42,6 +42,6 @@ def fast_kdf(request, monkeypatch):
     """PIN hashes carry their own cost, so tests may use a cheap one: the rules
     and the lock-out are the same, the machine just works less."""
     if "real_kdf" not in request.fixturenames:
-        from app.trust import pins
+        from app.services import pins
 
         monkeypatch.setattr(pins, "SCRYPT_N", 2 ** 8)

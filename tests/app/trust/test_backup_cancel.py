@@ -4,7 +4,7 @@ import pytest
 
 from app.services import invoices as svc
 from app.services.audit import record_history
-from app.trust.backup import BackupCancelled, list_backups, make_backup
+from app.store.backup import BackupCancelled, list_backups, make_backup
 from app.trust.chain import ChainCheckCancelled, verify
 from app.trust.checks import startup_check
 from tests.conftest import draft_input

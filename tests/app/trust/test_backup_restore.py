@@ -13,7 +13,7 @@ from app.cli import main
 from app.domain.errors import ValidationError
 from app.services.context import open_store
 from app.services.customers import CustomerInput, add_customer, list_customers
-from app.trust import backup as bk
+from app.store import backup as bk
 from app.trust.checks import check_file, latest_good_backup, startup_check
 from app.trust.instance_lock import AlreadyRunningError, InstanceLock
 from app.trust.restore import restore

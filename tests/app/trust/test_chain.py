@@ -9,7 +9,9 @@ from sqlalchemy import select
 from app.services.context import Context, open_store
 from app.services.customers import CustomerInput, add_customer
 from app.store.models import HistoryEntry
-from app.trust.chain import GENESIS, seal, verify
+from app.services.audit import seal
+from app.store.history_chain import GENESIS
+from app.trust.chain import verify
 
 
 def test_entries_are_linked_in_order(ctx, store, customer):

@@ -19,7 +19,7 @@ import pytest
 
 from app.services.context import Context, open_store
 from app.trust.chain import verify
-from app.trust.roles import login
+from app.services.roles import login
 from app.trust.staff import add_staff
 
 TRIALS = int(os.environ.get("KASIR_CRASH_TRIALS", "30"))
@@ -32,7 +32,7 @@ def writer(db_path: str, seed: int, out_fd: int) -> None:
     from app.domain.validation import DraftInput, LineInput
     from app.services import invoices
     from app.services.customers import CustomerInput, add_customer
-    from app.trust.pins import SCRYPT_N  # noqa: F401  (imported before timing matters)
+    from app.services.pins import SCRYPT_N  # noqa: F401  (imported before timing matters)
 
     rng = random.Random(seed)
     store = open_store(db_path)

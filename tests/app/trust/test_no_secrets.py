@@ -12,8 +12,8 @@ from app.domain.validation import DraftInput, LineInput
 from app.services import invoices
 from app.services.context import Context, open_store
 from app.services.customers import CustomerInput, add_customer
-from app.trust.backup import backup_if_due, make_backup
-from app.trust.roles import login, with_approval
+from app.store.backup import backup_if_due, make_backup
+from app.services.roles import login, with_approval
 from app.trust.secrets_scan import scan
 from app.trust.staff import add_staff
 

@@ -12,7 +12,7 @@ from app.cli import main
 from app.domain.errors import PermissionDeniedError
 from app.services import invoices
 from app.store.models import HistoryEntry
-from app.trust.roles import GUARDED, needs_approval, require_role, with_approval
+from app.services.roles import GUARDED, needs_approval, require_role, with_approval
 
 GUARDED_SERVICES = {"void": invoices.void, "write_off": invoices.write_off}
 

@@ -7,10 +7,10 @@ from sqlalchemy import select
 
 from app.domain.errors import ConflictError, PermissionDeniedError, ValidationError
 from app.store.trust_models import StaffAccount
-from app.trust import pins
-from app.trust.roles import login
-from app.trust.staff import (MAX_TRIES, add_staff, authenticate, disable_staff, list_staff,
-                             needs_owner, set_pin)
+from app.services import pins
+from app.services.roles import login
+from app.services.accounts import MAX_TRIES, authenticate, list_staff, needs_owner
+from app.trust.staff import add_staff, disable_staff, set_pin
 
 PINS = {"olga": "4821", "maya": "7305", "cici": "9173"}  # as in conftest.py
 

@@ -16,8 +16,9 @@ from sqlalchemy.pool import StaticPool
 from app.domain.validation import DraftInput, LineInput
 from app.services import invoices
 from app.services.customers import CustomerInput, add_customer
-from app.trust.chain import GENESIS, entry_hash, verify, verify_connection
-from app.trust.roles import login, with_approval
+from app.store.history_chain import GENESIS, entry_hash
+from app.trust.chain import verify, verify_connection
+from app.services.roles import login, with_approval
 from app.trust.staff import add_staff
 
 TRIALS = int(os.environ.get("KASIR_TAMPER_TRIALS", "300"))

@@ -12,8 +12,8 @@ from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from app.services.settings import get_shop  # noqa: E402
-from app.trust.roles import login  # noqa: E402
-from app.trust.staff import list_staff  # noqa: E402
+from app.services.roles import login  # noqa: E402
+from app.services.accounts import list_staff  # noqa: E402
 from tests.conftest import draft_input  # noqa: E402
 
 

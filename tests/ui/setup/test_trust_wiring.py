@@ -19,7 +19,7 @@ from app.domain.lifecycle import Status  # noqa: E402
 from app.services.invoices import create_and_issue  # noqa: E402
 from app.services.queries import get_invoice, invoice_history  # noqa: E402
 from app.trust.instance_lock import InstanceLock  # noqa: E402
-from app.trust.roles import login  # noqa: E402
+from app.services.roles import login  # noqa: E402
 from app.trust.staff import add_staff  # noqa: E402
 from tests.conftest import draft_input  # noqa: E402
 
@@ -198,7 +198,7 @@ def _corrupt_header(path):
 def test_a_damaged_database_offers_its_latest_good_backup(qtbot, qapp, tmp_path, clock):
     from app.services.context import Context, open_store
     from app.services.customers import CustomerInput, add_customer, list_customers
-    from app.trust.backup import make_backup
+    from app.store.backup import make_backup
     from ui.setup.wiring import TrustWiring
 
     db = tmp_path / "shop.db"
@@ -264,7 +264,7 @@ def test_an_altered_history_entry_is_named_after_the_first_page(qtbot, wired, wo
 def test_daily_backup_after_the_first_page_and_backup_now_and_restore_in_settings(
         qtbot, wired, worker, ctx, customer, db_path, staff):
     from app.services.customers import CustomerInput, add_customer, list_customers
-    from app.trust.backup import list_backups
+    from app.store.backup import list_backups
 
     trust, win = wired
     start(qtbot, trust, win, worker)
@@ -318,7 +318,7 @@ def test_settings_open_the_staff_page_for_the_owner_only(qtbot, wired, worker, s
 
 def test_database_file_matches_the_core_without_importing_sqlalchemy(tmp_path):
     from app.store.engine import default_db_path
-    from app.trust.backup import sqlite_file
+    from app.store.backup import sqlite_file
     from ui.setup.wiring import database_file
 
     assert database_file(None) == default_db_path()

@@ -9,8 +9,9 @@ pytest.importorskip("PySide6")
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from app.trust.roles import login  # noqa: E402
-from app.trust.staff import add_staff, list_staff  # noqa: E402
+from app.services.roles import login  # noqa: E402
+from app.services.accounts import list_staff  # noqa: E402
+from app.trust.staff import add_staff  # noqa: E402
 from ui.trust.approval_dialog import ApprovalDialog  # noqa: E402
 from ui.trust.lock_screen import IdleLock, LockScreen  # noqa: E402
 from ui.trust.staff_page import StaffPage  # noqa: E402

@@ -52,7 +52,7 @@ def _link_existing_history() -> None:
     """Entries written before the chain existed are linked now, oldest first, and
     the chain head is set, so the whole history is covered from here on."""
     from app.store.models import HistoryEntry
-    from app.trust.chain import GENESIS, HEAD_ID, entry_hash, read_rows
+    from app.store.history_chain import GENESIS, HEAD_ID, entry_hash, read_rows
 
     conn = op.get_bind()
     t = HistoryEntry.__table__

@@ -17,6 +17,9 @@ from pathlib import Path
 from app.i18n import N_, _
 from app.domain.errors import ValidationError
 
+from .engine import to_url
+from .migrate import current_revisions
+
 KINDS = ("daily", "migration", "manual", "prerestore")
 # How each kind is named to people (`kasir backup --list`); the file name keeps the code.
 KIND_LABELS = {"daily": N_("daily"), "migration": N_("before upgrade"), "manual": N_("manual"),
@@ -50,8 +53,6 @@ def sqlite_file(db) -> Path | None:
     """The file behind a path, SQLite URL or Engine; None for server databases."""
     url = str(db.url) if hasattr(db, "url") else None
     if url is None:
-        from app.store.engine import to_url
-
         url = to_url(db)
     if not url.startswith("sqlite:///") or url.startswith("sqlite:///:memory:"):
         return None
@@ -161,8 +162,6 @@ def backup_if_due(db_path, now: datetime | None = None, every: timedelta = DAILY
 
 def backup_before_migration(engine) -> BackupInfo | None:
     """Called by open_store before it applies migrations to a database holding data."""
-    from app.store.migrate import current_revisions
-
     path = sqlite_file(engine)
     if path is None or not path.exists() or not current_revisions(engine):
         return None

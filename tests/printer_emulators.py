@@ -1,4 +1,4 @@
-"""Printer emulators for tests, demos and the benchmark (no hardware needed).
+"""Printer emulators for the tests (no hardware needed; moved out of the shipped app).
 
 - `FakeUsbBackend`: a pyusb backend (`usb.backend.IBackend`) presenting
   printer-class devices; pass it as `PrinterConnector(usb_backend=...)`.
@@ -15,7 +15,7 @@ import threading
 from dataclasses import dataclass, field, replace
 from types import SimpleNamespace
 
-from .status import PrinterStatus, encode_status
+from app.printing.status import PrinterStatus, encode_status
 
 STATUS_QUERY = b"\x10\x04"
 

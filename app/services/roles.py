@@ -12,8 +12,13 @@ from __future__ import annotations
 import dataclasses
 
 from app.i18n import N_, _, gettext
-from app.domain.errors import PermissionDeniedError
-from app.services.context import Context
+from app.domain.errors import PermissionDeniedError, ValidationError
+
+from .accounts import authenticate, get_staff, has_staff
+from .context import Context
+
+ROLES = ("cashier", "manager", "owner")
+RANK = {r: i for i, r in enumerate(ROLES)}
 
 # action -> the lowest role that may do it without an approval
 GUARDED = {
@@ -41,15 +46,11 @@ def role_label(role: str | None) -> str:
 
 
 def _rank(role: str | None) -> int:
-    from .staff import RANK
-
     return RANK.get(role or "", -1)
 
 
 def login(ctx: Context, name: str, pin) -> Context:
     """A context for `name` once their PIN checks out (the lock screen, the CLI)."""
-    from .staff import authenticate
-
     rec = authenticate(ctx, name, pin)
     return dataclasses.replace(ctx, operator=rec.name, role=rec.role, approved_by=None)
 
@@ -62,8 +63,6 @@ def with_approval(ctx: Context, action: str, manager: str, pin) -> Context:
 
 
 def _approver(ctx: Context, action: str, manager: str, pin) -> str:
-    from .staff import authenticate
-
     needed = GUARDED[action]
     rec = authenticate(ctx, manager, pin)
     if _rank(rec.role) < _rank(needed):
@@ -76,8 +75,6 @@ def _approver(ctx: Context, action: str, manager: str, pin) -> str:
 
 def needs_approval(ctx: Context, action: str) -> bool:
     """For the UI: would `action` by this context be refused without a manager's PIN?"""
-    from .staff import has_staff
-
     if not has_staff(ctx):
         return False
     return _rank(ctx.role) < _rank(GUARDED[action]) and not ctx.approved_by
@@ -87,8 +84,6 @@ def require_role(ctx: Context, action: str) -> None:
     """Refuse `action` unless the operator's proven role allows it or a manager
     approved it on the spot. Asks through ctx.ask_pin / ctx.ask_approval (the
     command line) when those are set. Raises PermissionDeniedError; changes nothing."""
-    from .staff import authenticate, get_staff, has_staff
-
     needed = GUARDED[action]
     if not has_staff(ctx):
         return  # no accounts yet: no role rules (see the module's docstring)
@@ -117,3 +112,28 @@ def require_role(ctx: Context, action: str) -> None:
         _("A {role} cannot {what} alone. Ask a {needed} to approve it with their PIN.",
           role=role_label(ctx.role), what=gettext(WHAT[action]), needed=role_label(needed)),
         field="approver")
+
+
+def check_role(role) -> str:
+    text = str(role or "").strip().lower()
+    if text not in ROLES:
+        raise ValidationError(_("{role} is not a role. Choose one of: {choices}.",
+                                role=repr(role), choices=", ".join(ROLES)), field="role")
+    return text
+
+
+# What `may_manage` refuses, one whole sentence per action (translators need the verb).
+_OWNER_ONLY = {"add": N_("Only an owner can add a {target_role}'s account."),
+               "reset_pin": N_("Only an owner can reset the PIN of a {target_role}'s account."),
+               "disable": N_("Only an owner can disable a {target_role}'s account.")}
+
+
+def may_manage(ctx: Context, target_role: str, what: str) -> None:
+    """Managers look after cashiers; only an owner looks after managers and owners."""
+    require_role(ctx, "staff_manage")
+    acting = ctx.role if ctx.role else None
+    if acting is None and ctx.approved_by:
+        acting = get_staff(ctx, ctx.approved_by).role
+    if acting is not None and RANK[acting] < RANK["owner"] and RANK[target_role] >= RANK["manager"]:
+        raise PermissionDeniedError(gettext(_OWNER_ONLY[what]).format(
+            target_role=role_label(target_role)))
