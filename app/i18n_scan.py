@@ -1,7 +1,11 @@
 """Find translatable strings and untranslated user-visible text by reading the source (AST).
 
-Used by tests/app/test_i18n.py (which fails on any finding) and by
-scripts/i18n_extract.py (which lists what translators must do).
+A developer tool, never imported by the running app: tests/app/test_i18n.py
+fails on any finding, and scripts/i18n_extract.py turns the msgids it finds
+into the gettext template (app/locale/kasir.pot) and the .po files.
+Source files are found by glob (every *.py under app/ and ui/, recursively).
+Msgids come from `_()`, `N_()`, `translate_in()`, `_p()`/`NP_()` (with their
+context) and `_n()` (singular and plural).
 """
 
 from __future__ import annotations
@@ -22,26 +26,9 @@ CORE_EXCLUDED = ("app/sandbox/", "app/bench/")
 ERROR_BASES = {"KasirError", "ValidationError", "ConflictError", "NotFoundError",
                "PermissionDeniedError"}
 
-# Phase 2: Qt widgets. The rule is on for every ui/ module: a bare literal that
-# reaches one of the text sinks below fails the test. Each module is listed so
-# that a new file under ui/ must be added on purpose (test_every_ui_file_is_checked).
+# Phase 2: Qt widgets. The rule is on for every module under ui/, found by glob
+# (subfolders too): a bare literal that reaches one of the text sinks below fails the test.
 UI_RULE_ENABLED = True
-UI_CHECKED_FILES: tuple[str, ...] = (
-    "ui/__init__.py", "ui/action_dialogs.py", "ui/app.py", "ui/changes.py",
-    "ui/customer_picker.py", "ui/customers.py", "ui/first_run.py", "ui/first_run_pages.py",
-    "ui/fmt.py", "ui/forms.py", "ui/invoice_detail.py", "ui/invoice_editor.py",
-    "ui/invoice_list.py", "ui/items.py", "ui/language.py", "ui/line_editor.py",
-    "ui/main_window.py", "ui/paged_model.py", "ui/print_queue.py", "ui/print_status.py",
-    "ui/printer_settings.py", "ui/qtcompat.py", "ui/reconcile_page.py", "ui/reconcile_tables.py",
-    "ui/record_dialog.py",
-    "ui/settings_page.py", "ui/share_panel.py", "ui/shift_page.py", "ui/slip_preview.py",
-    "ui/startup_checks.py", "ui/status_chip.py", "ui/sync_bridge.py", "ui/sync_conflicts.py",
-    "ui/sync_settings.py", "ui/trust/__init__.py", "ui/trust/approval_dialog.py",
-    "ui/trust/common.py", "ui/trust/lock_screen.py", "ui/trust/staff_page.py",
-    "ui/startup_probe.py",
-    "ui/trust_file.py", "ui/trust_guard.py", "ui/trust_settings.py", "ui/trust_wiring.py",
-    "ui/worker.py",
-)
 # Methods whose every argument a person reads (widgets, models, our Banner and form rows).
 QT_TEXT_METHODS = {"setText", "setWindowTitle", "setPlaceholderText", "setToolTip", "setTitle",
                    "setSubTitle", "setStatusTip", "setHorizontalHeaderLabels",
@@ -90,7 +77,12 @@ TEXT_ARGS = {"ChainProblem": (3, "message"), "record_history": (7, "note"),
 CLI_FILES = ("app/cli.py", "app/cli_format.py", "app/demo_commands.py")
 CLI_SUFFIX = "/commands.py"
 # Calls whose result is already translated (or is not text): the scan does not look inside.
-_TRANSLATING = {"_", "N_", "gettext", "translate_in"}
+_TRANSLATING = {"_", "N_", "gettext", "translate_in", "_p", "NP_", "pgettext", "_n", "ngettext"}
+# Marking functions -> the positions of (context, msgid, plural) in their arguments.
+MARKERS = {"_": (None, 0, None), "N_": (None, 0, None), "translate_in": (None, 1, None),
+           "_p": (0, 1, None), "NP_": (0, 1, None), "_n": (None, 0, 1)}
+# A msgid that builds its plural by hand ("{count} slip(s)") should be `_n()`.
+_HAND_PLURAL = re.compile(r"[a-z]\((s|es)\)")
 
 
 @dataclass(frozen=True)
@@ -98,6 +90,8 @@ class Msg:
     msgid: str
     path: str
     line: int
+    context: str | None = None
+    plural: str | None = None
 
 
 @dataclass(frozen=True)
@@ -201,7 +195,7 @@ def scan(root: Path = ROOT) -> tuple[list[Msg], list[Finding]]:
     findings: list[Finding] = []
     for rel, tree in trees.items():
         in_core = rel.startswith("app/")
-        ui_checked = UI_RULE_ENABLED and rel in UI_CHECKED_FILES
+        ui_checked = UI_RULE_ENABLED and rel.startswith("ui/")
         findings.extend(_shadowing(rel, tree))
         if in_core and (rel in CLI_FILES or rel.endswith(CLI_SUFFIX)):
             findings.extend(_cli_findings(rel, tree))
@@ -209,17 +203,8 @@ def scan(root: Path = ROOT) -> tuple[list[Msg], list[Finding]]:
             if not isinstance(node, ast.Call):
                 continue
             name = _name(node.func)
-            if name in ("_", "N_", "translate_in") and isinstance(node.func, ast.Name):
-                args = node.args[1:] if name == "translate_in" else node.args
-                if not args:
-                    continue
-                first = args[0]
-                if isinstance(first, ast.Constant) and isinstance(first.value, str):
-                    msgs.append(Msg(first.value, rel, node.lineno))
-                else:
-                    findings.append(Finding(rel, node.lineno,
-                                            f"{name}() needs a literal English msgid, not "
-                                            f"{ast.unparse(first)[:60]}"))
+            if name in MARKERS and isinstance(node.func, ast.Name):
+                findings.extend(_marker(rel, node, name, msgs))
                 continue
             if in_core and name in errors:
                 msg = node.args[0] if node.args else next(
@@ -251,6 +236,28 @@ def scan(root: Path = ROOT) -> tuple[list[Msg], list[Finding]]:
         if ui_checked:
             findings.extend(_header_findings(rel, tree))
     return msgs, findings
+
+
+def _marker(rel: str, node: ast.Call, name: str, msgs: list[Msg]) -> list[Finding]:
+    """Record the msgid of one `_()`-like call; its context, msgid and plural must be literals."""
+    ctx_pos, id_pos, plural_pos = MARKERS[name]
+    parts: dict[str, str | None] = {}
+    for part, pos in (("context", ctx_pos), ("msgid", id_pos), ("plural", plural_pos)):
+        if pos is None:
+            parts[part] = None
+            continue
+        if len(node.args) <= pos:
+            return []
+        arg = node.args[pos]
+        if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
+            return [Finding(rel, node.lineno, f"{name}() needs a literal English {part}, not "
+                            f"{ast.unparse(arg)[:60]}")]
+        parts[part] = arg.value
+    msgs.append(Msg(parts["msgid"], rel, node.lineno, parts["context"], parts["plural"]))
+    if name != "_n" and _HAND_PLURAL.search(parts["msgid"] or ""):
+        return [Finding(rel, node.lineno, f"a plural built by hand: use _n(singular, plural, n) "
+                        f"for {parts['msgid'][:60]!r}")]
+    return []
 
 
 def _assigned(fn: ast.AST) -> dict[str, list[ast.AST]]:

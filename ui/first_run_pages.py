@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFileDialog, QFormLayout
                                QLabel, QLineEdit, QPushButton, QRadioButton, QVBoxLayout,
                                QWidget, QWizardPage)
 
-from app.i18n import N_, _, gettext
+from app.i18n import N_, _, _n, gettext
 
 from .forms import FormErrors, problems_of
 from .trust.common import pin_field
@@ -203,7 +203,7 @@ class PrinterPage(_Page):
             for p in printers:
                 self.uri.addItem(f"{p['uri']}", p["uri"])
             self.uri.setEditText(printers[0]["uri"] if printers else current)
-            self.result.setText(_("Found {count} USB printer(s).", count=len(printers))
+            self.result.setText(_n("Found {n} USB printer.", "Found {n} USB printers.", len(printers))
                                 if printers else
                                 _("No USB printer found: check the cable and power, or type a "
                                   "network address (tcp://…:9100)."))

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
                                QPushButton, QVBoxLayout)
 
-from app.i18n import _
+from app.i18n import _, _n
 
 from .fmt import local_dt
 
@@ -88,7 +88,7 @@ class PrintQueueDialog(QDialog):
         q = self.queue
         self.summary.setText(
             " ".join(filter(None, (
-                _("{count} slip(s) waiting.", count=q.pending) if q.pending
+                _n("{n} slip waiting.", "{n} slips waiting.", q.pending) if q.pending
                 else _("Nothing waiting."),
                 _("Last problem: {error}", error=q.last_error) if q.last_error else "",
                 _("A slip that cannot print waits here and is tried again; it is never lost.")))))

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QGridLayout
                                QLabel, QLineEdit, QListWidget, QPushButton, QTextBrowser,
                                QVBoxLayout)
 
-from app.i18n import _
+from app.i18n import _, _n
 
 from .changes import INVOICE_ACTION
 from .fmt import local_dt
@@ -258,8 +258,8 @@ class SharePanel(QGroupBox):
                            self.paper.currentData(), on_done=self._saved, on_error=self._failed)
 
     def _saved(self, info: dict) -> None:
-        emit(self.message, _("Saved {path} ({pages} page(s)).", path=info["path"],
-                               pages=info["pages"]), "ok")
+        emit(self.message, _n("Saved {path} ({n} page).", "Saved {path} ({n} pages).",
+                                info["pages"], path=info["path"]), "ok")
 
     def open_pdf(self) -> None:
         if self.inv is None:

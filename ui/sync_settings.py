@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
                                QLineEdit, QPushButton, QSpinBox, QVBoxLayout)
 
-from app.i18n import _
+from app.i18n import _, _n
 
 from .changes import Change
 from .forms import Banner, FormErrors, problems_of
@@ -214,6 +214,7 @@ class RemindersBox(QGroupBox):
     def _saved(self, cfg: dict) -> None:
         self._fill(cfg)
         self.banner.show_message(
-            _("Open invoices are emailed again every {days} day(s).", days=cfg["everyDays"])
+            _n("Open invoices are emailed again every day.",
+               "Open invoices are emailed again every {n} days.", cfg["everyDays"])
             if cfg["enabled"] else _("Payment reminders are off."), "ok")
         self.bus.announce(Change.SETTINGS, self)

@@ -14,8 +14,9 @@ from datetime import datetime, tzinfo
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from app.i18n import N_, _, current_language, gettext, money_locale
-from app.i18n import format_date as i18n_format_date
+from app.domain.formatting import format_date as i18n_format_date
+from app.domain.formatting import money_locale
+from app.i18n import N_, _, current_language, gettext
 from app.domain.labels import METHOD_LABELS as _METHOD_LABELS
 from app.domain.labels import STATUS_LABELS as _STATUS_LABELS
 from app.domain.labels import method_label, shop_footer, status_label
@@ -95,7 +96,7 @@ _cached_money = lru_cache(maxsize=4096)(_format_money)
 
 
 def format_money(amount: int, currency: str) -> str:
-    """Money as `app.i18n.format_amount` shows it, cached per language."""
+    """Money as `app.domain.formatting.format_amount` shows it, cached per language."""
     lang = current_language()
     return _cached_money(amount, currency, money_locale(lang) if lang == "id" else None)
 

@@ -12,7 +12,8 @@ import textwrap
 from dataclasses import dataclass
 from datetime import datetime, timezone, tzinfo
 
-from app.i18n import N_, _, format_amount, gettext
+from app.domain.formatting import format_amount
+from app.i18n import N_, _, gettext
 from app.domain.labels import method_label
 
 from .encoding import FoldReport, fold
