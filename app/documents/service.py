@@ -54,20 +54,21 @@ def _customer(ctx, customer_id):
 
 def invoice_doc(ctx, ref, *, tz: tzinfo | None = None) -> Document:
     from app.services.queries import get_invoice
-    from app.services.settings import get_shop
+    from app.services.settings import get_print_language, get_shop
 
     text = str(ref).strip().upper() if ref is not None else ""
     if _RECEIPT_NUMBER.match(text):
         ref = _receipt_by_number(ctx, text)
     inv = get_invoice(ctx, ref)
-    return invoice_document(inv, get_shop(ctx), customer=_customer(ctx, inv.customer_id), tz=tz)
+    return invoice_document(inv, get_shop(ctx), customer=_customer(ctx, inv.customer_id), tz=tz,
+                            lang=get_print_language(ctx))
 
 
 def receipt_doc(ctx, ref, *, receipt_number: str | None = None,
                 tz: tzinfo | None = None) -> Document:
     """The receipt named by `receipt_number` or `ref`, else the invoice's latest one."""
     from app.services.queries import get_invoice, invoice_receipts
-    from app.services.settings import get_shop
+    from app.services.settings import get_print_language, get_shop
 
     text = str(ref).strip().upper() if ref is not None else ""
     if receipt_number is None and _RECEIPT_NUMBER.match(text):
@@ -87,7 +88,7 @@ def receipt_doc(ctx, ref, *, receipt_number: str | None = None,
         raise ConflictError(_("Invoice {number} has no receipt yet: a receipt is issued when it "
                               "is marked paid.", number=inv.display_number), field="receipt")
     return receipt_document(inv, chosen, get_shop(ctx), customer=_customer(ctx, inv.customer_id),
-                            tz=tz)
+                            tz=tz, lang=get_print_language(ctx))
 
 
 def render_doc_pdf(doc: Document, paper: str = "a4"):

@@ -72,6 +72,7 @@ class Slip:
     payment: SlipPayment | None = None
     reprint_at: str = ""  # set on reprints: the slip then says REPRINT and when
     extra: tuple[str, ...] = field(default=())  # free lines (the test slip)
+    lang: str = ""  # the shop's language, which the slip prints in ("": the current one)
 
     @property
     def transfer_reference(self) -> str:
@@ -103,10 +104,8 @@ def _iso(dt: datetime | None) -> str:
 def shop_of(ctx) -> SlipShop:
     from app.services.settings import get_shop
 
-    from app.domain.labels import shop_footer
-
     s = get_shop(ctx)
-    return SlipShop(s.name, s.address, s.phone, s.tax_id, shop_footer(s.footer), s.logo_path)
+    return SlipShop(s.name, s.address, s.phone, s.tax_id, s.footer, s.logo_path)
 
 
 def slip_from_records(kind: str, invoice, shop: SlipShop, receipt=None) -> Slip:
@@ -154,7 +153,12 @@ def build_slip(ctx, invoice_ref, kind: str = "invoice", *, receipt_number: str |
                                       receipt_number=receipt_number), field="receipt")
         elif receipts:
             receipt = receipts[-1]
-    slip = slip_from_records(kind, invoice, shop_of(ctx), receipt)
+    from dataclasses import replace
+
+    from app.services.settings import get_print_language
+
+    slip = replace(slip_from_records(kind, invoice, shop_of(ctx), receipt),
+                   lang=get_print_language(ctx))
     return slip.as_reprint(ctx.now()) if reprint else slip
 
 

@@ -12,6 +12,7 @@ from .audit import record_history
 from .context import Context
 
 SHOP_KEY = "shop"
+PRINT_LANGUAGE_KEY = "print_language"  # the language slips and documents print in
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,31 @@ def apply_language(ctx: Context) -> str:
     from app.i18n import choose_language, set_language
 
     return set_language(choose_language(get_language(ctx)))
+
+
+def get_print_language(ctx: Context) -> str:
+    """The shop's language: what slips, PDFs and HTML documents print in, whatever
+    language the screen shows. Chosen in Settings; until then the shop's language
+    choice, else the language the app runs in."""
+    from app.i18n import LANGUAGES, current_language
+
+    value = get_setting(ctx, PRINT_LANGUAGE_KEY)
+    if value in LANGUAGES:
+        return value
+    return get_language(ctx) or current_language()
+
+
+def save_print_language(ctx: Context, code: str) -> str:
+    """Choose the language slips and documents print in ("en" or "id")."""
+    from app.i18n import LANGUAGES
+
+    if code not in LANGUAGES:
+        p = Problems()
+        p.add("print_language", _("Choose one of the languages: {choices}.",
+                                  choices=", ".join(LANGUAGES)))
+        p.raise_if_any()
+    set_setting(ctx, PRINT_LANGUAGE_KEY, code)
+    return code
 
 
 def get_shop(ctx: Context) -> ShopProfile:
