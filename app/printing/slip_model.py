@@ -7,12 +7,13 @@ what was true when it was asked for, and a reprint says when it was reprinted.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import datetime
 
 from app.i18n import _
 from app.domain.errors import ConflictError, NotFoundError, ValidationError
 from app.domain.labels import METHOD_LABELS
+from app.services.settings import get_print_language
 
 KINDS = ("invoice", "receipt")
 
@@ -153,10 +154,6 @@ def build_slip(ctx, invoice_ref, kind: str = "invoice", *, receipt_number: str |
                                       receipt_number=receipt_number), field="receipt")
         elif receipts:
             receipt = receipts[-1]
-    from dataclasses import replace
-
-    from app.services.settings import get_print_language
-
     slip = replace(slip_from_records(kind, invoice, shop_of(ctx), receipt),
                    lang=get_print_language(ctx))
     return slip.as_reprint(ctx.now()) if reprint else slip

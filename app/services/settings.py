@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 
-from app.i18n import _
+from app.i18n import LANGUAGES, _, current_language
 from app.domain.validation import Problems, clean_text
 from app.store.models import Setting
 
@@ -84,8 +84,6 @@ def get_print_language(ctx: Context) -> str:
     """The shop's language: what slips, PDFs and HTML documents print in, whatever
     language the screen shows. Chosen in Settings; until then the shop's language
     choice, else the language the app runs in."""
-    from app.i18n import LANGUAGES, current_language
-
     value = get_setting(ctx, PRINT_LANGUAGE_KEY)
     if value in LANGUAGES:
         return value
@@ -94,8 +92,6 @@ def get_print_language(ctx: Context) -> str:
 
 def save_print_language(ctx: Context, code: str) -> str:
     """Choose the language slips and documents print in ("en" or "id")."""
-    from app.i18n import LANGUAGES
-
     if code not in LANGUAGES:
         p = Problems()
         p.add("print_language", _("Choose one of the languages: {choices}.",
