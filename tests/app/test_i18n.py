@@ -7,6 +7,7 @@ import io
 import subprocess
 import sys
 from datetime import date, datetime, timezone
+from pathlib import Path
 
 import pytest
 
@@ -422,3 +423,32 @@ def test_extract_script_reports_nothing_missing():
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stdout + out.stderr
     assert "missing: 0" in out.stdout
+
+
+def test_the_compiled_catalogue_ships_in_the_wheel_and_the_bundle():
+    """The .mo lives inside the `app` package: pyproject's package-data and the
+    PyInstaller bundle's data list both carry it to where `app.i18n` looks."""
+    import importlib.util
+    import tomllib
+
+    assert MO.parent == i18n.LOCALE_DIR / "id" / "LC_MESSAGES" and MO.is_file()
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = project["tool"]["setuptools"]["package-data"]["*"]
+    assert "*.mo" in patterns and "*.po" in patterns
+    spec = importlib.util.spec_from_file_location("kasir_bundle",
+                                                  ROOT / "packaging" / "kasir_bundle.py")
+    bundle = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bundle)
+    shipped = {(Path(src).name, dest.replace("\\", "/")) for src, dest in bundle.app_datas(ROOT)}
+    assert ("kasir.mo", "app/locale/id/LC_MESSAGES") in shipped
+
+
+def test_i18n_is_a_leaf_and_cheap_to_import():
+    """No Kasir module and no Babel behind `import app.i18n` (formatting lives in
+    app.domain.formatting, which imports i18n, never the reverse)."""
+    code = ("import sys, app.i18n; "
+            "print(sorted(m for m in sys.modules if m.startswith(('app.', 'babel'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=ROOT, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "['app.i18n']", out.stdout
