@@ -306,19 +306,19 @@ def test_kasir_lang_wins_then_the_settings_choice(monkeypatch):
 
 
 def test_money_and_dates_in_both_languages():
-    from app.domain import formatting as i18n  # moved out of app.i18n: translation is a leaf
+    from app.domain import formatting as fmt  # moved out of app.i18n: translation is a leaf
 
-    assert i18n.format_amount(1_500_000, "IDR", "id") == "Rp 1.500.000"
-    assert i18n.format_amount(1_500_000, "IDR", "en") == "Rp 1.500.000"
-    assert i18n.format_amount(1000, "USD", "id") == "US$10,00"
-    assert i18n.format_amount(1000, "USD", "en") == "$10.00"
+    assert fmt.format_amount(1_500_000, "IDR", "id") == "Rp 1.500.000"
+    assert fmt.format_amount(1_500_000, "IDR", "en") == "Rp 1.500.000"
+    assert fmt.format_amount(1000, "USD", "id") == "US$10,00"
+    assert fmt.format_amount(1000, "USD", "en") == "$10.00"
     from app.domain.money import format_money
-    assert format_money(1_500_000, "IDR", locale=i18n.money_locale("id")) == "Rp 1.500.000"
-    assert i18n.money_locale("en") == "en_US"
-    assert i18n.format_date(date(2026, 12, 1), "id") == "1 Desember 2026"
-    assert i18n.format_date(date(2026, 12, 1), "en") == "December 1, 2026"
+    assert format_money(1_500_000, "IDR", locale=fmt.money_locale("id")) == "Rp 1.500.000"
+    assert fmt.money_locale("en") == "en_US"
+    assert fmt.format_date(date(2026, 12, 1), "id") == "1 Desember 2026"
+    assert fmt.format_date(date(2026, 12, 1), "en") == "December 1, 2026"
     dt = datetime(2026, 12, 1, 7, 5, tzinfo=timezone.utc)
-    assert "2026" in i18n.format_datetime(dt, "id") and "Des" in i18n.format_datetime(dt, "id")
+    assert "2026" in fmt.format_datetime(dt, "id") and "Des" in fmt.format_datetime(dt, "id")
 
 
 def test_refusals_and_labels_in_indonesian(indonesian, ctx, make_draft):
@@ -452,3 +452,12 @@ def test_i18n_is_a_leaf_and_cheap_to_import():
                          cwd=ROOT, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "['app.i18n']", out.stdout
+
+
+def test_formatting_follows_a_using_language_block():
+    from app.domain.formatting import format_amount, format_date
+
+    with using_language("id"):
+        assert format_amount(1000, "USD") == "US$10,00"
+        assert format_date(date(2026, 12, 1)) == "1 Desember 2026"
+    assert format_amount(1000, "USD") == "$10.00"
