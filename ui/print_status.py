@@ -17,8 +17,7 @@ JOB_ROLE = Qt.ItemDataRole.UserRole + 1
 def indicator_text(pending: int, last_error: str) -> str:
     if not pending:
         return _("Printer: nothing waiting")
-    text = _("Printer: 1 slip waiting") if pending == 1 else \
-        _("Printer: {count} slips waiting", count=pending)
+    text = _n("Printer: {n} slip waiting", "Printer: {n} slips waiting", pending)
     return text + (" — " + last_error.split(":")[0] if last_error else "")
 
 
