@@ -4,6 +4,9 @@
     python scripts/i18n_extract.py --write    # rewrite app/locale/kasir.pot, merge it into
                                               # the .po (keeping every translation), compile .mo
     python scripts/i18n_extract.py --check    # exit 1 when something is missing or stale (CI)
+    python scripts/i18n_extract.py --import-json old.json --write
+                                              # take translations from a former
+                                              # resources/i18n/id.json (msgid -> text)
 
 Msgids are read from the source (every literal in `_()`, `N_()`, `translate_in()`,
 `_p()`/`NP_()` with their context, `_n()` with its plural, under app/ and ui/),
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import sys
 from pathlib import Path
 
@@ -83,6 +87,18 @@ def wrong_fields(message) -> bool:
         any(s and placeholders(ids[0]) - placeholders(s) - {"n"} for s in strings)
 
 
+def import_json(po: Catalog, path: Path) -> int:
+    """Translations kept in the old JSON form (msgid -> text, no context): each one
+    the .po lacks (or has empty) is taken; a translation already there wins."""
+    added = 0
+    for msgid, text in json.loads(path.read_text(encoding="utf-8")).items():
+        found = po.get(msgid)
+        if text and (found is None or not translated(found)):
+            po.add(msgid, text)
+            added += 1
+    return added
+
+
 def _key(message) -> tuple[str | None, str]:
     return message.context, message.id[0] if isinstance(message.id, (list, tuple)) else message.id
 
@@ -93,10 +109,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--write", action="store_true",
                     help="rewrite the .pot, merge it into the .po and compile the .mo")
     ap.add_argument("--check", action="store_true", help="exit 1 when anything is missing")
+    ap.add_argument("--import-json", metavar="FILE",
+                    help="fill untranslated msgids from a JSON catalogue (msgid -> text)")
     args = ap.parse_args(argv)
     msgs, findings = scan()
     pot = template(msgs)
     po = load_po(args.lang)
+    if args.import_json:
+        print(f"imported {import_json(po, Path(args.import_json))} translations from "
+              f"{args.import_json}")
     where: dict[tuple[str | None, str], str] = {}
     for m in msgs:
         where.setdefault((m.context, m.msgid), f"{m.path}:{m.line}")
