@@ -1,29 +1,38 @@
-"""Translations, language choice, and dates and amounts in the chosen language.
+"""Translations and the choice of language (a leaf: imports nothing of Kasir's).
 
 English msgids are the source text: `_("There is no invoice {ref}.", ref=text)`
 returns the current language's translation, then fills the named fields.
-Catalogs are `resources/i18n/<code>.json` (msgid -> translation), read once,
-lazily. A missing translation falls back to English; a test forbids them.
-Cheap to import: no Babel, no Qt, no catalog read until first needed.
+`_p(context, msgid)` tells apart one English word with two meanings (the status
+"Open" is "Terbuka", the button "Open" is "Buka"); `_n(singular, plural, n)`
+picks the plural form the language needs (Indonesian has one, English two).
+
+Catalogues are gettext files shipped inside the package:
+`app/locale/<code>/LC_MESSAGES/kasir.po` (the source translators edit) and its
+compiled `kasir.mo`, which the stdlib `gettext` module reads once, lazily.
+A missing translation falls back to English; a test forbids them.
+Cheap to import: no Babel, no Qt, no catalogue read until first needed.
+Amounts and dates for people are in `app.domain.formatting`.
 """
 
 from __future__ import annotations
 
-import json
+import gettext as _gettext
 import locale as _locale
 import os
 import sys
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 LANGUAGES = {"en": "English", "id": "Bahasa Indonesia"}
 DEFAULT_LANGUAGE = "en"
 SETTING_KEY = "language"  # the Settings choice, kept in the database's settings table
-CATALOG_DIR = Path(__file__).resolve().parents[1] / "resources" / "i18n"
+DOMAIN = "kasir"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"  # <code>/LC_MESSAGES/kasir.po/.mo
 
-_BABEL_LOCALES = {"en": "en_US", "id": "id_ID"}
 _current: str | None = None
-_catalogs: dict[str, dict[str, str]] = {}
+_local = threading.local()  # `using_language` overrides for one thread (a slip, a PDF)
+_catalogs: dict[str, _gettext.NullTranslations] = {}
 _lock = threading.Lock()
 
 
@@ -47,7 +56,7 @@ def normalize(code: str | None) -> str | None:
 
 def _windows_ui_language() -> str | None:
     try:
-        import ctypes
+        import ctypes  # lazy: only Windows asks, and only when no locale variable is set
 
         langid = ctypes.windll.kernel32.GetUserDefaultUILanguage()  # type: ignore[attr-defined]
     except Exception:
@@ -94,105 +103,99 @@ def set_language(code: str) -> str:
 
 
 def current_language() -> str:
+    """The language `_()` speaks on this thread: a `using_language` block's, else the process's."""
     global _current
+    override = getattr(_local, "lang", None)
+    if override:
+        return override
     if _current is None:
         _current = system_language()
     return _current
 
 
+@contextmanager
+def using_language(code: str | None):
+    """Within the block, this thread translates into `code` (None: no change).
+
+    Slips and documents print in the shop's language whatever the screen shows;
+    other threads (the UI) keep theirs."""
+    if not code:
+        yield current_language()
+        return
+    lang = normalize(code)
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {code!r}; choose one of {', '.join(LANGUAGES)}")
+    before = getattr(_local, "lang", None)
+    _local.lang = lang
+    try:
+        yield lang
+    finally:
+        _local.lang = before
+
+
 # ------------------------------------------------------------ translating
 
-def catalog(lang: str) -> dict[str, str]:
-    """msgid -> translation for `lang` (empty for English, the source language)."""
+def catalog(lang: str) -> _gettext.NullTranslations:
+    """The compiled catalogue of `lang` (for English, the source language, none:
+    NullTranslations, whose plural rule is English's)."""
     found = _catalogs.get(lang)
     if found is not None:
         return found
     with _lock:
         if lang not in _catalogs:
-            path = CATALOG_DIR / f"{lang}.json"
-            data: dict[str, str] = {}
-            if lang != DEFAULT_LANGUAGE and path.is_file():
-                data = json.loads(path.read_text(encoding="utf-8"))
-            _catalogs[lang] = data
+            translations = None
+            if lang != DEFAULT_LANGUAGE:
+                path = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
+                if path.is_file():
+                    with path.open("rb") as fp:
+                        translations = _gettext.GNUTranslations(fp)
+            _catalogs[lang] = translations or _gettext.NullTranslations()
         return _catalogs[lang]
 
 
 def gettext(msgid: str, lang: str | None = None) -> str:
-    text = catalog(lang or current_language()).get(msgid)
-    return text if text else msgid
+    return catalog(lang or current_language()).gettext(msgid)
+
+
+def pgettext(context: str, msgid: str, lang: str | None = None) -> str:
+    return catalog(lang or current_language()).pgettext(context, msgid)
+
+
+def ngettext(singular: str, plural: str, n: int, lang: str | None = None) -> str:
+    return catalog(lang or current_language()).ngettext(singular, plural, n)
+
+
+def _fill(text: str, fields: dict) -> str:
+    return text.format(**fields) if fields else text
 
 
 def _(msgid: str, /, **fields) -> str:
     """The current language's `msgid`, with `{name}` fields filled from `fields`."""
-    text = gettext(msgid)
-    return text.format(**fields) if fields else text
+    return _fill(gettext(msgid), fields)
+
+
+def _p(context: str, msgid: str, /, **fields) -> str:
+    """`_()` for a msgid whose meaning `context` settles: `_p("invoice status", "Open")`."""
+    return _fill(pgettext(context, msgid), fields)
+
+
+def _n(singular: str, plural: str, n: int, /, **fields) -> str:
+    """The form of `singular`/`plural` that `n` needs; `{n}` is filled with `n`
+    unless `fields` says otherwise: `_n("{n} slip waiting.", "{n} slips waiting.", k)`."""
+    fields.setdefault("n", n)
+    return _fill(ngettext(singular, plural, n), fields)
 
 
 def N_(msgid: str, /) -> str:
-    """Mark a constant for translation; translate it with `_()` where it is shown."""
+    """Mark a constant for translation; translate it with `gettext()` where it is shown."""
+    return msgid
+
+
+def NP_(context: str, msgid: str, /) -> str:  # noqa: ARG001 (the scanner reads the context)
+    """Mark a constant that has a context; show it with `pgettext(context, msgid)`."""
     return msgid
 
 
 def translate_in(lang: str, msgid: str, /, **fields) -> str:
     """`_()` for one specific language, whatever the current one is."""
-    text = gettext(msgid, lang)
-    return text.format(**fields) if fields else text
-
-
-# ------------------------------------------------------------ dates and amounts
-
-def babel_locale(lang: str | None = None) -> str:
-    return _BABEL_LOCALES[lang or current_language()]
-
-
-def money_locale(lang: str | None = None) -> str:
-    """The Babel locale amounts follow in `lang`: "id_ID" or "en_US"."""
-    return babel_locale(lang)
-
-
-def format_amount(amount: int, currency: str, lang: str | None = None) -> str:
-    """Money for people in the chosen language.
-
-    Indonesian: id_ID for every currency (`Rp 1.500.000`, `US$10,00`).
-    English: each currency as its own market writes it (`Rp 1.500.000`,
-    `$10.00`); en_US would print rupiah as `IDR 1,500,000`, which no
-    Indonesian till shows, so English keeps the currency's home locale.
-    """
-    from app.domain.money import format_money
-
-    lang = lang or current_language()
-    return format_money(amount, currency, locale=money_locale(lang) if lang == "id" else None)
-
-
-def format_number(amount: int, currency: str, lang: str | None = None) -> str:
-    """The number alone (`1.500.000`), grouped as `format_amount` groups it."""
-    from app.domain.money import format_plain
-
-    lang = lang or current_language()
-    return format_plain(amount, currency, locale=money_locale(lang) if lang == "id" else None)
-
-
-def format_date(d, lang: str | None = None, style: str = "long") -> str:
-    """`1 Desember 2026` / `December 1, 2026` (style long); medium, short or a
-    Babel pattern also work. A datetime is shown in the machine's time zone."""
-    from datetime import datetime
-
-    from babel.dates import format_date as babel_format_date
-
-    if isinstance(d, datetime):
-        d = (d.astimezone() if d.tzinfo else d).date()
-    return babel_format_date(d, format=style, locale=babel_locale(lang))
-
-
-def format_datetime(dt, lang: str | None = None, style: str = "medium") -> str:
-    """A date and time in the machine's time zone: `1 Des 2026 14.05` in
-    Indonesian, `Dec 1, 2026, 2:05 PM` in English (style medium, no seconds)."""
-    from babel.dates import format_date as babel_format_date
-    from babel.dates import format_time as babel_format_time
-
-    if dt.tzinfo is not None:
-        dt = dt.astimezone()
-    loc = babel_locale(lang)
-    day = babel_format_date(dt.date(), format=style, locale=loc)
-    time = babel_format_time(dt.time(), format="short", locale=loc)
-    return f"{day} {time}" if (lang or current_language()) == "id" else f"{day}, {time}"
+    return _fill(gettext(msgid, lang), fields)

@@ -92,7 +92,8 @@ def app_datas(root: Path = ROOT) -> list[tuple[str, str]]:
     if resources.is_dir():
         datas += _tree(resources, "resources")
     # Package data listed in pyproject (templates, style sheets, JSON) next to the code.
-    patterns = {".json", ".qss", ".html", ".css", ".svg", ".png", ".ts", ".qm", ".ini", ".sql"}
+    patterns = {".json", ".qss", ".html", ".css", ".svg", ".png", ".ts", ".qm", ".ini", ".sql",
+                ".mo"}  # the compiled translations (app/locale), read by gettext
     for pkg in ("app", "ui"):
         base = root / pkg
         if not base.is_dir():

@@ -8,7 +8,7 @@ from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QMainWindow, QPushButton,
                                QStackedWidget, QWidget)
 
-from app.i18n import N_, _, gettext
+from app.i18n import N_, _, _n, gettext
 
 from ui.common.changes import Change
 from ui.common.forms import shortcut
@@ -322,8 +322,8 @@ class MainWindow(QMainWindow):
         self.set_online(st.online)
         self.set_pending(st.pending)
         self.sync_label.setToolTip(_("{message}\nClick to sync now.", message=st.message or ""))
-        self.conflicts_button.setText(_("⚠ 1 sync conflict") if st.conflicts == 1 else
-                                      _("⚠ {count} sync conflicts", count=st.conflicts))
+        self.conflicts_button.setText(_n("⚠ {n} sync conflict", "⚠ {n} sync conflicts",
+                                         st.conflicts))
         self.conflicts_button.setVisible(st.conflicts > 0)
         if st.state == "error" and st.message:
             self.statusBar().showMessage(st.message, 10_000)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 
 from app.domain.errors import ValidationError
-from app.i18n import _
+from app.i18n import _, _n
 
 
 def cmd_pdf(args, env):
@@ -27,8 +27,7 @@ def cmd_pdf(args, env):
     if html:
         fmt = "HTML"
     elif info["pages"]:
-        fmt = _("PDF ({size}, {pages} pages)", size=size, pages=info["pages"]) \
-            if info["pages"] != 1 else _("PDF ({size}, 1 page)", size=size)
+        fmt = _n("PDF ({size}, {n} page)", "PDF ({size}, {n} pages)", info["pages"], size=size)
     else:
         fmt = f"PDF ({size})"
     if info["kind"] == "receipt":

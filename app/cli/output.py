@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from app.domain.labels import STATUS_LABELS, method_label, status_label  # noqa: F401 (re-exported)
 from app.domain.records import CustomerRecord, HistoryRecord, InvoiceRecord, ReceiptRecord
-from app.i18n import _, format_amount
+from app.domain.formatting import format_amount
+from app.i18n import _
 
 
 def _date(dt) -> str:

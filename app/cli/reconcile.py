@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from app.i18n import N_, _, gettext
+from app.i18n import N_, _, _n, gettext
 from app.cli.env import Parser, parse_int
 from app.domain.errors import ValidationError
 
@@ -48,11 +48,13 @@ def cmd_import(args, env):
                               filename=path.name)
     if args.save_mapping and mapping is not None:
         save_mapping(env.ctx, mapping)
-    text = _("Imported {added} new line(s) from {file} ({format}, {bank} {account}): {credits} "
-             "credit(s), {debits} debit(s); {skipped} already known, skipped.",
-             added=result.added, file=path.name, format=result.format, bank=result.bank,
-             account=result.account, credits=result.credits, debits=result.debits,
-             skipped=result.skipped)
+    text = _n("Imported {n} new line from {file} ({format}, {bank} {account}): credits "
+              "{credits}, debits {debits}; {skipped} already known, skipped.",
+              "Imported {n} new lines from {file} ({format}, {bank} {account}): credits "
+              "{credits}, debits {debits}; {skipped} already known, skipped.",
+              result.added, file=path.name, format=result.format, bank=result.bank,
+              account=result.account, credits=result.credits, debits=result.debits,
+              skipped=result.skipped)
     return result.to_json(), text
 
 
@@ -69,7 +71,7 @@ def _suggest_text(results, env) -> str:
             head += f"  {l.booked_on}  {format_money(l.amount, l.currency)}  {l.description[:60]}"
         out.append(head + (f"  [{flag_text(r.flag)}]" if r.flag else ""))
         for s in r.suggestions:
-            out.append(f"    {s.confidence:>3}%  " + _("invoice(s) {ids}", ids=", ".join(
+            out.append(f"    {s.confidence:>3}%  " + _n("invoice {ids}", "invoices {ids}", len(s.invoice_ids), ids=", ".join(
                 map(str, s.invoice_ids))) + f"  — {'; '.join(s.reasons)}")
         if not r.suggestions:
             out.append("    " + _("no suggestion: {why}", why=r.note or _("nothing matches")))
@@ -138,7 +140,8 @@ def cmd_auto(args, env):
         set_auto_threshold(env.ctx, level)
     outcomes = auto_match(env.ctx, level)
     done = [o for o in outcomes if o.confirmed]
-    out = [_("Auto-matched {done} of {count} credit(s).", done=len(done), count=len(outcomes))]
+    out = [_n("Auto-matched {done} of {n} credit.", "Auto-matched {done} of {n} credits.",
+               len(outcomes), done=len(done))]
     for o in outcomes:
         mark = _("OK") if o.confirmed else _("left")
         out.append(f"  {mark:<5} " + _("line {id}", id=o.line_id)
@@ -163,8 +166,8 @@ def cmd_report(args, env):
     out = []
     for cur, s in rep["summary"].items():
         out.append(f"{cur}: " + _(
-            "{credits} credit(s) {credit_amount}, matched {matched} ({matched_amount}), "
-            "unmatched {unmatched} ({unmatched_amount}), {debits} debit(s)",
+            "credits {credits} ({credit_amount}), matched {matched} ({matched_amount}), "
+            "unmatched {unmatched} ({unmatched_amount}), debits {debits}",
             credits=s["credits"], credit_amount=format_money(s["creditAmount"], cur),
             matched=s["matched"], matched_amount=format_money(s["matchedAmount"], cur),
             unmatched=s["unmatched"], unmatched_amount=format_money(s["unmatchedAmount"], cur),

@@ -20,7 +20,7 @@ import sys
 
 from app.cli.env import Parser, parse_int
 from app.cli.output import format_date
-from app.i18n import N_, _, gettext
+from app.i18n import N_, _, _n, gettext
 from app.domain.errors import ValidationError
 from app.sync import credentials
 from app.sync.credentials import CredentialsError
@@ -148,7 +148,7 @@ def cmd_status(args, env):
                        key_id=creds.key_id, source=gettext(SOURCES.get(creds.source,
                                                                        creds.source)))
          if creds else _("not connected: run 'kasir login'")),
-        (_("Waiting"), _("{count} operation(s)", count=pending)),
+        (_("Waiting"), _n("{n} operation", "{n} operations", pending)),
         (_("Conflicts"), str(conflicts) + ("  -> 'kasir sync conflicts'" if conflicts else "")),
         (_("Last sync"), last or _("never")),
     ]
@@ -200,8 +200,9 @@ def cmd_reminders(args, env):
                             every_days=parse_int(args.every_days, _("Days"), "every_days"))
     else:
         cfg = reminder_settings(env.ctx)
-    text = (_("Open invoices are emailed again every {days} day(s) until paid or void.",
-              days=cfg["everyDays"]) if cfg["enabled"] else _("Payment reminders are off."))
+    text = (_n("Open invoices are emailed again every day until paid or void.",
+               "Open invoices are emailed again every {n} days until paid or void.",
+               cfg["everyDays"]) if cfg["enabled"] else _("Payment reminders are off."))
     return cfg, text
 
 

@@ -9,13 +9,14 @@ zone), so the renderers only place text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, tzinfo
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from app.i18n import N_, _, current_language, gettext, money_locale
-from app.i18n import format_date as i18n_format_date
+from app.domain.formatting import format_date as i18n_format_date
+from app.domain.formatting import money_locale
+from app.i18n import N_, _, current_language, gettext, using_language
 from app.domain.labels import METHOD_LABELS as _METHOD_LABELS
 from app.domain.labels import STATUS_LABELS as _STATUS_LABELS
 from app.domain.labels import method_label, shop_footer, status_label
@@ -87,6 +88,7 @@ class Document:
     currency: str
     file_stem: str  # a safe base name for saving: T1-000042, T1-R000003
     keywords: tuple[str, ...] = field(default=())
+    lang: str = ""  # the language it was written in; PDF and HTML render in it too
 
 
 # Babel takes a fraction of a millisecond per amount; invoices repeat the same
@@ -95,7 +97,7 @@ _cached_money = lru_cache(maxsize=4096)(_format_money)
 
 
 def format_money(amount: int, currency: str) -> str:
-    """Money as `app.i18n.format_amount` shows it, cached per language."""
+    """Money as `app.domain.formatting.format_amount` shows it, cached per language."""
     lang = current_language()
     return _cached_money(amount, currency, money_locale(lang) if lang == "id" else None)
 
@@ -189,8 +191,15 @@ def _numbers(inv: InvoiceRecord) -> list[tuple[str, str]]:
 
 def invoice_document(inv: InvoiceRecord, shop: "ShopProfile", *,
                      customer: "CustomerRecord | None" = None,
-                     tz: tzinfo | None = None) -> Document:
-    """The invoice as the customer should read it, in the status it has now."""
+                     tz: tzinfo | None = None, lang: str | None = None) -> Document:
+    """The invoice as the customer should read it, in the status it has now, in
+    `lang` (the shop's language; None: the current one)."""
+    with using_language(lang) as chosen:
+        return replace(_invoice_document(inv, shop, customer=customer, tz=tz), lang=chosen)
+
+
+def _invoice_document(inv: InvoiceRecord, shop: "ShopProfile", *,
+                      customer: "CustomerRecord | None", tz: tzinfo | None) -> Document:
     status = Status(inv.status)
     m = lambda a: format_money(a, inv.currency)  # noqa: E731
     meta = _numbers(inv)
@@ -233,8 +242,16 @@ def invoice_document(inv: InvoiceRecord, shop: "ShopProfile", *,
 
 def receipt_document(inv: InvoiceRecord, receipt: ReceiptRecord, shop: "ShopProfile", *,
                      customer: "CustomerRecord | None" = None,
-                     tz: tzinfo | None = None) -> Document:
-    """Proof of one payment: what was bought, what was received, how, and by whom."""
+                     tz: tzinfo | None = None, lang: str | None = None) -> Document:
+    """Proof of one payment: what was bought, what was received, how, and by whom,
+    in `lang` (the shop's language; None: the current one)."""
+    with using_language(lang) as chosen:
+        return replace(_receipt_document(inv, receipt, shop, customer=customer, tz=tz),
+                       lang=chosen)
+
+
+def _receipt_document(inv: InvoiceRecord, receipt: ReceiptRecord, shop: "ShopProfile", *,
+                      customer: "CustomerRecord | None", tz: tzinfo | None) -> Document:
     m = lambda a: format_money(a, receipt.currency)  # noqa: E731
     meta = [(_("Receipt no."), receipt.number)] + _numbers(inv)
     meta.append((_("Received"), format_date(receipt.issued_at, tz)))

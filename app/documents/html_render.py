@@ -12,7 +12,7 @@ import logging
 import os
 from html import escape
 
-from app.i18n import _, current_language
+from app.i18n import _, current_language, using_language
 
 from .document_model import Document
 from .qr_code import qr_svg
@@ -147,7 +147,12 @@ def _closing(doc: Document) -> str:
 
 
 def render_html(doc: Document) -> str:
-    """A complete UTF-8 HTML page (no external resources)."""
+    """A complete UTF-8 HTML page (no external resources), in the document's language."""
+    with using_language(doc.lang or None):
+        return _render_html(doc)
+
+
+def _render_html(doc: Document) -> str:
     css = _CSS.replace("ACCENT", doc.shop.accent)  # accent is a checked #RRGGBB
     title = escape(f"{doc.title.title()} {doc.number} \u2013 {doc.shop.name}")
     footer = (f'<div class="footer muted small">{_br(doc.shop.footer)}</div>'

@@ -18,7 +18,7 @@ from reportlab.lib.colors import HexColor, white
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.pdfgen.canvas import Canvas
 
-from app.i18n import N_, _, gettext
+from app.i18n import N_, _, gettext, using_language
 
 from .document_model import Document
 from .fonts import FontSet, document_fonts
@@ -311,7 +311,13 @@ class _Painter:
 
 
 def render_pdf(doc: Document, paper: str = "a4") -> PdfResult:
-    """The document as PDF bytes (reproducible: the same input gives the same bytes)."""
+    """The document as PDF bytes (reproducible: the same input gives the same bytes),
+    every word in the document's language."""
+    with using_language(doc.lang or None):
+        return _render_pdf(doc, paper)
+
+
+def _render_pdf(doc: Document, paper: str) -> PdfResult:
     size = PAPERS[paper]
     fonts = document_fonts()
     buf = io.BytesIO()

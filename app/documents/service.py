@@ -18,7 +18,7 @@ from app.i18n import _
 from app.domain.errors import ConflictError, NotFoundError, ValidationError
 from app.services.customers import get_customer
 from app.services.queries import get_invoice, invoice_receipts
-from app.services.settings import get_shop
+from app.services.settings import get_print_language, get_shop
 from app.store.models import Receipt
 
 from .document_model import Document, invoice_document, receipt_document
@@ -58,7 +58,8 @@ def invoice_doc(ctx, ref, *, tz: tzinfo | None = None) -> Document:
     if _RECEIPT_NUMBER.match(text):
         ref = _receipt_by_number(ctx, text)
     inv = get_invoice(ctx, ref)
-    return invoice_document(inv, get_shop(ctx), customer=_customer(ctx, inv.customer_id), tz=tz)
+    return invoice_document(inv, get_shop(ctx), customer=_customer(ctx, inv.customer_id), tz=tz,
+                            lang=get_print_language(ctx))
 
 
 def receipt_doc(ctx, ref, *, receipt_number: str | None = None,
@@ -82,7 +83,7 @@ def receipt_doc(ctx, ref, *, receipt_number: str | None = None,
         raise ConflictError(_("Invoice {number} has no receipt yet: a receipt is issued when it "
                               "is marked paid.", number=inv.display_number), field="receipt")
     return receipt_document(inv, chosen, get_shop(ctx), customer=_customer(ctx, inv.customer_id),
-                            tz=tz)
+                            tz=tz, lang=get_print_language(ctx))
 
 
 def render_doc_pdf(doc: Document, paper: str = "a4"):

@@ -1,22 +1,25 @@
 """The names people read for statuses, payment methods and sync states.
 
-The dictionaries hold English msgids (marked with `N_`); the `*_label`
-functions return them in the chosen language.
+The dictionaries hold English msgids (marked with `N_`, or `NP_` where the
+English word has another meaning elsewhere: the status "Open" is "Terbuka",
+a file dialog's "Open" button is "Buka"); the `*_label` functions return them
+in the chosen language.
 """
 
 from __future__ import annotations
 
-from app.i18n import N_, gettext
+from app.i18n import N_, NP_, gettext, pgettext
 
 from .lifecycle import Status
 
+STATUS_CONTEXT = "invoice status"  # the msgctxt of every STATUS_LABELS entry
 STATUS_LABELS: dict[str, str] = {
-    Status.DRAFT: N_("Draft"),
-    Status.OPEN: N_("Open"),
-    Status.PAST_DUE: N_("Past due"),
-    Status.PAID: N_("Paid"),
-    Status.VOID: N_("Void"),
-    Status.UNCOLLECTIBLE: N_("Written off"),
+    Status.DRAFT: NP_("invoice status", "Draft"),
+    Status.OPEN: NP_("invoice status", "Open"),
+    Status.PAST_DUE: NP_("invoice status", "Past due"),
+    Status.PAID: NP_("invoice status", "Paid"),
+    Status.VOID: NP_("invoice status", "Void"),
+    Status.UNCOLLECTIBLE: NP_("invoice status", "Written off"),
 }
 
 # The payment methods a till records (app.services.invoices.PAYMENT_METHODS has the same codes).
@@ -39,7 +42,7 @@ SYNC_LABELS: dict[str, str] = {
 def status_label(status) -> str:
     """`Lunas` / `Paid` for "paid"; an unknown status is shown as it is."""
     try:
-        return gettext(STATUS_LABELS[Status(status)])
+        return pgettext(STATUS_CONTEXT, STATUS_LABELS[Status(status)])
     except (ValueError, KeyError):
         return str(status)
 

@@ -12,8 +12,9 @@ import textwrap
 from dataclasses import dataclass
 from datetime import datetime, timezone, tzinfo
 
-from app.i18n import N_, _, format_amount, gettext
-from app.domain.labels import method_label
+from app.domain.formatting import format_amount
+from app.i18n import N_, _, gettext, using_language
+from app.domain.labels import method_label, shop_footer
 
 from .encoding import FoldReport, fold
 from .slip_model import Slip
@@ -115,8 +116,15 @@ class _Builder:
 
 
 def layout_slip(slip: Slip, columns: int, codepage: str = "CP858", *, tz: tzinfo | None = None,
-                report: FoldReport | None = None) -> list[Block]:
-    """The slip as blocks: text lines (already within `columns`), QR and logo."""
+                report: FoldReport | None = None, lang: str | None = None) -> list[Block]:
+    """The slip as blocks: text lines (already within `columns`), QR and logo, every
+    word in one language: `lang`, else the slip's (the shop's), else the current one."""
+    with using_language(lang or slip.lang or None):
+        return _layout(slip, columns, codepage, tz=tz, report=report)
+
+
+def _layout(slip: Slip, columns: int, codepage: str, *, tz: tzinfo | None,
+            report: FoldReport | None) -> list[Block]:
     b = _Builder(columns, codepage, report if report is not None else FoldReport())
     money = lambda amount: format_amount(amount, slip.currency)  # noqa: E731
     L = _Labels()
@@ -200,15 +208,16 @@ def layout_slip(slip: Slip, columns: int, codepage: str = "CP858", *, tz: tzinfo
 
 def _footer(b: _Builder, slip: Slip) -> None:
     b.rule()
-    if slip.shop.footer:
-        b.para(slip.shop.footer, center=True)
+    footer = shop_footer(slip.shop.footer)  # empty: thanks, in the slip's language
+    if footer:
+        b.para(footer, center=True)
 
 
 def render_slip_lines(slip: Slip, columns: int, codepage: str = "CP858", *,
-                      tz: tzinfo | None = None) -> list[str]:
+                      tz: tzinfo | None = None, lang: str | None = None) -> list[str]:
     """Plain text lines for an on-screen preview; the QR code shows as a marker line."""
     out = []
-    for block in layout_slip(slip, columns, codepage, tz=tz):
+    for block in layout_slip(slip, columns, codepage, tz=tz, lang=lang):
         if isinstance(block, Text):
             out.append(block.text)
         elif isinstance(block, Qr):

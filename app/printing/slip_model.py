@@ -12,9 +12,9 @@ from datetime import datetime
 
 from app.i18n import _
 from app.domain.errors import ConflictError, NotFoundError, ValidationError
-from app.domain.labels import METHOD_LABELS, shop_footer
+from app.domain.labels import METHOD_LABELS
 from app.services.queries import get_invoice, invoice_receipts
-from app.services.settings import get_shop
+from app.services.settings import get_print_language, get_shop
 
 KINDS = ("invoice", "receipt")
 
@@ -74,6 +74,7 @@ class Slip:
     payment: SlipPayment | None = None
     reprint_at: str = ""  # set on reprints: the slip then says REPRINT and when
     extra: tuple[str, ...] = field(default=())  # free lines (the test slip)
+    lang: str = ""  # the shop's language, which the slip prints in ("": the current one)
 
     @property
     def transfer_reference(self) -> str:
@@ -103,7 +104,7 @@ def _iso(dt: datetime | None) -> str:
 
 def shop_of(ctx) -> SlipShop:
     s = get_shop(ctx)
-    return SlipShop(s.name, s.address, s.phone, s.tax_id, shop_footer(s.footer), s.logo_path)
+    return SlipShop(s.name, s.address, s.phone, s.tax_id, s.footer, s.logo_path)
 
 
 def slip_from_records(kind: str, invoice, shop: SlipShop, receipt=None) -> Slip:
@@ -149,7 +150,8 @@ def build_slip(ctx, invoice_ref, kind: str = "invoice", *, receipt_number: str |
                                       receipt_number=receipt_number), field="receipt")
         elif receipts:
             receipt = receipts[-1]
-    slip = slip_from_records(kind, invoice, shop_of(ctx), receipt)
+    slip = replace(slip_from_records(kind, invoice, shop_of(ctx), receipt),
+                   lang=get_print_language(ctx))
     return slip.as_reprint(ctx.now()) if reprint else slip
 
 

@@ -9,7 +9,8 @@ from datetime import date, datetime, time, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.i18n import _, format_amount
+from app.domain.formatting import format_amount
+from app.i18n import _
 from app.domain.errors import ConflictError, NotFoundError, ValidationError
 from app.services.audit import record_history
 from app.services.context import Context

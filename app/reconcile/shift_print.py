@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from app.domain.labels import method_label
-from app.i18n import _, format_amount
+from app.domain.formatting import format_amount
+from app.i18n import _
 
 
 def _when(text: str | None) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 
-from app.i18n import LANGUAGES, SETTING_KEY, _, choose_language, set_language
+from app.i18n import LANGUAGES, SETTING_KEY, _, choose_language, current_language, set_language
 from app.domain.currency import CURRENCIES
 from app.domain.validation import Problems, clean_text
 from app.store.models import Setting
@@ -13,6 +13,7 @@ from .audit import record_history
 from .context import Context
 
 SHOP_KEY = "shop"
+PRINT_LANGUAGE_KEY = "print_language"  # the language slips and documents print in
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,27 @@ def save_language(ctx: Context, code: str | None) -> str:
 def apply_language(ctx: Context) -> str:
     """At start-up: KASIR_LANG, else the Settings choice, else the system's language."""
     return set_language(choose_language(get_language(ctx)))
+
+
+def get_print_language(ctx: Context) -> str:
+    """The shop's language: what slips, PDFs and HTML documents print in, whatever
+    language the screen shows. Chosen in Settings; until then the shop's language
+    choice, else the language the app runs in."""
+    value = get_setting(ctx, PRINT_LANGUAGE_KEY)
+    if value in LANGUAGES:
+        return value
+    return get_language(ctx) or current_language()
+
+
+def save_print_language(ctx: Context, code: str) -> str:
+    """Choose the language slips and documents print in ("en" or "id")."""
+    if code not in LANGUAGES:
+        p = Problems()
+        p.add("print_language", _("Choose one of the languages: {choices}.",
+                                  choices=", ".join(LANGUAGES)))
+        p.raise_if_any()
+    set_setting(ctx, PRINT_LANGUAGE_KEY, code)
+    return code
 
 
 def get_shop(ctx: Context) -> ShopProfile:

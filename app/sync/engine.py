@@ -17,7 +17,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import func, select
 
 from app.domain.records import iso
-from app.i18n import _
+from app.i18n import _, _n
 from app.services.context import Context, utcnow
 from app.store.models import OutboxOperation
 from app.store.sync_models import SyncConflict, SyncCursor
@@ -71,20 +71,24 @@ class PassReport:
     def summary(self) -> str:
         if not self.connected:
             return _("Not synced: {error}", error=self.error)
-        sent = (_("Online: sent {count} change(s) to Plugipay", count=self.pushed) if self.online
-                else _("Offline: sent {count} change(s) to Plugipay", count=self.pushed))
+        sent = (_n("Online: sent {n} change to Plugipay", "Online: sent {n} changes to Plugipay",
+                   self.pushed) if self.online
+                else _n("Offline: sent {n} change to Plugipay",
+                        "Offline: sent {n} changes to Plugipay", self.pushed))
         lines = [sent + (" " + _("({count} to retry)", count=self.retried)
                          if self.retried else "") + "."]
         if self.refused:
             lines.append(_("Plugipay refused {count}: see 'kasir sync conflicts'.",
                            count=self.refused))
         if self.online:
-            lines.append(_("Pulled {events} event(s): {imported} invoice(s) new at this till, "
-                           "{updated} changed.", events=self.events, imported=self.imported,
-                           updated=self.updated)
+            lines.append(_n("Pulled {n} event: new invoices at this till {imported}, "
+                            "changed {updated}.", "Pulled {n} events: new invoices at this "
+                            "till {imported}, changed {updated}.", self.events,
+                            imported=self.imported, updated=self.updated)
                          + (" " + _("Invoice lists reconciled.") if self.reconciled else ""))
         if self.reminders:
-            lines.append(_("Queued {count} payment reminder(s).", count=self.reminders))
+            lines.append(_n("Queued {n} payment reminder.", "Queued {n} payment reminders.",
+                             self.reminders))
         if abs(self.clock_offset) >= 2:
             seconds = f"{abs(self.clock_offset):.0f}"
             lines.append(_("This computer's clock is {seconds} s behind Plugipay's; requests are "

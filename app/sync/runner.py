@@ -15,7 +15,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Callable
 
-from app.i18n import _
+from app.i18n import _, _n
 
 from .engine import PassReport, SyncEngine, queue_counts
 
@@ -93,7 +93,7 @@ class SyncRunner:
         pending, conflicts = queue_counts(self.engine.ctx)
         online = bool(self.last and self.last.online)
         self._emit(SyncStatus("syncing", online, pending, conflicts,
-                              _("Sending {count} change(s)...", count=pending) if pending
+                              _n("Sending {n} change...", "Sending {n} changes...", pending) if pending
                               else _("Checking Plugipay...")))
         self._progress("push")
         try:

@@ -1,7 +1,7 @@
 """How the screens show money, dates and statuses, in the chosen language.
 
-Amounts follow `app.i18n.format_amount` (`Rp 1.500.000` in both languages,
-`US$10,00` / `$10.00`), dates `app.i18n.format_date` / `format_datetime`
+Amounts follow `app.domain.formatting.format_amount` (`Rp 1.500.000` in both languages,
+`US$10,00` / `$10.00`), dates `app.domain.formatting.format_date` / `format_datetime`
 (`1 Desember 2026` / `December 1, 2026`), names `app.domain.labels`.
 `due_input` is the exception: it fills an entry field, so it stays ISO
 (`2026-12-01`), the form `parse_due` reads back in every language.
@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from app.domain.labels import status_label, sync_label  # noqa: F401  (re-exported for screens)
-from app.i18n import format_amount, format_date, format_datetime
+from app.domain.formatting import format_amount, format_date, format_datetime
 
 
 def money(amount: int, currency: str) -> str:

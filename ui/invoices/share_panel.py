@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QGridLayout
                                QVBoxLayout)
 from PySide6.QtWidgets import QFileDialog
 
-from app.i18n import _
+from app.i18n import _, _n
 from app.printing.queue import list_jobs
 from app.sync.emails import invoice_emails, send_invoice
 
@@ -255,8 +255,8 @@ class SharePanel(QGroupBox):
                            self.paper.currentData(), on_done=self._saved, on_error=self._failed)
 
     def _saved(self, info: dict) -> None:
-        emit(self.message, _("Saved {path} ({pages} page(s)).", path=info["path"],
-                               pages=info["pages"]), "ok")
+        emit(self.message, _n("Saved {path} ({n} page).", "Saved {path} ({n} pages).",
+                                info["pages"], path=info["path"]), "ok")
 
     def open_pdf(self) -> None:
         if self.inv is None:

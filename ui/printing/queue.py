@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from app.i18n import _
+from app.i18n import _, _n
 
 from ui.common.qtcompat import emit
 from ui.common.worker import DbWorker
@@ -183,7 +183,7 @@ class PrintQueue(QObject):
         if run.failed:
             self.message = _("Not printed yet: {reason}", reason=run.failed[0][1])
         elif run.printed:
-            self.message = _("Printed {count} slip(s).", count=len(run.printed))
+            self.message = _n("Printed {n} slip.", "Printed {n} slips.", len(run.printed))
         self._set_state(state)
 
     def _set_state(self, state: QueueState) -> None:

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
                                QPushButton, QVBoxLayout)
 
-from app.i18n import _
+from app.i18n import _, _n
 
 from ui.common.fmt import local_dt
 
@@ -17,8 +17,7 @@ JOB_ROLE = Qt.ItemDataRole.UserRole + 1
 def indicator_text(pending: int, last_error: str) -> str:
     if not pending:
         return _("Printer: nothing waiting")
-    text = _("Printer: 1 slip waiting") if pending == 1 else \
-        _("Printer: {count} slips waiting", count=pending)
+    text = _n("Printer: {n} slip waiting", "Printer: {n} slips waiting", pending)
     return text + (" — " + last_error.split(":")[0] if last_error else "")
 
 
@@ -88,7 +87,7 @@ class PrintQueueDialog(QDialog):
         q = self.queue
         self.summary.setText(
             " ".join(filter(None, (
-                _("{count} slip(s) waiting.", count=q.pending) if q.pending
+                _n("{n} slip waiting.", "{n} slips waiting.", q.pending) if q.pending
                 else _("Nothing waiting."),
                 _("Last problem: {error}", error=q.last_error) if q.last_error else "",
                 _("A slip that cannot print waits here and is tried again; it is never lost.")))))

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel,
                                QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget)
 
-from app.i18n import _
+from app.i18n import _, _n
 from app.reconcile.importer import detect_format, get_mapping, import_statement
 from app.reconcile.matching import HIGH
 from app.reconcile.report import page_state
@@ -75,7 +75,7 @@ class ReconcilePage(QWidget):
         self.lines.setColumnWidth(LineCols.AMOUNT, 120)
         self.lines.setColumnWidth(LineCols.STATE, 115)
         self.lines.itemSelectionChanged.connect(self._show_suggestions)
-        self.suggestions = _table([_("Confidence"), _("Invoice(s)"), _("Due"), _("Difference"),
+        self.suggestions = _table([_("Confidence"), _("Invoices"), _("Due"), _("Difference"),
                                    _("Why")],
                                   SuggestionCols.REASONS)
         self.suggestions.setAccessibleName(_("Suggestions"))
@@ -269,7 +269,8 @@ class ReconcilePage(QWidget):
 
     def _auto_done(self, outcomes) -> None:
         done = [o for o in outcomes if o.confirmed]
-        text = _("Auto-matched {done} of {count} credit(s)", done=len(done), count=len(outcomes))
+        text = _n("Auto-matched {done} of {n} credit", "Auto-matched {done} of {n} credits",
+                  len(outcomes), done=len(done))
         if done:
             text += ": " + "; ".join(_("line {line} → {invoices} ({confidence} %)", line=o.line_id,
                                        invoices=", ".join(map(self._number, o.invoice_ids)),
@@ -299,8 +300,9 @@ class ReconcilePage(QWidget):
 
     def _imported(self, result) -> None:
         self.banner.show_message(
-            _("Imported {added} new line(s) ({credits} credit(s)); {skipped} already known.",
-              added=result.added, credits=result.credits, skipped=result.skipped), "ok")
+            _n("Imported {n} new line (credits {credits}); {skipped} already known.",
+               "Imported {n} new lines (credits {credits}); {skipped} already known.",
+               result.added, credits=result.credits, skipped=result.skipped), "ok")
         self.refresh()
 
     def ask_undo(self) -> None:

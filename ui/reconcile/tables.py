@@ -11,7 +11,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFo
                                QLineEdit, QTableWidget, QTableWidgetItem)
 from PySide6.QtWidgets import QHeaderView
 
-from app.i18n import N_, _, format_date, gettext
+from app.domain.formatting import format_date
+from app.i18n import N_, _, gettext
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 FLAG_LABELS = {"no_match": N_("No match"), "underpaid": N_("Pays too little"),

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFileDialog, QFormLayout
 
 from app.domain.currency import CURRENCIES
 from app.domain.errors import ValidationError
-from app.i18n import N_, _, gettext
+from app.i18n import N_, _, _n, gettext
 from app.printing.config import PrinterConfig
 from app.printing.profiles import PROFILES, get_profile
 from app.setup.first_run import check_owner, check_till
@@ -203,7 +203,7 @@ class PrinterPage(_Page):
             for p in printers:
                 self.uri.addItem(f"{p['uri']}", p["uri"])
             self.uri.setEditText(printers[0]["uri"] if printers else current)
-            self.result.setText(_("Found {count} USB printer(s).", count=len(printers))
+            self.result.setText(_n("Found {n} USB printer.", "Found {n} USB printers.", len(printers))
                                 if printers else
                                 _("No USB printer found: check the cable and power, or type a "
                                   "network address (tcp://…:9100)."))

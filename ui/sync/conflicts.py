@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QHBoxLayou
                                QLabel, QLineEdit, QPushButton, QTableWidget, QTableWidgetItem,
                                QVBoxLayout)
 
-from app.i18n import N_, _, gettext
+from app.i18n import N_, _, _p, gettext
 from app.sync.conflicts import list_conflicts, resolve
 
 from ui.common.changes import Change
@@ -117,7 +117,8 @@ class ConflictsDialog(QDialog):
         self.items = list(items)
         self.table.setRowCount(len(self.items))
         for row, c in enumerate(self.items):
-            state = ((_("Open, holding back later changes") if c.blocking else _("Open"))
+            state = ((_("Open, holding back later changes") if c.blocking
+                      else _p("conflict state", "Open"))
                      if c.state == "open" else
                      _("Resolved ({resolution}) by {name}",
                        resolution=resolution_label(c.resolution), name=c.resolved_by))

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGroupBox, QHBoxLayout, Q
                                QLineEdit, QPushButton, QSpinBox, QVBoxLayout)
 
 from app.domain.errors import ValidationError
-from app.i18n import _
+from app.i18n import _, _n
 from app.sync.credentials import DEFAULT_BASE_URL
 from app.sync.emails import reminder_settings, set_reminders
 
@@ -210,6 +210,7 @@ class RemindersBox(QGroupBox):
     def _saved(self, cfg: dict) -> None:
         self._fill(cfg)
         self.banner.show_message(
-            _("Open invoices are emailed again every {days} day(s).", days=cfg["everyDays"])
+            _n("Open invoices are emailed again every day.",
+               "Open invoices are emailed again every {n} days.", cfg["everyDays"])
             if cfg["enabled"] else _("Payment reminders are off."), "ok")
         self.bus.announce(Change.SETTINGS, self)

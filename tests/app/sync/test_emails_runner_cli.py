@@ -144,7 +144,7 @@ def test_cli_login_sync_conflicts_send(db_path, sandbox, capsys, monkeypatch, me
     inv = json.loads(out)
     assert _cli(capsys, "invoice", "send", str(inv["id"]), "--to", "x@example.com", *db)[0] == 0
     code, out, _ = _cli(capsys, "sync", *db)
-    assert code == 0 and "sent 3 change(s)" in out and "Waiting: 0" in out, out
+    assert code == 0 and "sent 3 changes" in out and "Waiting: 0" in out, out
     code, out, _ = _cli(capsys, "invoice", "show", str(inv["id"]), "--json", *db)
     shown = json.loads(out)
     assert shown["number"].startswith("INV-") and shown["syncState"] == "synced"

@@ -56,7 +56,7 @@ def load(qtbot, page, action):
 def test_import_lists_credits_and_unpaid_invoices(qtbot, page, data):
     assert page.lines.rowCount() == 0 and page.unpaid.rowCount() == 3
     load(qtbot, page, lambda: page.import_file(str(data["file"]), "bca"))
-    assert "Imported 4 new line(s)" in page.banner.text()
+    assert "Imported 4 new lines" in page.banner.text()
     assert page.lines.rowCount() == 3  # the debit is not listed
     assert page.suggestions.rowCount() >= 1
     assert page.suggestions.item(0, 1).text() == "T1-000001"
