@@ -12,22 +12,12 @@ from import_graph import cycle_path, cycles, module_edges, module_files, package
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# Module-level imports have no cycle left. Counting the imports inside
-# functions too (a lazy import must buy start-up time, not dodge a cycle), these
-# edges still close a loop. Each is removed by another engineer's branch: delete
-# its line once that branch is merged (test_known_exceptions_... says when).
+# Module-level imports have no cycle left, and counting the imports inside
+# functions too (a lazy import must buy start-up time, not dodge a cycle) only
+# this edge closes a loop, on purpose: `kasir` with no command opens the window,
+# so app/cli/parser.py imports ui.app inside run_window(). The command line never
+# loads Qt (tests/app/test_no_qt_in_core.py) and the window imports the core.
 KNOWN_LAZY_EDGES = {
-    # app/i18n.py formats amounts with app.domain.money: removed by the i18n restructure
-    ("app.i18n", "app.domain.money"),
-    ("app.i18n", "app.domain"),
-    # removed by the ui restructure (the idle-lock setting moves to app/trust)
-    ("ui.trust_wiring", "ui.trust_settings"),
-    # app/trust/commands.py reads the CLI environment: removed by the cli restructure
-    ("app.trust.commands", "app.cli_env"),
-    ("app.trust", "app.cli_env"),
-    # `kasir` (no arguments) opens the window: app/cli.py imports ui.app in a
-    # function. Removed by the cli restructure if the launcher leaves app/ (app/
-    # never imports Qt at module level: tests/app/test_no_qt_in_core.py).
     ("app", "ui"),
 }
 
