@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 
@@ -36,9 +37,10 @@ def invoices(kasir):
 
 
 def test_import_suggest_confirm_report_loop(kasir, invoices, tmp_path):
-    rows = [(DAY, f"TRF {invoices[0]['localNumber'].lower()} BUDI SANTOSO", 150_000),
-            (DAY, "TRF DARI SITI AMINAH", 150_000), (DAY, "BIAYA ADM", -5_000),
-            (DAY, "SETORAN TUNAI", 12_345)]
+    day = date.today()  # the invoices were issued today: a transfer cannot predate them
+    rows = [(day, f"TRF {invoices[0]['localNumber'].lower()} BUDI SANTOSO", 150_000),
+            (day, "TRF DARI SITI AMINAH", 150_000), (day, "BIAYA ADM", -5_000),
+            (day, "SETORAN TUNAI", 12_345)]
     f = tmp_path / "bca.csv"
     f.write_bytes(bca_csv(rows))
     code, res = kasir("reconcile", "import", str(f), "--mapping", "bca")
@@ -59,7 +61,7 @@ def test_import_suggest_confirm_report_loop(kasir, invoices, tmp_path):
     code, err = kasir("reconcile", "confirm", "4", str(invoices[2]["id"]))
     assert code == 5 and err["error"]["code"] == "conflict"
 
-    code, rep = kasir("reconcile", "report", "--from", DAY.isoformat(), "--to", DAY.isoformat())
+    code, rep = kasir("reconcile", "report", "--from", day.isoformat(), "--to", day.isoformat())
     assert rep["summary"]["IDR"]["matched"] == 2
     assert [a["lineId"] for a in rep["needsAttention"]] == [4]
     assert [u["invoiceId"] for u in rep["unpaidInvoices"]] == [invoices[2]["id"]]
