@@ -4,7 +4,7 @@ the benchmark or the sandbox's test runner, and the bundle leaves both out."""
 import sys
 from pathlib import Path
 
-from import_graph import module_edges, module_files
+from tests.app.import_graph import module_edges, module_files
 
 ROOT = Path(__file__).resolve().parents[2]
 DEVELOPER_ONLY = ("app.bench", "app.sandbox.testing")

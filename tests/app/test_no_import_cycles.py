@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from import_graph import cycle_path, cycles, module_edges, module_files, package_edges
+from tests.app.import_graph import cycle_path, cycles, module_edges, module_files, package_edges
 
 ROOT = Path(__file__).resolve().parents[2]
 
