@@ -141,6 +141,9 @@ class PaymentRecord:
     reference: str
     operator: str
     paid_at: datetime
+    tenders: tuple = ()  # app.domain.tenders.Tender, in the order given
+    cash_received: int = 0
+    change: int = 0
 
     def to_json(self) -> dict:
         return {
@@ -148,6 +151,8 @@ class PaymentRecord:
             "currency": self.currency, "method": self.method,
             "reference": self.reference or None, "operator": self.operator,
             "paidAt": iso(self.paid_at),
+            "tenders": [t.to_json() for t in self.tenders],
+            "cashReceived": self.cash_received, "change": self.change,
         }
 
 

@@ -12,7 +12,8 @@ from app.domain.labels import METHOD_LABELS
 from app.i18n import _
 from app.domain.errors import NotFoundError, ValidationError
 from app.domain.lifecycle import Action, Status, check_transition, effective_status
-from app.domain.records import InvoiceRecord, ReceiptRecord
+from app.domain.records import InvoiceRecord, PaymentRecord, ReceiptRecord
+from app.domain.tenders import Tender, clean_tender
 from app.domain.totals import compute_totals, line_amount
 from app.domain.validation import DraftInput, Problems, clean_text, validate_draft, validate_reason
 from app.store.models import Invoice, InvoiceLine, Payment, Receipt
@@ -21,8 +22,9 @@ from app.trust.roles import require_role
 from .audit import enqueue, record_history
 from .context import Context
 from .customers import load_customer
-from .mappers import invoice_record, receipt_record
+from .mappers import invoice_record, payment_record, receipt_record
 from .numbering import next_number
+from .payments import add_tenders, settlement_for, tenders_json, tenders_note
 from .retry import retrying
 
 PAYMENT_METHODS = METHOD_LABELS  # code -> English label (N_); show it with method_label(code)
@@ -165,15 +167,19 @@ def issue(ctx: Context, ref) -> InvoiceRecord:
 
 @dataclass(frozen=True)
 class PaymentInput:
+    """`method` alone pays in full; `tenders` (issue 14) split the payment, cash
+    beyond the amount due being change (app/domain/tenders.py)."""
+
     method: str = "cash"
     reference: str = ""
     paid_at: datetime | None = None
+    tenders: tuple[Tender, ...] = ()
 
 
 def validate_payment(data: PaymentInput, now: datetime) -> PaymentInput:
     p = Problems()
     method = (data.method or "").strip().lower()
-    if method not in PAYMENT_METHODS:
+    if method not in PAYMENT_METHODS and not data.tenders:
         p.add("method", _("{method} is not a payment method. Choose one of: {choices}.",
                           method=repr(data.method), choices=", ".join(PAYMENT_METHODS)))
     reference = clean_text(data.reference, "reference", _("Reference"), MAX_REFERENCE, p)
@@ -184,7 +190,8 @@ def validate_payment(data: PaymentInput, now: datetime) -> PaymentInput:
         p.add("paid_at", _("The payment date is in the future. Record a payment once it has "
                             "landed."))
     p.raise_if_any()
-    return PaymentInput(method, reference, paid_at)
+    tenders = tuple(clean_tender(t, n) for n, t in enumerate(data.tenders or (), start=1))
+    return PaymentInput(method, reference, paid_at, tenders)
 
 
 def pay_in_session(s: Session, ctx: Context, ref, data: PaymentInput = PaymentInput()
@@ -197,9 +204,14 @@ def pay_in_session(s: Session, ctx: Context, ref, data: PaymentInput = PaymentIn
     target = check_transition(Action.PAY, effective_status(inv.status, inv.due_at, now))
     before = snapshot(inv)
     amount = inv.total - inv.amount_paid
+    settled = settlement_for(amount, data.method, data.reference, data.tenders)
+    method, reference = ((settled.method, settled.reference) if data.tenders
+                         else (data.method, data.reference))
     pay = Payment(invoice_id=inv.id, amount=amount, currency=inv.currency,
-                  method=data.method, reference=data.reference, operator=ctx.operator,
-                  paid_at=data.paid_at, recorded_at=now)
+                  method=method, reference=reference, operator=ctx.operator,
+                  paid_at=data.paid_at, recorded_at=now, cash_received=settled.cash_received,
+                  change=settled.change)
+    add_tenders(pay, settled)
     s.add(pay)
     s.flush()
     receipt = Receipt(number=next_number(s, ctx.till, "receipt"), invoice_id=inv.id,
@@ -211,14 +223,19 @@ def pay_in_session(s: Session, ctx: Context, ref, data: PaymentInput = PaymentIn
     inv.updated_at = now
     inv.sync_state = "pending"
     s.flush()
-    note = PAYMENT_METHODS[data.method] + (f", ref {data.reference}" if data.reference else "")
+    tenders = tenders_json(settled)
+    if data.tenders:
+        note = tenders_note(settled)
+    else:
+        note = PAYMENT_METHODS[method] + (f", ref {reference}" if reference else "")
     record_history(s, ctx, "invoice", inv.id, "pay", before,
-                   {**snapshot(inv), "payment": {"method": data.method,
-                    "reference": data.reference, "amount": amount,
-                    "receipt": receipt.number}}, note)
+                   {**snapshot(inv), "payment": {"method": method,
+                    "reference": reference, "amount": amount,
+                    "receipt": receipt.number, **tenders}}, note)
     enqueue(s, ctx, f"invoice:{inv.id}", "invoice.pay", {
-        "invoiceId": inv.id, "method": data.method, "reference": data.reference,
+        "invoiceId": inv.id, "method": method, "reference": reference,
         "amount": amount, "paidAt": data.paid_at.isoformat(), "receiptNumber": receipt.number,
+        **tenders,
     })
     return inv, receipt, pay
 
@@ -227,13 +244,23 @@ def pay_in_session(s: Session, ctx: Context, ref, data: PaymentInput = PaymentIn
 def mark_paid(ctx: Context, ref, data: PaymentInput = PaymentInput()
               ) -> tuple[InvoiceRecord, ReceiptRecord]:
     """Open or past-due → paid, with method, reference, operator and time; issues a receipt."""
+    rec, rrec, _pay = pay_with_tenders(ctx, ref, data)
+    return rec, rrec
+
+
+@retrying
+def pay_with_tenders(ctx: Context, ref, data: PaymentInput
+                     ) -> tuple[InvoiceRecord, ReceiptRecord, PaymentRecord]:
+    """Mark paid with tenders (or one method); the payment record carries the
+    tenders, cash received and change (its `to_json` is the CLI's payment JSON)."""
     validate_payment(data, ctx.now())  # refuse bad input before taking the write lock
     with ctx.store.unit_of_work() as uow:
         inv, receipt, pay = pay_in_session(uow.session, ctx, ref, data)
         rec = _record(uow.session, ctx, inv)
         rrec = receipt_record(receipt, pay)
+        prec = payment_record(pay)
         uow.commit()
-    return rec, rrec
+    return rec, rrec, prec
 
 
 def _retire(s: Session, ctx: Context, ref, action: Action, reason: str
