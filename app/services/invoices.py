@@ -14,16 +14,16 @@ from app.domain.errors import NotFoundError, ValidationError
 from app.domain.lifecycle import Action, Status, check_transition, effective_status
 from app.domain.records import InvoiceRecord, PaymentRecord, ReceiptRecord
 from app.domain.tenders import Tender, clean_tender
-from app.domain.totals import compute_totals, line_amount
 from app.domain.validation import DraftInput, Problems, clean_text, validate_draft, validate_reason
-from app.store.models import Invoice, InvoiceLine, Payment, Receipt
+from app.store.models import Invoice, Payment, Receipt
 from app.trust.roles import require_role
 
 from .audit import enqueue, record_history
 from .context import Context
-from .customers import load_customer
+from .customers import load_customer, walk_in_customer
 from .mappers import invoice_record, payment_record, receipt_record
 from .numbering import next_number
+from .pricing import price_lines
 from .payments import add_tenders, settlement_for, tenders_json, tenders_note
 from .retry import retrying
 
@@ -64,19 +64,27 @@ def snapshot(inv: Invoice) -> dict:
         "dueAt": inv.due_at.isoformat() if inv.due_at else None, "memo": inv.memo,
         "reason": inv.reason or None,
         "lines": [[l.description, l.quantity, l.unit_amount] for l in inv.lines],
+        **_rates_snapshot(inv),
     }
 
 
-def _apply_draft(inv: Invoice, data: DraftInput) -> None:
-    inv.customer_id = int(data.customer_id)
+def _rates_snapshot(inv: Invoice) -> dict:
+    """Issue 14: each line's tax rate and shelf price, only when rates were used."""
+    if all(l.tax_rate is None for l in inv.lines):
+        return {}
+    return {"lineRates": [[l.tax_rate, l.shelf_unit_amount] for l in inv.lines]}
+
+
+def _apply_draft(s: Session, ctx: Context, inv: Invoice, data: DraftInput) -> None:
+    """Lines and totals from `data` (cleaned); no customer means the walk-in customer."""
+    customer = (load_customer(s, data.customer_id) if data.customer_id
+                else walk_in_customer(s, ctx))
+    priced = price_lines(s, data)
+    inv.customer_id = customer.id
     inv.currency = data.currency
-    inv.lines = [
-        InvoiceLine(position=i, description=l.description, quantity=l.quantity,
-                    unit_amount=l.unit_amount, amount=line_amount(l.quantity, l.unit_amount))
-        for i, l in enumerate(data.lines)
-    ]
-    t = compute_totals(((l.quantity, l.unit_amount) for l in data.lines), data.discount, data.tax)
-    inv.subtotal, inv.discount, inv.tax, inv.total = t.subtotal, t.discount, t.tax, t.total
+    inv.lines = priced.lines
+    inv.subtotal, inv.discount, inv.tax, inv.total = (
+        priced.subtotal, priced.discount, priced.tax, priced.total)
     inv.amount_paid = 0
     inv.due_at = data.due_at
     inv.memo = data.memo
@@ -89,14 +97,13 @@ def _record(session: Session, ctx: Context, inv: Invoice) -> InvoiceRecord:
 
 @retrying
 def create_draft(ctx: Context, data: DraftInput) -> InvoiceRecord:
-    data = validate_draft(data)
+    data = validate_draft(data, customer_required=False)
     with ctx.store.unit_of_work() as uow:
         s = uow.session
-        load_customer(s, data.customer_id)
         now = ctx.now()
         inv = Invoice(till_code=ctx.till, status=Status.DRAFT.value, sync_state="local",
                       created_by=ctx.operator, created_at=now, updated_at=now)
-        _apply_draft(inv, data)
+        _apply_draft(s, ctx, inv, data)
         s.add(inv)
         s.flush()
         record_history(s, ctx, "invoice", inv.id, "create", None, snapshot(inv))
@@ -107,14 +114,13 @@ def create_draft(ctx: Context, data: DraftInput) -> InvoiceRecord:
 
 @retrying
 def edit_draft(ctx: Context, ref, data: DraftInput) -> InvoiceRecord:
-    data = validate_draft(data)
+    data = validate_draft(data, customer_required=False)
     with ctx.store.unit_of_work() as uow:
         s = uow.session
         inv = load_invoice(s, ref, lock=True)
         check_transition(Action.EDIT, effective_status(inv.status, inv.due_at, ctx.now()))
-        load_customer(s, data.customer_id)
         before = snapshot(inv)
-        _apply_draft(inv, data)
+        _apply_draft(s, ctx, inv, data)
         inv.updated_at = ctx.now()
         s.flush()
         record_history(s, ctx, "invoice", inv.id, "edit", before, snapshot(inv))
@@ -324,17 +330,16 @@ def write_off(ctx: Context, ref, reason: str = "") -> InvoiceRecord:
 def create_and_issue(ctx: Context, data: DraftInput) -> InvoiceRecord:
     """A sale made at once: the draft and its issue are one transaction, so a
     refusal (say, a due date already past) leaves no stray draft behind."""
-    data = validate_draft(data)
+    data = validate_draft(data, customer_required=False)
     now = ctx.now()
     if data.due_at is not None and data.due_at < now:
         raise ValidationError(_("The due date is already past. Choose a later date."),
                               field="due_at")
     with ctx.store.unit_of_work() as uow:
         s = uow.session
-        load_customer(s, data.customer_id)
         inv = Invoice(till_code=ctx.till, status=Status.DRAFT.value, sync_state="local",
                       created_by=ctx.operator, created_at=now, updated_at=now)
-        _apply_draft(inv, data)
+        _apply_draft(s, ctx, inv, data)
         s.add(inv)
         s.flush()
         record_history(s, ctx, "invoice", inv.id, "create", None, snapshot(inv))
