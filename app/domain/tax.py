@@ -156,3 +156,18 @@ def compute_tax(lines: Iterable[TaxLine], discount: int, *, inclusive: bool) -> 
     """Lines at their rates and the invoice discount -> what Plugipay is sent."""
     lines = tuple(lines)
     return (tax_inclusive if inclusive else tax_exclusive)(lines, discount)
+
+
+def stored_groups(lines: Iterable[tuple[int, int, int | None, int | None]], discount: int,
+                  total: int) -> tuple[TaxGroup, ...]:
+    """The rate groups of a stored invoice, for documents' tax breakdown: `lines`
+    are (quantity, unit_amount, rate, shelf_unit_amount). Empty when the tax was
+    typed as an amount. A tax-included invoice's typed discount is Σ shelf − total."""
+    lines = tuple(lines)
+    if not lines or any(rate is None for _q, _u, rate, _s in lines):
+        return ()
+    if any(shelf is not None for _q, _u, _r, shelf in lines):
+        shelf_total = sum(q * shelf for q, _u, _r, shelf in lines)
+        return tax_inclusive([TaxLine(q, shelf, rate) for q, _u, rate, shelf in lines],
+                             shelf_total - total).groups
+    return tax_exclusive([TaxLine(q, u, rate) for q, u, rate, _s in lines], discount).groups

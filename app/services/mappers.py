@@ -17,7 +17,8 @@ def customer_record(c: Customer) -> CustomerRecord:
 
 
 def invoice_record(inv: Invoice, now: datetime, *, with_lines: bool = True) -> InvoiceRecord:
-    lines = tuple(LineRecord(l.description, l.quantity, l.unit_amount, l.amount)
+    lines = tuple(LineRecord(l.description, l.quantity, l.unit_amount, l.amount, l.tax_rate,
+                             l.shelf_unit_amount)
                   for l in inv.lines) if with_lines else ()
     return InvoiceRecord(
         id=inv.id, till=inv.till_code, local_number=inv.local_number,
