@@ -1,0 +1,64 @@
+"""The Z report's cash with a float, change and split tenders (issue 14), and where
+a shift nobody opened starts."""
+
+from __future__ import annotations
+
+from app.domain.tenders import Tender
+from app.domain.validation import DraftInput, LineInput
+from app.reconcile.shift import close_shift, open_shift, shift_is_open, shift_report
+from app.services.invoices import PaymentInput, create_and_issue, mark_paid, pay_with_tenders
+
+
+def sell(ctx, amount):
+    return create_and_issue(ctx, DraftInput(None, "IDR", (LineInput("Barang", 1, amount),)))
+
+
+def test_expected_cash_is_the_float_plus_cash_kept_and_each_method_is_listed(ctx, clock):
+    assert not shift_is_open(ctx)
+    open_shift(ctx, {"IDR": 200_000})
+    assert shift_is_open(ctx)
+    clock.advance(minutes=1)
+    a = sell(ctx, 26_500)
+    pay_with_tenders(ctx, a.id, PaymentInput(tenders=(Tender("cash", 100_000),)))  # change 73.500
+    b = sell(ctx, 126_500)
+    pay_with_tenders(ctx, b.id, PaymentInput(tenders=(
+        Tender("edc", 100_000, "4411"), Tender("cash", 50_000))))  # change 23.500
+    c = sell(ctx, 40_000)
+    pay_with_tenders(ctx, c.id, PaymentInput(tenders=(
+        Tender("qris", 15_000), Tender("transfer", 25_000))))
+    d = sell(ctx, 10_000)
+    mark_paid(ctx, d.id, PaymentInput("cash"))  # the old way: exact cash
+    clock.advance(minutes=1)
+    rep = shift_report(ctx)
+    cash = rep["cash"]["IDR"]
+    assert (cash["cashReceived"], cash["change"]) == (160_000, 97_000)
+    assert cash["cashPayments"] == 26_500 + 26_500 + 10_000
+    assert cash["expected"] == 200_000 + 63_000 and cash["cashRefunds"] == 0
+    methods = {p["method"]: (p["count"], p["amount"]) for p in rep["payments"]}
+    assert methods == {"cash": (3, 63_000), "edc": (1, 100_000), "qris": (1, 15_000),
+                       "transfer": (1, 25_000)}
+    assert sum(a for _, a in methods.values()) == rep["totals"]["IDR"]["paid"] == 203_000
+    closed = close_shift(ctx, {"IDR": 263_000})
+    assert closed["cash"]["IDR"]["difference"] == 0 and not shift_is_open(ctx)
+
+
+def test_closing_without_an_opened_shift_starts_at_the_first_sale_not_in_2000(ctx, clock):
+    clock.advance(hours=2)
+    first_at = clock()
+    a = sell(ctx, 5_000)
+    mark_paid(ctx, a.id, PaymentInput("cash"))
+    clock.advance(hours=1)
+    rep = shift_report(ctx)
+    assert rep["openedAt"] and not rep["openedAt"].startswith("2000")
+    closed = close_shift(ctx, {"IDR": 5_000})
+    assert closed["openedAt"] == first_at.isoformat().replace("+00:00", "Z")
+    assert closed["from"] == closed["openedAt"] and closed["cash"]["IDR"]["expected"] == 5_000
+
+    # The next unopened shift starts at that close, and counts only what came after.
+    clock.advance(hours=1)
+    b = sell(ctx, 7_000)
+    mark_paid(ctx, b.id, PaymentInput("cash"))
+    clock.advance(minutes=1)
+    again = close_shift(ctx, {"IDR": 7_000})
+    assert again["openedAt"] == closed["closedAt"]
+    assert again["cash"]["IDR"]["expected"] == 7_000
