@@ -16,7 +16,7 @@ from app.i18n import _
 
 from .currency import MAX_AMOUNT
 from .errors import ValidationError
-from .labels import METHOD_LABELS
+from .labels import method_label
 
 TENDER_METHODS = ("cash", "edc", "transfer", "qris", "other")
 MAX_TENDERS = 20
@@ -94,7 +94,7 @@ def settle(due: int, tenders: Sequence[Tender]) -> Settlement:
     for n, t in enumerate(clean, start=1):
         if t.method != "cash" and t.amount > due:
             _refuse(_("Tender {n}: {method} cannot be more than the amount due; only cash "
-                      "gives change.", n=n, method=_(METHOD_LABELS[t.method])),
+                      "gives change.", n=n, method=method_label(t.method)),
                     f"tenders[{n}].amount")
     non_cash = sum(t.amount for t in clean if t.method != "cash")
     if non_cash > due:
