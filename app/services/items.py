@@ -19,6 +19,7 @@ from .audit import record_history
 from .context import Context
 from .customers import escape_like
 
+KEEP_RATE = "keep"
 MAX_CODE = 64
 MAX_NAME = 200
 
@@ -30,7 +31,9 @@ class ItemInput:
     unit_amount: int  # the currency's smallest unit
     currency: str = "IDR"
     active: bool = True
-    tax_rate: str | int | None = None  # percent as typed ("11", "1.1", "0"); None: the shop's rate
+    # Percent as typed ("11", "1.1", "0"); None: the shop's rate; KEEP_RATE (the
+    # default): as it is (none for a new item), so a form that shows no rate keeps it.
+    tax_rate: str | int | None = "keep"
 
 
 @dataclass(frozen=True)
@@ -88,8 +91,8 @@ def validate_item(data: ItemInput) -> ItemInput:
     check_amount(data.unit_amount, "unit_amount", _("Unit price"), p)
     if not isinstance(data.active, bool):
         p.add("active", _("Active must be yes or no."))
-    rate = None
-    if data.tax_rate is not None and data.tax_rate != "":
+    rate = data.tax_rate if data.tax_rate == KEEP_RATE else None
+    if data.tax_rate not in (None, "", KEEP_RATE):
         try:
             rate = parse_rate(data.tax_rate)
         except ValidationError as exc:
@@ -122,7 +125,8 @@ def add_item(ctx: Context, data: ItemInput) -> ItemRecord:
         _check_code_free(s, data.code)
         now = ctx.now()
         item = Item(code=data.code, name=data.name, unit_amount=data.unit_amount,
-                    currency=data.currency, active=data.active, tax_rate=data.tax_rate,
+                    currency=data.currency, active=data.active,
+                    tax_rate=None if data.tax_rate == KEEP_RATE else data.tax_rate,
                     created_at=now, updated_at=now)
         s.add(item)
         s.flush()
@@ -139,8 +143,10 @@ def edit_item(ctx: Context, item_id, data: ItemInput) -> ItemRecord:
         item = _load(s, item_id)
         _check_code_free(s, data.code, item.id)
         before = _snapshot(item)
-        item.code, item.name, item.unit_amount, item.currency, item.active, item.tax_rate = (
-            data.code, data.name, data.unit_amount, data.currency, data.active, data.tax_rate)
+        item.code, item.name, item.unit_amount, item.currency, item.active = (
+            data.code, data.name, data.unit_amount, data.currency, data.active)
+        if data.tax_rate != KEEP_RATE:
+            item.tax_rate = data.tax_rate
         after = _snapshot(item)
         if after != before:
             item.updated_at = ctx.now()

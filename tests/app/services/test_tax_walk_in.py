@@ -8,7 +8,7 @@ from app.domain.errors import ValidationError
 from app.domain.validation import DraftInput, LineInput, TAX_RATE_SHOP
 from app.services import invoices as svc
 from app.services.customers import WALK_IN_KEY, get_walk_in_customer
-from app.services.items import ItemInput, add_item, get_item
+from app.services.items import ItemInput, add_item, edit_item, get_item
 from app.services.settings import get_tax_settings, save_tax_settings
 from app.store.models import Customer, HistoryEntry, OutboxOperation, Setting
 from tests.app.services.db_digest import digest
@@ -97,6 +97,11 @@ def test_the_typed_tax_path_still_works(ctx, customer):
 def test_an_items_rate_is_kept_and_shown(ctx):
     rec = add_item(ctx, ItemInput("TELUR", "Telur", 2500, tax_rate="0"))
     assert get_item(ctx, rec.id).tax_rate == 0 and rec.to_json()["taxRate"] == "0"
+    # A form that shows no rate keeps it; None goes back to the shop's rate.
+    assert edit_item(ctx, rec.id, ItemInput("TELUR", "Telur ayam", 2600)).tax_rate == 0
+    assert edit_item(ctx, rec.id, ItemInput("TELUR", "Telur", 2600, tax_rate="12")).tax_rate == 1200
+    assert edit_item(ctx, rec.id, ItemInput("TELUR", "Telur", 2600, tax_rate=None)).tax_rate is None
+    assert add_item(ctx, ItemInput("ROTI", "Roti", 5000)).tax_rate is None
     with pytest.raises(ValidationError) as err:
         add_item(ctx, ItemInput("X1", "X", 1, tax_rate="200"))
     assert err.value.field == "tax_rate"
