@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.i18n import _
 from app.domain.currency import get_currency
@@ -56,10 +56,13 @@ def build_report(s, till: str, operator: str, start: datetime, end: datetime | N
         totals[a.get("currency", "IDR")]["issued"] += int(a.get("total", 0))
     cancelled = select(StatementMatch.payment_id).where(StatementMatch.state == "undone",
                                                         StatementMatch.payment_id.is_not(None))
+    # A payment without tender rows (one Plugipay reported paid online) counts as
+    # one tender of its method.
     q = (select(Payment.id, Payment.currency, Payment.amount, Payment.cash_received,
-                Payment.change, PaymentTender.method, PaymentTender.amount)
+                Payment.change, func.coalesce(PaymentTender.method, Payment.method),
+                func.coalesce(PaymentTender.amount, Payment.amount))
          .join(Receipt, Receipt.payment_id == Payment.id)
-         .join(PaymentTender, PaymentTender.payment_id == Payment.id)
+         .outerjoin(PaymentTender, PaymentTender.payment_id == Payment.id)
          .where(Payment.operator == operator, Payment.recorded_at >= start,
                 Receipt.number.like(f"{till}-R%"), Payment.id.not_in(cancelled))
          .order_by(Payment.id, PaymentTender.position))
@@ -158,8 +161,6 @@ def _unopened_start(s, ctx: Context) -> datetime:
     so closing without an opened shift must still count every sale: it starts at
     this till and operator's previous close, or, before any close, at their first
     recorded action here (never "2000-01-01"); it has no float."""
-    from sqlalchemy import func
-
     from app.store.models import HistoryEntry
 
     last = _last_close(s, ctx)

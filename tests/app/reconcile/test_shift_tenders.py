@@ -62,3 +62,21 @@ def test_closing_without_an_opened_shift_starts_at_the_first_sale_not_in_2000(ct
     again = close_shift(ctx, {"IDR": 7_000})
     assert again["openedAt"] == closed["closedAt"]
     assert again["cash"]["IDR"]["expected"] == 7_000
+
+
+def test_a_payment_without_tender_rows_still_counts_as_its_method(ctx, store, clock):
+    from sqlalchemy import delete
+
+    from app.store.models import PaymentTender
+
+    open_shift(ctx, {"IDR": 0})
+    clock.advance(minutes=1)
+    a = sell(ctx, 12_000)
+    mark_paid(ctx, a.id, PaymentInput("transfer", "BCA 1"))
+    with store.unit_of_work() as uow:  # as a payment Plugipay reported paid online is stored
+        uow.session.execute(delete(PaymentTender))
+        uow.commit()
+    clock.advance(minutes=1)
+    rep = shift_report(ctx)
+    assert [(p["method"], p["count"], p["amount"]) for p in rep["payments"]] == [
+        ("transfer", 1, 12_000)]
