@@ -80,3 +80,19 @@ def test_a_payment_without_tender_rows_still_counts_as_its_method(ctx, store, cl
     rep = shift_report(ctx)
     assert [(p["method"], p["count"], p["amount"]) for p in rep["payments"]] == [
         ("transfer", 1, 12_000)]
+
+
+def test_the_z_slip_shows_cash_received_and_change_and_fits_the_paper(ctx, clock):
+    from app.reconcile.shift_print import shift_report_lines
+
+    open_shift(ctx, {"IDR": 100_000})
+    clock.advance(minutes=1)
+    a = sell(ctx, 26_500)
+    pay_with_tenders(ctx, a.id, PaymentInput(tenders=(Tender("cash", 50_000),)))
+    clock.advance(minutes=1)
+    lines = shift_report_lines(close_shift(ctx, {"IDR": 126_500}), 32)
+    text = "\n".join(lines)
+    assert max(len(l) for l in lines) <= 32
+    for label, amount in (("Cash received", "Rp 50.000"), ("Change given", "Rp 23.500"),
+                          ("Cash taken", "Rp 26.500"), ("Expected", "Rp 126.500")):
+        assert any(l.strip().startswith(label) and l.endswith(amount) for l in lines), text
