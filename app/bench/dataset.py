@@ -258,8 +258,15 @@ def _write_rows(con, n: int, rng: random.Random, ts, mix: str = "shop") -> dict:
                                  "invoice.issue", json.dumps({"invoiceId": iid}), "pending",
                                  0, None, "", c_at, None))
         con.executemany("INSERT INTO invoices VALUES (" + ",".join("?" * 26) + ")", inv_rows)
-        con.executemany("INSERT INTO invoice_lines VALUES (?,?,?,?,?,?,?)", line_rows)
-        con.executemany("INSERT INTO payments VALUES (?,?,?,?,?,?,?,?,?)", pay_rows)
+        con.executemany("INSERT INTO invoice_lines (id, invoice_id, position, description, "
+                        "quantity, unit_amount, amount) VALUES (?,?,?,?,?,?,?)", line_rows)
+        con.executemany("INSERT INTO payments (id, invoice_id, amount, currency, method, "
+                        "reference, operator, paid_at, recorded_at, cash_received, change) "
+                        "VALUES (?,?,?,?,?,?,?,?,?,?,0)",
+                        [r + ((r[2] if r[4] == "cash" else 0),) for r in pay_rows])
+        con.executemany("INSERT INTO payment_tenders (payment_id, position, method, amount, "
+                        "reference) VALUES (?,0,?,?,?)",
+                        [(r[0], r[4], r[2], r[5]) for r in pay_rows])
         con.executemany("INSERT INTO receipts VALUES (?,?,?,?,?,?,?,?)", rec_rows)
         con.executemany("INSERT INTO history (id, entity_type, entity_id, action, operator, "
                         "till_code, at, before, after, note, approved_by, chain_seq, prev_hash, "

@@ -27,6 +27,7 @@ METHOD_LABELS: dict[str, str] = {
     "transfer": N_("Bank transfer"),
     "cash": N_("Cash"),
     "edc": N_("Card (EDC)"),
+    "qris": N_("QRIS"),
     "other": N_("Other"),
 }
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from app.i18n import _
 
 from .lifecycle import Status
+from .tax import TaxGroup, format_rate, stored_groups
 
 
 def iso(dt: datetime | None) -> str | None:
@@ -48,14 +49,20 @@ class LineRecord:
     quantity: int
     unit_amount: int
     amount: int
+    tax_rate: int | None = None  # hundredths of a percent; None: tax typed as an amount
+    shelf_unit_amount: int | None = None  # the tax-included price typed, when so
 
     def to_json(self) -> dict:
-        return {
+        out = {
             "description": self.description,
             "quantity": self.quantity,
             "unitAmount": self.unit_amount,
             "amount": self.amount,
         }
+        if self.tax_rate is not None:
+            out["taxRate"] = format_rate(self.tax_rate)
+            out["shelfUnitAmount"] = self.shelf_unit_amount
+        return out
 
 
 @dataclass(frozen=True)
@@ -95,11 +102,17 @@ class InvoiceRecord:
         return self.total - self.amount_paid
 
     @property
+    def tax_groups(self) -> tuple[TaxGroup, ...]:
+        """Per rate: base, discount share and tax (empty when tax was typed)."""
+        return stored_groups(((l.quantity, l.unit_amount, l.tax_rate, l.shelf_unit_amount)
+                              for l in self.lines), self.discount, self.total)
+
+    @property
     def display_number(self) -> str:
         return self.local_number or self.number or _("Draft #{id}", id=self.id)
 
     def to_json(self) -> dict:
-        return {
+        out = {
             "id": self.id,
             "customerId": self.customer_id,
             "customerName": self.customer_name,
@@ -129,6 +142,11 @@ class InvoiceRecord:
             "createdAt": iso(self.created_at),
             "updatedAt": iso(self.updated_at),
         }
+        groups = self.tax_groups
+        if groups:
+            out["taxGroups"] = [{"rate": format_rate(g.rate), "base": g.base,
+                                 "discount": g.discount, "tax": g.tax} for g in groups]
+        return out
 
 
 @dataclass(frozen=True)
@@ -141,6 +159,9 @@ class PaymentRecord:
     reference: str
     operator: str
     paid_at: datetime
+    tenders: tuple = ()  # app.domain.tenders.Tender, in the order given
+    cash_received: int = 0
+    change: int = 0
 
     def to_json(self) -> dict:
         return {
@@ -148,6 +169,8 @@ class PaymentRecord:
             "currency": self.currency, "method": self.method,
             "reference": self.reference or None, "operator": self.operator,
             "paidAt": iso(self.paid_at),
+            "tenders": [t.to_json() for t in self.tenders],
+            "cashReceived": self.cash_received, "change": self.change,
         }
 
 

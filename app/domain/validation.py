@@ -9,6 +9,7 @@ from app.i18n import _
 
 from .currency import MAX_AMOUNT, MAX_QUANTITY, get_currency
 from .errors import ValidationError
+from .tax import parse_rate
 
 MAX_LINES = 500
 MAX_DESCRIPTION = 500
@@ -21,6 +22,7 @@ class LineInput:
     description: str
     quantity: int
     unit_amount: int
+    item_code: str | None = None  # the catalogue item it came from: its own tax rate, if any
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,13 @@ class DraftInput:
     tax: int = 0
     due_at: datetime | None = None
     memo: str = ""
+    # Issue 14: a percentage as typed ("11", "1.1") or TAX_RATE_SHOP to compute the
+    # flat tax from rates (app/domain/tax.py) instead of a typed `tax`. Cleaned by
+    # validate_draft into hundredths of a percent (int) or TAX_RATE_SHOP.
+    tax_rate: str | int | None = None
+
+
+TAX_RATE_SHOP = "shop"  # the shop's default rate, from Settings
 
 
 @dataclass
@@ -102,15 +111,40 @@ def parse_due(text: str | None) -> datetime | None:
     return dt.astimezone(timezone.utc)
 
 
-def validate_draft(data: DraftInput) -> DraftInput:
-    """Return a cleaned copy of `data`, or raise ValidationError naming every problem."""
+def _clean_rate(data: DraftInput, problems: Problems):
+    rate = data.tax_rate
+    if rate is None or rate == "":
+        return None
+    if data.tax:
+        problems.add("tax_rate", _("Give either a tax amount or a tax rate, not both."))
+        return None
+    if rate == TAX_RATE_SHOP:
+        return rate
+    try:
+        return parse_rate(rate)
+    except ValidationError as exc:
+        problems.add("tax_rate", exc.message)
+        return None
+
+
+def _clean_code(line: LineInput, i: int, problems: Problems) -> str | None:
+    if line.item_code is None:
+        return None
+    code = clean_text(line.item_code, f"lines[{i}].item_code", _("Line {n} item code", n=i),
+                      64, problems)
+    return code.upper() or None
+
+
+def validate_draft(data: DraftInput, *, customer_required: bool = True) -> DraftInput:
+    """Return a cleaned copy of `data`, or raise ValidationError naming every problem.
+    Services pass customer_required=False: no customer means the walk-in customer."""
     problems = Problems()
     currency = data.currency
     try:
         currency = get_currency(data.currency).code
     except ValidationError as exc:
         problems.add("currency", exc.message)
-    if not data.customer_id:
+    if not data.customer_id and customer_required:
         problems.add("customer_id", _("Choose a customer for this invoice."))
     if not data.lines:
         problems.add("lines", _("Add at least one line: an invoice cannot be empty."))
@@ -135,15 +169,16 @@ def validate_draft(data: DraftInput) -> DraftInput:
         check_amount(line.unit_amount, f"lines[{i}].unit_amount", _("Line {n} unit price", n=i), problems)
         if _is_int(q) and _is_int(line.unit_amount):
             subtotal += q * line.unit_amount
-        lines.append(LineInput(desc, q, line.unit_amount))
+        lines.append(LineInput(desc, q, line.unit_amount, _clean_code(line, i, problems)))
     if subtotal > MAX_AMOUNT:
         problems.add("lines", _("The invoice total is too large."))
     check_amount(data.discount, "discount", _("Discount"), problems)
     check_amount(data.tax, "tax", _("Tax"), problems)
     memo = clean_text(data.memo, "memo", _("Memo"), MAX_MEMO, problems)
+    rate = _clean_rate(data, problems)
     problems.raise_if_any()
     return DraftInput(data.customer_id, currency, tuple(lines), data.discount, data.tax,
-                      data.due_at, memo)
+                      data.due_at, memo, rate)
 
 
 def validate_reason(reason, label: str | None = None) -> str:

@@ -16,7 +16,7 @@ from app.domain.records import iso
 from app.services.audit import record_history, seal
 from app.services.context import Context
 from app.services.roles import require_role
-from app.store.models import HistoryEntry, Invoice, Payment, Receipt
+from app.store.models import HistoryEntry, Invoice, Payment, PaymentTender, Receipt
 from app.store.reconcile_models import Shift, StatementMatch
 
 EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
@@ -30,6 +30,14 @@ def _history(s, till, operator, start, end, actions):
     if end is not None:
         q = q.where(HistoryEntry.at < end)
     return list(s.execute(q.order_by(HistoryEntry.id)).scalars())
+
+
+def cash_refunds(s, till: str, operator: str, start: datetime, end: datetime | None
+                 ) -> dict[str, int]:
+    """Cash paid back over the counter in the shift, per currency: what leaves the
+    drawer. The one place the drawer's expected cash learns of refunds (issue 14
+    leaves it empty; the refunds work fills it in)."""
+    return {}
 
 
 def build_report(s, till: str, operator: str, start: datetime, end: datetime | None,
@@ -46,18 +54,33 @@ def build_report(s, till: str, operator: str, start: datetime, end: datetime | N
         totals[a.get("currency", "IDR")]["issued"] += int(a.get("total", 0))
     cancelled = select(StatementMatch.payment_id).where(StatementMatch.state == "undone",
                                                         StatementMatch.payment_id.is_not(None))
-    q = (select(Payment.currency, Payment.method, Payment.amount)
+    # A payment without tender rows (one Plugipay reported paid online) counts as
+    # one tender of its method.
+    q = (select(Payment.id, Payment.currency, Payment.amount, Payment.cash_received,
+                Payment.change, func.coalesce(PaymentTender.method, Payment.method),
+                func.coalesce(PaymentTender.amount, Payment.amount))
          .join(Receipt, Receipt.payment_id == Payment.id)
+         .outerjoin(PaymentTender, PaymentTender.payment_id == Payment.id)
          .where(Payment.operator == operator, Payment.recorded_at >= start,
-                Receipt.number.like(f"{till}-R%"), Payment.id.not_in(cancelled)))
+                Receipt.number.like(f"{till}-R%"), Payment.id.not_in(cancelled))
+         .order_by(Payment.id, PaymentTender.position))
     if end is not None:
         q = q.where(Payment.recorded_at < end)
-    rows = s.execute(q)
+    # Per tender method: how many tenders and their total; cash counts what was
+    # kept (received − change), so the methods add up to what was paid.
     by_method: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-    for cur, method, amount in rows:
+    drawer: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # cash received, change
+    seen = set()
+    for pid, cur, amount, received, change, method, tendered in s.execute(q):
         by_method[(cur, method)][0] += 1
-        by_method[(cur, method)][1] += amount
-        totals[cur]["paid"] += amount
+        by_method[(cur, method)][1] += tendered
+        if pid not in seen:
+            seen.add(pid)
+            totals[cur]["paid"] += amount
+            drawer[cur][0] += received or 0
+            drawer[cur][1] += change or 0
+            if change:
+                by_method[(cur, "cash")][1] -= change
     payments = [{"currency": c, "method": m, "count": v[0], "amount": v[1]}
                 for (c, m), v in sorted(by_method.items())]
     undone = _history(s, till, operator, start, end, ("unpay",))
@@ -75,11 +98,15 @@ def build_report(s, till: str, operator: str, start: datetime, end: datetime | N
 
     voids, write_offs = changes("void", "voided"), changes("write_off", "writtenOff")
     currencies = set(totals) | set(opening_float or {}) | set(counted or {})
+    refunds = cash_refunds(s, till, operator, start, end)
     cash = {}
     for cur in sorted(currencies):
         fl = int((opening_float or {}).get(cur, 0))
-        taken = by_method.get((cur, "cash"), [0, 0])[1]
-        row = {"float": fl, "cashPayments": taken, "expected": fl + taken,
+        received, change = drawer.get(cur, (0, 0))
+        kept = received - change
+        row = {"float": fl, "cashPayments": kept, "cashReceived": received, "change": change,
+               "cashRefunds": refunds.get(cur, 0),
+               "expected": fl + kept - refunds.get(cur, 0),
                "counted": None, "difference": None}
         if counted is not None:
             row["counted"] = int(counted.get(cur, 0))
@@ -119,6 +146,29 @@ def _last_close(s, ctx: Context) -> datetime:
     if last is not None and last.tzinfo is None:
         last = last.replace(tzinfo=timezone.utc)
     return last or EPOCH
+
+
+def _unopened_start(s, ctx: Context) -> datetime:
+    """Where a shift nobody opened starts. Kasir never refuses a sale for want of
+    a shift (the window asks for one at the first sale of a day: shift_is_open),
+    so closing without an opened shift must still count every sale: it starts at
+    this till and operator's previous close, or, before any close, at their first
+    recorded action here (never "2000-01-01"); it has no float."""
+    last = _last_close(s, ctx)
+    if last != EPOCH:
+        return last
+    first = s.execute(select(func.min(HistoryEntry.at)).where(
+        HistoryEntry.till_code == ctx.till, HistoryEntry.operator == ctx.operator)).scalar()
+    if first is not None and first.tzinfo is None:
+        first = first.replace(tzinfo=timezone.utc)
+    return first or ctx.now()
+
+
+def shift_is_open(ctx: Context) -> bool:
+    """Has this operator an open shift on this till? (The window asks for a float
+    at the first sale when not.)"""
+    with ctx.store.reader() as uow:
+        return _open_row(uow.session, ctx) is not None
 
 
 def open_shift(ctx: Context, opening_float: dict | None = None) -> dict:
@@ -161,10 +211,10 @@ def shift_report(ctx: Context, shift_id=None) -> dict:
             rep = build_report(s, row.till_code, row.operator, row.opened_at, None,
                                row.opening_float, now=ctx.now())
             return {**_summary(row), **rep}
-        start = _last_close(s, ctx)
+        start = _unopened_start(s, ctx)
         rep = build_report(s, ctx.till, ctx.operator, start, None, {}, now=ctx.now())
         return {"shiftId": None, "till": ctx.till, "operator": ctx.operator, "state": "open",
-                "openedAt": iso(start) if start != EPOCH else None, "closedAt": None,
+                "openedAt": iso(start), "closedAt": None,
                 "closedBy": None, "openingFloat": {}, **rep}
 
 
@@ -180,7 +230,7 @@ def close_shift(ctx: Context, counted: dict | None, note: str = "") -> dict:
         row = _open_row(s, ctx)
         if row is None:
             row = Shift(till_code=ctx.till, operator=ctx.operator, state="open",
-                        opened_at=_last_close(s, ctx), opening_float={})
+                        opened_at=min(_unopened_start(s, ctx), now), opening_float={})
             s.add(row)
             s.flush()
         rep = build_report(s, row.till_code, row.operator, row.opened_at, now,

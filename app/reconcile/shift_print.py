@@ -77,7 +77,12 @@ def shift_report_lines(report: dict, width: int = 42) -> list[str]:
     out += [rule, _("CASH DRAWER")]
     for cur, c in report.get("cash", {}).items():
         out.append(_pair("  " + _("Float {currency}", currency=cur), m(c["float"], cur), width))
+        if c.get("change"):  # issue 14: what was handed over, what went back
+            out.append(_pair("  " + _("Cash received"), m(c["cashReceived"], cur), width))
+            out.append(_pair("  " + _("Change given"), m(c["change"], cur), width))
         out.append(_pair("  " + _("Cash taken"), m(c["cashPayments"], cur), width))
+        if c.get("cashRefunds"):
+            out.append(_pair("  " + _("Cash refunds"), m(c["cashRefunds"], cur), width))
         out.append(_pair("  " + _("Expected"), m(c["expected"], cur), width))
         if c.get("counted") is not None:
             out.append(_pair("  " + _("Counted"), m(c["counted"], cur), width))

@@ -11,7 +11,7 @@ from app.i18n import _
 from app.domain.errors import NotFoundError
 from app.domain.records import CustomerRecord, Page
 from app.domain.validation import Problems, clean_text
-from app.store.models import Customer
+from app.store.models import Customer, Setting
 
 from .audit import enqueue, record_history
 from .context import Context
@@ -82,6 +82,44 @@ def _by_plugipay_id(session, plugipay_id: str, given) -> Customer:
         raise NotFoundError(_("There is no customer with Plugipay id {id}.", id=given),
                             field="customer_id")
     return c
+
+
+WALK_IN_KEY = "walk_in_customer"  # settings row: the walk-in customer's id
+
+
+def walk_in_customer(session, ctx: Context) -> Customer:
+    """The shop's walk-in customer ("Pelanggan umum"), made on first use inside the
+    caller's transaction, with its history and outbox entries like any customer.
+    Never made twice: its id is kept in a settings row whose primary key a second
+    till racing to make it collides with (the action is then retried and finds it)."""
+    row = session.get(Setting, WALK_IN_KEY)
+    if row is not None and isinstance(row.value, int):
+        c = session.get(Customer, row.value)
+        if c is not None:
+            return c
+    now = ctx.now()
+    c = Customer(name=_("Walk-in customer"), email="", phone="", tax_id="", notes="",
+                 created_at=now, updated_at=now)
+    session.add(c)
+    session.flush()
+    if row is None:
+        session.add(Setting(key=WALK_IN_KEY, value=c.id))
+    else:
+        row.value = c.id
+    session.flush()  # the settings row first: a racing till fails here, before history
+    record_history(session, ctx, "customer", c.id, "create", None,
+                   {**_snapshot(c), "walkIn": True})
+    enqueue(session, ctx, f"customer:{c.id}", "customer.create", _payload(c))
+    return c
+
+
+@retrying
+def get_walk_in_customer(ctx: Context) -> CustomerRecord:
+    """The walk-in customer, made now if this shop has none yet."""
+    with ctx.store.unit_of_work() as uow:
+        rec = customer_record(walk_in_customer(uow.session, ctx))
+        uow.commit()
+    return rec
 
 
 @retrying

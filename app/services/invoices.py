@@ -12,17 +12,19 @@ from app.domain.labels import METHOD_LABELS
 from app.i18n import _
 from app.domain.errors import NotFoundError, ValidationError
 from app.domain.lifecycle import Action, Status, check_transition, effective_status
-from app.domain.records import InvoiceRecord, ReceiptRecord
-from app.domain.totals import compute_totals, line_amount
+from app.domain.records import InvoiceRecord, PaymentRecord, ReceiptRecord
+from app.domain.tenders import Tender, clean_tender
 from app.domain.validation import DraftInput, Problems, clean_text, validate_draft, validate_reason
-from app.store.models import Invoice, InvoiceLine, Payment, Receipt
+from app.store.models import Invoice, Payment, Receipt
 from app.services.roles import require_role
 
 from .audit import enqueue, record_history
 from .context import Context
-from .customers import load_customer
-from .mappers import invoice_record, receipt_record
+from .customers import load_customer, walk_in_customer
+from .mappers import invoice_record, payment_record, receipt_record
 from .numbering import next_number
+from .pricing import price_lines
+from .payments import add_tenders, settlement_for, tenders_json, tenders_note
 from .retry import retrying
 
 PAYMENT_METHODS = METHOD_LABELS  # code -> English label (N_); show it with method_label(code)
@@ -62,19 +64,27 @@ def snapshot(inv: Invoice) -> dict:
         "dueAt": inv.due_at.isoformat() if inv.due_at else None, "memo": inv.memo,
         "reason": inv.reason or None,
         "lines": [[l.description, l.quantity, l.unit_amount] for l in inv.lines],
+        **_rates_snapshot(inv),
     }
 
 
-def _apply_draft(inv: Invoice, data: DraftInput) -> None:
-    inv.customer_id = int(data.customer_id)
+def _rates_snapshot(inv: Invoice) -> dict:
+    """Issue 14: each line's tax rate and shelf price, only when rates were used."""
+    if all(l.tax_rate is None for l in inv.lines):
+        return {}
+    return {"lineRates": [[l.tax_rate, l.shelf_unit_amount] for l in inv.lines]}
+
+
+def _apply_draft(s: Session, ctx: Context, inv: Invoice, data: DraftInput) -> None:
+    """Lines and totals from `data` (cleaned); no customer means the walk-in customer."""
+    customer = (load_customer(s, data.customer_id) if data.customer_id
+                else walk_in_customer(s, ctx))
+    priced = price_lines(s, data)
+    inv.customer_id = customer.id
     inv.currency = data.currency
-    inv.lines = [
-        InvoiceLine(position=i, description=l.description, quantity=l.quantity,
-                    unit_amount=l.unit_amount, amount=line_amount(l.quantity, l.unit_amount))
-        for i, l in enumerate(data.lines)
-    ]
-    t = compute_totals(((l.quantity, l.unit_amount) for l in data.lines), data.discount, data.tax)
-    inv.subtotal, inv.discount, inv.tax, inv.total = t.subtotal, t.discount, t.tax, t.total
+    inv.lines = priced.lines
+    inv.subtotal, inv.discount, inv.tax, inv.total = (
+        priced.subtotal, priced.discount, priced.tax, priced.total)
     inv.amount_paid = 0
     inv.due_at = data.due_at
     inv.memo = data.memo
@@ -87,14 +97,13 @@ def _record(session: Session, ctx: Context, inv: Invoice) -> InvoiceRecord:
 
 @retrying
 def create_draft(ctx: Context, data: DraftInput) -> InvoiceRecord:
-    data = validate_draft(data)
+    data = validate_draft(data, customer_required=False)
     with ctx.store.unit_of_work() as uow:
         s = uow.session
-        load_customer(s, data.customer_id)
         now = ctx.now()
         inv = Invoice(till_code=ctx.till, status=Status.DRAFT.value, sync_state="local",
                       created_by=ctx.operator, created_at=now, updated_at=now)
-        _apply_draft(inv, data)
+        _apply_draft(s, ctx, inv, data)
         s.add(inv)
         s.flush()
         record_history(s, ctx, "invoice", inv.id, "create", None, snapshot(inv))
@@ -105,14 +114,13 @@ def create_draft(ctx: Context, data: DraftInput) -> InvoiceRecord:
 
 @retrying
 def edit_draft(ctx: Context, ref, data: DraftInput) -> InvoiceRecord:
-    data = validate_draft(data)
+    data = validate_draft(data, customer_required=False)
     with ctx.store.unit_of_work() as uow:
         s = uow.session
         inv = load_invoice(s, ref, lock=True)
         check_transition(Action.EDIT, effective_status(inv.status, inv.due_at, ctx.now()))
-        load_customer(s, data.customer_id)
         before = snapshot(inv)
-        _apply_draft(inv, data)
+        _apply_draft(s, ctx, inv, data)
         inv.updated_at = ctx.now()
         s.flush()
         record_history(s, ctx, "invoice", inv.id, "edit", before, snapshot(inv))
@@ -165,15 +173,19 @@ def issue(ctx: Context, ref) -> InvoiceRecord:
 
 @dataclass(frozen=True)
 class PaymentInput:
+    """`method` alone pays in full; `tenders` (issue 14) split the payment, cash
+    beyond the amount due being change (app/domain/tenders.py)."""
+
     method: str = "cash"
     reference: str = ""
     paid_at: datetime | None = None
+    tenders: tuple[Tender, ...] = ()
 
 
 def validate_payment(data: PaymentInput, now: datetime) -> PaymentInput:
     p = Problems()
     method = (data.method or "").strip().lower()
-    if method not in PAYMENT_METHODS:
+    if method not in PAYMENT_METHODS and not data.tenders:
         p.add("method", _("{method} is not a payment method. Choose one of: {choices}.",
                           method=repr(data.method), choices=", ".join(PAYMENT_METHODS)))
     reference = clean_text(data.reference, "reference", _("Reference"), MAX_REFERENCE, p)
@@ -184,7 +196,8 @@ def validate_payment(data: PaymentInput, now: datetime) -> PaymentInput:
         p.add("paid_at", _("The payment date is in the future. Record a payment once it has "
                             "landed."))
     p.raise_if_any()
-    return PaymentInput(method, reference, paid_at)
+    tenders = tuple(clean_tender(t, n) for n, t in enumerate(data.tenders or (), start=1))
+    return PaymentInput(method, reference, paid_at, tenders)
 
 
 def pay_in_session(s: Session, ctx: Context, ref, data: PaymentInput = PaymentInput()
@@ -197,9 +210,14 @@ def pay_in_session(s: Session, ctx: Context, ref, data: PaymentInput = PaymentIn
     target = check_transition(Action.PAY, effective_status(inv.status, inv.due_at, now))
     before = snapshot(inv)
     amount = inv.total - inv.amount_paid
+    settled = settlement_for(amount, data.method, data.reference, data.tenders)
+    method, reference = ((settled.method, settled.reference) if data.tenders
+                         else (data.method, data.reference))
     pay = Payment(invoice_id=inv.id, amount=amount, currency=inv.currency,
-                  method=data.method, reference=data.reference, operator=ctx.operator,
-                  paid_at=data.paid_at, recorded_at=now)
+                  method=method, reference=reference, operator=ctx.operator,
+                  paid_at=data.paid_at, recorded_at=now, cash_received=settled.cash_received,
+                  change=settled.change)
+    add_tenders(pay, settled)
     s.add(pay)
     s.flush()
     receipt = Receipt(number=next_number(s, ctx.till, "receipt"), invoice_id=inv.id,
@@ -211,14 +229,19 @@ def pay_in_session(s: Session, ctx: Context, ref, data: PaymentInput = PaymentIn
     inv.updated_at = now
     inv.sync_state = "pending"
     s.flush()
-    note = PAYMENT_METHODS[data.method] + (f", ref {data.reference}" if data.reference else "")
+    tenders = tenders_json(settled)
+    if data.tenders:
+        note = tenders_note(settled)
+    else:
+        note = PAYMENT_METHODS[method] + (f", ref {reference}" if reference else "")
     record_history(s, ctx, "invoice", inv.id, "pay", before,
-                   {**snapshot(inv), "payment": {"method": data.method,
-                    "reference": data.reference, "amount": amount,
-                    "receipt": receipt.number}}, note)
+                   {**snapshot(inv), "payment": {"method": method,
+                    "reference": reference, "amount": amount,
+                    "receipt": receipt.number, **tenders}}, note)
     enqueue(s, ctx, f"invoice:{inv.id}", "invoice.pay", {
-        "invoiceId": inv.id, "method": data.method, "reference": data.reference,
+        "invoiceId": inv.id, "method": method, "reference": reference,
         "amount": amount, "paidAt": data.paid_at.isoformat(), "receiptNumber": receipt.number,
+        **tenders,
     })
     return inv, receipt, pay
 
@@ -227,13 +250,23 @@ def pay_in_session(s: Session, ctx: Context, ref, data: PaymentInput = PaymentIn
 def mark_paid(ctx: Context, ref, data: PaymentInput = PaymentInput()
               ) -> tuple[InvoiceRecord, ReceiptRecord]:
     """Open or past-due → paid, with method, reference, operator and time; issues a receipt."""
+    rec, rrec, _pay = pay_with_tenders(ctx, ref, data)
+    return rec, rrec
+
+
+@retrying
+def pay_with_tenders(ctx: Context, ref, data: PaymentInput
+                     ) -> tuple[InvoiceRecord, ReceiptRecord, PaymentRecord]:
+    """Mark paid with tenders (or one method); the payment record carries the
+    tenders, cash received and change (its `to_json` is the CLI's payment JSON)."""
     validate_payment(data, ctx.now())  # refuse bad input before taking the write lock
     with ctx.store.unit_of_work() as uow:
         inv, receipt, pay = pay_in_session(uow.session, ctx, ref, data)
         rec = _record(uow.session, ctx, inv)
         rrec = receipt_record(receipt, pay)
+        prec = payment_record(pay)
         uow.commit()
-    return rec, rrec
+    return rec, rrec, prec
 
 
 def _retire(s: Session, ctx: Context, ref, action: Action, reason: str
@@ -297,17 +330,16 @@ def write_off(ctx: Context, ref, reason: str = "") -> InvoiceRecord:
 def create_and_issue(ctx: Context, data: DraftInput) -> InvoiceRecord:
     """A sale made at once: the draft and its issue are one transaction, so a
     refusal (say, a due date already past) leaves no stray draft behind."""
-    data = validate_draft(data)
+    data = validate_draft(data, customer_required=False)
     now = ctx.now()
     if data.due_at is not None and data.due_at < now:
         raise ValidationError(_("The due date is already past. Choose a later date."),
                               field="due_at")
     with ctx.store.unit_of_work() as uow:
         s = uow.session
-        load_customer(s, data.customer_id)
         inv = Invoice(till_code=ctx.till, status=Status.DRAFT.value, sync_state="local",
                       created_by=ctx.operator, created_at=now, updated_at=now)
-        _apply_draft(inv, data)
+        _apply_draft(s, ctx, inv, data)
         s.add(inv)
         s.flush()
         record_history(s, ctx, "invoice", inv.id, "create", None, snapshot(inv))

@@ -11,6 +11,7 @@ from app.i18n import _
 from app.domain.currency import get_currency
 from app.domain.errors import NotFoundError, ValidationError
 from app.domain.records import Page
+from app.domain.tax import format_rate, parse_rate
 from app.domain.validation import Problems, check_amount, clean_text
 from app.store.models import Item
 
@@ -18,6 +19,7 @@ from .audit import record_history
 from .context import Context
 from .customers import escape_like
 
+KEEP_RATE = "keep"
 MAX_CODE = 64
 MAX_NAME = 200
 
@@ -29,6 +31,9 @@ class ItemInput:
     unit_amount: int  # the currency's smallest unit
     currency: str = "IDR"
     active: bool = True
+    # Percent as typed ("11", "1.1", "0"); None: the shop's rate; KEEP_RATE (the
+    # default): as it is (none for a new item), so a form that shows no rate keeps it.
+    tax_rate: str | int | None = "keep"
 
 
 @dataclass(frozen=True)
@@ -41,21 +46,26 @@ class ItemRecord:
     active: bool
     created_at: datetime
     updated_at: datetime
+    tax_rate: int | None = None  # hundredths of a percent; None: the shop's rate
 
     def to_json(self) -> dict:
         return {"id": self.id, "code": self.code, "name": self.name,
                 "unitAmount": self.unit_amount, "currency": self.currency,
-                "active": self.active}
+                "active": self.active,
+                "taxRate": None if self.tax_rate is None else format_rate(self.tax_rate)}
 
 
 def _record(i: Item) -> ItemRecord:
     return ItemRecord(i.id, i.code, i.name, i.unit_amount, i.currency, bool(i.active),
-                      i.created_at, i.updated_at)
+                      i.created_at, i.updated_at, i.tax_rate)
 
 
 def _snapshot(i: Item) -> dict:
-    return {"code": i.code, "name": i.name, "unitAmount": i.unit_amount,
+    snap = {"code": i.code, "name": i.name, "unitAmount": i.unit_amount,
             "currency": i.currency, "active": bool(i.active)}
+    if i.tax_rate is not None:
+        snap["taxRate"] = i.tax_rate
+    return snap
 
 
 def normalize_code(code) -> str:
@@ -81,8 +91,14 @@ def validate_item(data: ItemInput) -> ItemInput:
     check_amount(data.unit_amount, "unit_amount", _("Unit price"), p)
     if not isinstance(data.active, bool):
         p.add("active", _("Active must be yes or no."))
+    rate = data.tax_rate if data.tax_rate == KEEP_RATE else None
+    if data.tax_rate not in (None, "", KEEP_RATE):
+        try:
+            rate = parse_rate(data.tax_rate)
+        except ValidationError as exc:
+            p.add("tax_rate", exc.message)
     p.raise_if_any()
-    return ItemInput(code, name, data.unit_amount, currency, data.active)
+    return ItemInput(code, name, data.unit_amount, currency, data.active, rate)
 
 
 def _load(session, item_id) -> Item:
@@ -109,7 +125,9 @@ def add_item(ctx: Context, data: ItemInput) -> ItemRecord:
         _check_code_free(s, data.code)
         now = ctx.now()
         item = Item(code=data.code, name=data.name, unit_amount=data.unit_amount,
-                    currency=data.currency, active=data.active, created_at=now, updated_at=now)
+                    currency=data.currency, active=data.active,
+                    tax_rate=None if data.tax_rate == KEEP_RATE else data.tax_rate,
+                    created_at=now, updated_at=now)
         s.add(item)
         s.flush()
         record_history(s, ctx, "item", item.id, "create", None, _snapshot(item))
@@ -127,6 +145,8 @@ def edit_item(ctx: Context, item_id, data: ItemInput) -> ItemRecord:
         before = _snapshot(item)
         item.code, item.name, item.unit_amount, item.currency, item.active = (
             data.code, data.name, data.unit_amount, data.currency, data.active)
+        if data.tax_rate != KEEP_RATE:
+            item.tax_rate = data.tax_rate
         after = _snapshot(item)
         if after != before:
             item.updated_at = ctx.now()

@@ -7,6 +7,7 @@ from datetime import datetime
 from app.domain.lifecycle import effective_status
 from app.domain.records import (CustomerRecord, HistoryRecord, InvoiceRecord, LineRecord,
                                 PaymentRecord, ReceiptRecord)
+from app.domain.tenders import Tender
 from app.store.models import Customer, HistoryEntry, Invoice, Payment, Receipt
 
 
@@ -16,7 +17,8 @@ def customer_record(c: Customer) -> CustomerRecord:
 
 
 def invoice_record(inv: Invoice, now: datetime, *, with_lines: bool = True) -> InvoiceRecord:
-    lines = tuple(LineRecord(l.description, l.quantity, l.unit_amount, l.amount)
+    lines = tuple(LineRecord(l.description, l.quantity, l.unit_amount, l.amount, l.tax_rate,
+                             l.shelf_unit_amount)
                   for l in inv.lines) if with_lines else ()
     return InvoiceRecord(
         id=inv.id, till=inv.till_code, local_number=inv.local_number,
@@ -34,8 +36,11 @@ def invoice_record(inv: Invoice, now: datetime, *, with_lines: bool = True) -> I
 
 
 def payment_record(p: Payment) -> PaymentRecord:
+    """With its tenders, cash received and change: `to_json` gives `tenders`
+    [{method, amount, reference}], `cashReceived`, `change`."""
+    tenders = tuple(Tender(t.method, t.amount, t.reference) for t in p.tenders)
     return PaymentRecord(p.id, p.invoice_id, p.amount, p.currency, p.method, p.reference,
-                         p.operator, p.paid_at)
+                         p.operator, p.paid_at, tenders, p.cash_received or 0, p.change or 0)
 
 
 def receipt_record(r: Receipt, p: Payment) -> ReceiptRecord:

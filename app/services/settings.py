@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, fields
 
 from app.i18n import LANGUAGES, SETTING_KEY, _, choose_language, current_language, set_language
 from app.domain.currency import CURRENCIES
+from app.domain.tax import DEFAULT_RATE, format_rate, parse_rate
 from app.domain.validation import Problems, clean_text
 from app.store.models import Setting
 
@@ -14,6 +15,27 @@ from .context import Context
 
 SHOP_KEY = "shop"
 PRINT_LANGUAGE_KEY = "print_language"  # the language slips and documents print in
+TAX_KEY = "tax"  # {"defaultRate": hundredths of a percent, "pricesIncludeTax": bool}
+
+
+@dataclass(frozen=True)
+class TaxSettings:
+    """The shop's default rate (PPN 11 %) and whether shelf prices include tax
+    (yes by default, as in most Indonesian retail)."""
+
+    default_rate: int = DEFAULT_RATE  # hundredths of a percent
+    prices_include_tax: bool = True
+
+    @classmethod
+    def from_value(cls, value) -> "TaxSettings":
+        value = value if isinstance(value, dict) else {}
+        rate = value.get("defaultRate", DEFAULT_RATE)
+        rate = rate if isinstance(rate, int) and 0 <= rate <= 10000 else DEFAULT_RATE
+        return cls(rate, value.get("pricesIncludeTax", True) is not False)
+
+    def to_json(self) -> dict:
+        return {"defaultRate": format_rate(self.default_rate),
+                "pricesIncludeTax": self.prices_include_tax}
 
 
 @dataclass(frozen=True)
@@ -115,4 +137,26 @@ def save_shop(ctx: Context, shop: ShopProfile) -> ShopProfile:
     p.raise_if_any()
     result = ShopProfile(**cleaned)
     set_setting(ctx, SHOP_KEY, asdict(result))
+    return result
+
+
+def tax_settings_in(session) -> TaxSettings:
+    """Inside a caller's transaction (an invoice being priced)."""
+    row = session.get(Setting, TAX_KEY)
+    return TaxSettings.from_value(None if row is None else row.value)
+
+
+def get_tax_settings(ctx: Context) -> TaxSettings:
+    return TaxSettings.from_value(get_setting(ctx, TAX_KEY))
+
+
+def save_tax_settings(ctx: Context, default_rate, prices_include_tax: bool) -> TaxSettings:
+    """`default_rate` as typed ("11", "12", "1.1"); refused unless a valid percentage."""
+    rate = parse_rate(default_rate, "default_rate")
+    if not isinstance(prices_include_tax, bool):
+        p = Problems()
+        p.add("prices_include_tax", _("Say yes or no: do shelf prices include tax?"))
+        p.raise_if_any()
+    result = TaxSettings(rate, prices_include_tax)
+    set_setting(ctx, TAX_KEY, {"defaultRate": rate, "pricesIncludeTax": prices_include_tax})
     return result

@@ -111,6 +111,11 @@ class InvoiceLine(Base):
     quantity: Mapped[int] = mapped_column(BigInt)
     unit_amount: Mapped[int] = mapped_column(BigInt)
     amount: Mapped[int] = mapped_column(BigInt)
+    # Issue 14: the tax rate used (hundredths of a percent; None: tax typed as an
+    # amount), and the shelf price typed when prices include tax (unit_amount is
+    # then the net price Plugipay gets; app/domain/tax.py).
+    tax_rate: Mapped[int | None] = mapped_column()
+    shelf_unit_amount: Mapped[int | None] = mapped_column(BigInt)
 
     invoice: Mapped[Invoice] = relationship(back_populates="lines")
 
@@ -126,6 +131,24 @@ class Payment(Base):
     operator: Mapped[str] = mapped_column(String(100))
     paid_at: Mapped[datetime] = mapped_column(UTCDateTime)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Issue 14: cash handed over and change given back (cash kept = the difference).
+    cash_received: Mapped[int] = mapped_column(BigInt, default=0)
+    change: Mapped[int] = mapped_column(BigInt, default=0)
+
+    tenders: Mapped[list["PaymentTender"]] = relationship(
+        order_by="PaymentTender.position", lazy="select")
+
+
+class PaymentTender(Base):
+    """One line of a payment: cash, a card slip, a transfer, a QR payment..."""
+
+    __tablename__ = "payment_tenders"
+    id: Mapped[int] = mapped_column(BigInt, primary_key=True)
+    payment_id: Mapped[int] = mapped_column(BigInt, ForeignKey("payments.id"), index=True)
+    position: Mapped[int]
+    method: Mapped[str] = mapped_column(String(16))  # cash | edc | transfer | qris | other
+    amount: Mapped[int] = mapped_column(BigInt)
+    reference: Mapped[str] = mapped_column(Text, default="")
 
 
 class Receipt(Base):
@@ -196,6 +219,7 @@ class Item(Base):
     unit_amount: Mapped[int] = mapped_column(BigInt)
     currency: Mapped[str] = mapped_column(String(3))
     active: Mapped[bool] = mapped_column(default=True)
+    tax_rate: Mapped[int | None] = mapped_column()  # hundredths of a %; None: the shop's rate
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -210,5 +234,5 @@ class Setting(Base):
 
 __all__ = [
     "Base", "Till", "NumberSeries", "Customer", "Invoice", "InvoiceLine", "Payment",
-    "Receipt", "HistoryEntry", "OutboxOperation", "Item", "Setting", "UniqueConstraint",
+    "PaymentTender", "Receipt", "HistoryEntry", "OutboxOperation", "Item", "Setting", "UniqueConstraint",
 ]

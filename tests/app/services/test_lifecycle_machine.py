@@ -13,7 +13,9 @@ from app.domain.lifecycle import Action, Status, check_transition, effective_sta
 from app.services import invoices as svc
 from app.services.context import Context, open_store
 from app.services.customers import CustomerInput, add_customer
-from app.store.models import HistoryEntry, Invoice, InvoiceLine, OutboxOperation, Receipt
+from app.domain.tenders import TENDER_METHODS, Tender
+from app.store.models import (HistoryEntry, Invoice, InvoiceLine, OutboxOperation, Payment,
+                              Receipt)
 from tests.conftest import FakeClock, draft_input
 
 line_st = st.tuples(st.sampled_from(["Kopi", "Teh manis", "Kue lapis légit", ""]),
@@ -109,6 +111,26 @@ class InvoiceMachine(RuleBasedStateMachine):
         self.act(lambda: svc.mark_paid(self.ctxs["T2"], ref, svc.PaymentInput(method, "ref")),
                  Action.PAY, ref, True)
 
+    @rule(ref=REFS, data=st.data())
+    def pay_with_tenders(self, ref, data):
+        """A random split of what is due (sometimes short, sometimes a card over it),
+        with cash handed over beyond it as change."""
+        with self.store.reader() as uow:
+            inv = uow.session.get(Invoice, ref)
+            due = inv.total - inv.amount_paid if inv is not None else 10000
+        cuts = sorted(data.draw(st.lists(st.integers(0, due), max_size=3)))
+        parts = [b - a for a, b in zip([0] + cuts, cuts + [due])]
+        methods = data.draw(st.lists(st.sampled_from(TENDER_METHODS), min_size=len(parts),
+                                     max_size=len(parts)))
+        tenders = [Tender(m, a) for m, a in zip(methods, parts) if a > 0]
+        extra = data.draw(st.sampled_from([0, 0, 500, 50000, -1]))
+        if extra > 0:
+            tenders.append(Tender("cash", extra))
+        elif extra < 0 and tenders:  # a tender a rupiah short
+            tenders[-1] = Tender(tenders[-1].method, tenders[-1].amount - 1)
+        self.act(lambda: svc.pay_with_tenders(self.ctxs["T2"], ref, svc.PaymentInput(
+            tenders=tuple(tenders))), Action.PAY, ref, True)
+
     @rule(ref=REFS)
     def void(self, ref):
         was_draft = self.expected.get(ref) == Status.DRAFT
@@ -132,6 +154,13 @@ class InvoiceMachine(RuleBasedStateMachine):
                 assert inv.subtotal == subtotal
                 assert inv.total == max(0, subtotal - inv.discount + inv.tax)
                 assert inv.amount_paid == (inv.total if inv.status == "paid" else 0)
+            for pay in uow.session.execute(select(Payment)).scalars():
+                received = sum(t.amount for t in pay.tenders)
+                assert pay.tenders and received - pay.change == pay.amount
+                assert 0 <= pay.change <= pay.cash_received
+                assert pay.cash_received == sum(t.amount for t in pay.tenders
+                                                if t.method == "cash")
+                assert all(t.amount <= pay.amount for t in pay.tenders if t.method != "cash")
                 assert inv.status == self.expected[inv.id].value
                 assert (inv.local_number is None) == (inv.status == "draft" or
                                                       (inv.status == "void" and inv.issued_at is None))
