@@ -122,10 +122,16 @@ class SandboxApp:
             err = ApiError(429, "rate_limited", f"Too many requests: retry after {wait}s", {"Retry-After": str(wait)})
             return error_response(err, now)
         principal = authenticate(self.creds, method, raw_path, headers, body, now)
-        if method in WRITE_METHODS:
-            refuse_replay(self.nonces, headers, now)
-        check_scope(principal, method, raw_path)
-        response = self._run(self.api_routes, method, raw_path, headers, body, base_url, now)
+        claimed = refuse_replay(self.nonces, headers, now) if method in WRITE_METHODS else None
+        try:
+            check_scope(principal, method, raw_path)
+            response = self._run(self.api_routes, method, raw_path, headers, body, base_url, now)
+        except BaseException:
+            if claimed:
+                self.nonces.release(claimed)
+            raise
+        if claimed and response.status >= 400:
+            self.nonces.release(claimed)
         response.drop = drop
         return response
 

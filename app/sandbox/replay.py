@@ -2,7 +2,7 @@
 
 A signature is only valid while its timestamp is within the clock tolerance,
 so a signature needs remembering only that long: ``NonceCache`` keeps each
-signature it has accepted until its timestamp leaves the window, bounded in
+signature whose write it accepted (not refused with a 4xx/5xx) until its timestamp leaves the window, bounded in
 size (oldest dropped first; filling it takes the secret, since only verified
 signatures are kept). Writes with an Idempotency-Key are left to the
 idempotency layer, which replays the first answer instead of refusing.
@@ -42,6 +42,13 @@ class NonceCache:
                 self._seen.popitem(last=False)
             return True
 
+    def release(self, signature: str) -> None:
+        """Forget a signature whose request was refused: it changed nothing, so its
+        repeat is not a replay of a change (the SDK signs to the second, and a
+        client may well send the same call again after fixing what was wrong)."""
+        with self._lock:
+            self._seen.pop(signature, None)
+
     def _expire(self, now: float) -> None:
         # Insertion order is close to expiry order (timestamps within the window);
         # stop at the first live entry, and let capacity bound the rest.
@@ -52,13 +59,14 @@ class NonceCache:
             del self._seen[sig]
 
 
-def refuse_replay(cache: NonceCache, headers: Mapping[str, str], now: float) -> None:
-    """Raise 401 ``replayed_signature`` if this verified HMAC write was seen before."""
+def refuse_replay(cache: NonceCache, headers: Mapping[str, str], now: float) -> str | None:
+    """Raise 401 ``replayed_signature`` if this verified HMAC write was seen before;
+    else return the signature now claimed (None when there is nothing to claim)."""
     if headers.get("Idempotency-Key"):
-        return
+        return None
     auth = (headers.get("Authorization") or "").strip()
     if not auth.startswith(SCHEME + " "):
-        return  # the dashboard Bearer key is not a signature
+        return None  # the dashboard Bearer key is not a signature
     signature = _params(auth[len(SCHEME) + 1:]).get("signature", "").lower()
     timestamp = int((headers.get("X-Plugipay-Timestamp") or "0").strip())
     if not cache.claim(signature, timestamp, now):
@@ -67,3 +75,4 @@ def refuse_replay(cache: NonceCache, headers: Mapping[str, str], now: float) -> 
             "This signed request was already received; sign each new request afresh "
             "(new timestamp), or send an Idempotency-Key to retry one safely",
         )
+    return signature

@@ -221,3 +221,16 @@ def test_public_pages_stay_public(sandbox):
     assert _raw(sandbox, _request("GET", "/_sandbox/health", {"Connection": "close"}))[0] == 200
     status, _, body = _raw(sandbox, _request("GET", "/i/no-such-token", {"Connection": "close"}))
     assert status == 404
+
+
+def test_a_refused_write_may_be_sent_again(sandbox, client, customer):
+    """The SDK signs to the second: a call refused (409) and repeated once the
+    cause is gone carries the same signature, and is no replay of a change."""
+    inv = client.invoices.create(customer_id=customer["id"], currency="IDR", lines=sample_lines(10))
+    stamp = int(time.time())
+    path = f"/api/v1/invoices/{inv['id']}/send-email"
+    assert sandbox.signed_request("POST", path, {}, ts=stamp).status_code == 409  # a draft
+    client.invoices.finalize(inv["id"])
+    assert sandbox.signed_request("POST", path, {}, ts=stamp).status_code == 200
+    again = sandbox.signed_request("POST", path, {}, ts=stamp)
+    assert again.status_code == 401 and _error_code(again) == "replayed_signature"
