@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 import pytest
 
@@ -36,6 +37,9 @@ def invoices(kasir):
 
 
 def test_import_suggest_confirm_report_loop(kasir, invoices, tmp_path):
+    # the transfers arrive after the invoices were issued (on the real clock), not
+    # before: a credit older than its invoice is rightly a weaker match
+    DAY = datetime.now().astimezone().date()
     rows = [(DAY, f"TRF {invoices[0]['localNumber'].lower()} BUDI SANTOSO", 150_000),
             (DAY, "TRF DARI SITI AMINAH", 150_000), (DAY, "BIAYA ADM", -5_000),
             (DAY, "SETORAN TUNAI", 12_345)]
