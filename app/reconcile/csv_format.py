@@ -8,6 +8,7 @@ import io
 import itertools
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime
+from decimal import Decimal
 from typing import Iterator
 
 from app.i18n import _
@@ -230,8 +231,8 @@ def _lines(rows, m: CsvMapping, col, date_format: str, first_row: int) -> Iterat
                 value = -value
         else:
             cr, db = cell(c_cr), cell(c_db)
-            credit = num(cr) if cr and cr not in ("-", "0") else 0
-            debit = num(db) if db and db not in ("-", "0") else 0
+            credit = num(cr) if cr and cr not in ("-", "0") else Decimal(0)
+            debit = num(db) if db and db not in ("-", "0") else Decimal(0)
             if credit and debit:
                 raise ValidationError(_("{where}both credit and debit are filled in.", where=where),
                                       field="amount")

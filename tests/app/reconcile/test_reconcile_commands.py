@@ -54,6 +54,11 @@ def test_import_suggest_confirm_report_loop(kasir, invoices, tmp_path):
     by_line = {s["lineId"]: s for s in sug}
     assert by_line[1]["suggestions"][0]["invoiceIds"] == [invoices[0]["id"]]
     assert by_line[4]["flag"] == "no_match"
+    # the JSON carries what the text shows: each line's date, amount and description
+    assert {k: by_line[4][k] for k in ("bookedOn", "amount", "currency", "description")} == {
+        "bookedOn": DAY.isoformat(), "amount": 12_345, "currency": "IDR",
+        "description": "SETORAN TUNAI"}
+    assert by_line[1]["description"].startswith("TRF ") and by_line[1]["amount"] == 150_000
 
     code, auto = kasir("reconcile", "auto", "--min-confidence", "0.9")
     assert code == 0 and [o["lineId"] for o in auto if o["confirmed"]] == [1]
