@@ -97,12 +97,13 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         store.dispose()
 
-    from .reconcile_bench import reconcile_row
+    from .reconcile_bench import import_rows, reconcile_row
     from .sync_bench import sync_row
 
     run("sync", lambda: sync_row(sync_ops, results / "sync-work"))
     run("reconcile", lambda: reconcile_row(10_000 if args.quick else 100_000,
                                            1_000 if args.quick else 10_000, results))
+    run("reconcile", lambda: import_rows(30_000 if args.quick else 300_000, results))
     for p in (work, Path(f"{work}-wal"), Path(f"{work}-shm")):
         p.unlink(missing_ok=True)
     shutil.rmtree(results / "sync-work", ignore_errors=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from app.i18n import _
 from app.domain.errors import NotFoundError, ValidationError
@@ -16,6 +16,7 @@ from app.services.audit import record_history
 from app.services.context import Context
 from app.store.reconcile_models import BankMapping, BankStatement, StatementLine
 
+from .bulk import insert_lines
 from .csv_format import PRESETS, CsvMapping, iter_csv, no_lines, refuse_binary, validate_mapping
 from .parsed import Fingerprinter, ParsedLine, ParsedStatement
 
@@ -141,17 +142,15 @@ def import_statement(ctx: Context, data: bytes, fmt: str | None = None, *,
         for batch in _batches(lines, BATCH):
             fps = list(prints.each(batch))
             known = _known(s, fps)
-            rows = [{"statement_id": stmt.id, "bank": bank_name, "account": acct,
-                     "currency": st.currency, "booked_on": line.booked_on, "amount": line.amount,
-                     "description": line.description, "balance": line.balance,
-                     "bank_ref": line.bank_ref, "fingerprint": fp,
-                     "state": "unmatched" if line.amount > 0 else "debit", "created_at": now}
+            rows = [(stmt.id, bank_name, acct, st.currency, line.booked_on, line.amount,
+                     line.description, line.balance, line.bank_ref, fp,
+                     "unmatched" if line.amount > 0 else "debit", now)
                     for fp, line in zip(fps, batch) if fp not in known]
             if rows:
-                s.execute(insert(StatementLine), rows)
+                insert_lines(s, rows)
             total += len(batch)
             added += len(rows)
-            credits += sum(1 for r in rows if r["amount"] > 0)
+            credits += sum(1 for r in rows if r[5] > 0)
         if not total:
             raise no_lines()
         skipped = total - added
