@@ -222,10 +222,14 @@ def _lines(rows, m: CsvMapping, col, date_format: str, first_row: int) -> Iterat
     auto = m.date_format == AUTO
     days: dict[str, object] = {}
     numbers = _Numbers(m.decimal_sep, m.thousands_sep, m.currency)
+    used = [j for j in (c_date, c_amt, c_cr, c_db, c_type, c_bal, c_ref, *c_desc) if j is not None]
+    width = max(used) + 1 if used else 0
     for i, row in enumerate(rows, start=first_row):
-        cell = lambda j: row[j] if j is not None and j < len(row) else ""  # noqa: E731
+        if len(row) < width:  # a short row (a footer, a blank line): missing cells are empty
+            row = row + [""] * (width - len(row))
+        cell = lambda j: "" if j is None else row[j]  # noqa: E731
         where = f"Line {i}: "
-        raw_date = cell(c_date).lstrip("'").strip()
+        raw_date = row[c_date].lstrip("'").strip()
         if not any(ch.isdigit() for ch in raw_date):
             continue  # blank, a sub-header, "PEND" or a footer such as "Saldo Awal"
         booked = days.get(raw_date)
@@ -256,7 +260,7 @@ def _lines(rows, m: CsvMapping, col, date_format: str, first_row: int) -> Iterat
             continue
         bal = cell(c_bal)
         balance = numbers(bal, where) if bal else None
-        desc = clean_description(" ".join(cell(j) for j in c_desc if cell(j)))
+        desc = clean_description(" ".join(row[j] for j in c_desc if row[j]))
         yield ParsedLine(booked, amount, desc, balance, cell(c_ref)[:64], i)
 
 
