@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from app.store.reconcile_models import StatementLine
+
 COLUMNS = ("statement_id", "bank", "account", "currency", "booked_on", "amount", "description",
            "balance", "bank_ref", "fingerprint", "state", "created_at")
 _REPEATING = {"booked_on", "created_at"}  # few distinct values in a file: convert each once
@@ -37,8 +39,6 @@ def _once_per_value(proc):
 
 def insert_lines(session: Session, rows: list[tuple]) -> None:
     """Insert `rows`, tuples in the order of COLUMNS, as statement lines."""
-    from app.store.reconcile_models import StatementLine
-
     table = StatementLine.__table__
     conn = session.connection()
     dialect = conn.dialect

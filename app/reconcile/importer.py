@@ -17,6 +17,7 @@ from app.services.context import Context
 from app.store.reconcile_models import BankMapping, BankStatement, StatementLine
 
 from .bulk import insert_lines
+from .csv_detect import detect_mapping
 from .csv_format import PRESETS, CsvMapping, iter_csv, no_lines, refuse_binary, validate_mapping
 from .parsed import Fingerprinter, ParsedLine, ParsedStatement
 
@@ -66,7 +67,6 @@ def stream_statement(data: bytes, fmt: str, mapping: CsvMapping | None = None,
     consumed. A CSV without a mapping gets the one its header row points to."""
     if fmt == "csv":
         if mapping is None:
-            from .csv_detect import detect_mapping
             found = detect_mapping(data)
             mapping, notes = found.mapping, found.notes
         else:

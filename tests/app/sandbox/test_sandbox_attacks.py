@@ -234,3 +234,16 @@ def test_a_refused_write_may_be_sent_again(sandbox, client, customer):
     assert sandbox.signed_request("POST", path, {}, ts=stamp).status_code == 200
     again = sandbox.signed_request("POST", path, {}, ts=stamp)
     assert again.status_code == 401 and _error_code(again) == "replayed_signature"
+
+
+def test_nonce_cache_forgets_after_the_window_and_stays_bounded():
+    from app.sandbox.replay import NonceCache
+
+    cache = NonceCache(tolerance=300, capacity=3)
+    assert cache.claim("a", 1000, now=1000) and not cache.claim("a", 1000, now=1299)
+    assert cache.claim("a", 1000, now=1301)  # its timestamp is stale now: auth refuses it anyway
+    for sig in "bcde":
+        assert cache.claim(sig, 1400, now=1400)
+    assert len(cache) == 3  # the oldest went first
+    cache.release("e")
+    assert cache.claim("e", 1400, now=1400)
