@@ -89,10 +89,15 @@ class InvoiceRecord:
     created_at: datetime
     updated_at: datetime
     lines: tuple[LineRecord, ...] = field(default=())
+    amount_refunded: int = 0  # issue 15: the invoice stays paid; refunds are summed here
 
     @property
     def amount_due(self) -> int:
         return self.total - self.amount_paid
+
+    @property
+    def fully_refunded(self) -> bool:
+        return self.amount_paid > 0 and self.amount_refunded >= self.amount_paid
 
     @property
     def display_number(self) -> str:
@@ -116,6 +121,8 @@ class InvoiceRecord:
             "total": self.total,
             "amountPaid": self.amount_paid,
             "amountDue": self.amount_due,
+            "amountRefunded": self.amount_refunded,
+            "fullyRefunded": self.fully_refunded,
             "dueAt": iso(self.due_at),
             "issuedAt": iso(self.issued_at),
             "paidAt": iso(self.paid_at),
