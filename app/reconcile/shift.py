@@ -15,6 +15,7 @@ from app.domain.errors import ConflictError, NotFoundError, ValidationError
 from app.domain.records import iso
 from app.services.audit import record_history
 from app.services.context import Context
+from app.services.refunds import refunds_by_method
 
 EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
 
@@ -76,13 +77,15 @@ def build_report(s, till: str, operator: str, start: datetime, end: datetime | N
         return out
 
     voids, write_offs = changes("void", "voided"), changes("write_off", "writtenOff")
+    refunded = refunds_by_method(s, start, end, till=till, operator=operator)
     currencies = set(totals) | set(opening_float or {}) | set(counted or {})
     cash = {}
     for cur in sorted(currencies):
         fl = int((opening_float or {}).get(cur, 0))
         taken = by_method.get((cur, "cash"), [0, 0])[1]
-        row = {"float": fl, "cashPayments": taken, "expected": fl + taken,
-               "counted": None, "difference": None}
+        given_back = refunded.get((cur, "cash"), 0)  # cash refunds left the drawer
+        row = {"float": fl, "cashPayments": taken, "cashRefunds": given_back,
+               "expected": fl + taken - given_back, "counted": None, "difference": None}
         if counted is not None:
             row["counted"] = int(counted.get(cur, 0))
             row["difference"] = row["counted"] - row["expected"]
@@ -95,6 +98,8 @@ def build_report(s, till: str, operator: str, start: datetime, end: datetime | N
     return {"till": till, "operator": operator, "from": iso(start), "to": iso(end or now),
             "invoicesIssued": len(issued), "invoices": issued, "payments": payments,
             "voids": voids, "writeOffs": write_offs, "paymentsUndone": len(undone),
+            "refunds": [{"currency": c, "method": m, "amount": a}
+                        for (c, m), a in sorted(refunded.items())],
             "totals": {c: totals[c] for c in sorted(totals)}, "cash": cash}
 
 
