@@ -15,7 +15,8 @@ import traceback
 from pathlib import Path
 
 DEFAULT_OUT = Path("bench-results") / "bench.json"
-ALL = ("build", "startup", "list", "search", "open", "sale", "slip", "pdf", "sync", "reconcile")
+ALL = ("build", "startup", "list", "search", "open", "sale", "refund", "slip", "pdf", "sync",
+       "reconcile")
 
 
 def parse(argv):
@@ -92,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         run("search", lambda: cases_db.search_rows(ctx, work, max(5, repeat // 2)))
         run("open", lambda: cases_db.open_row(ctx, work, repeat))
         run("sale", lambda: cases_db.sale_rows(ctx, work, repeat))
+        run("refund", lambda: cases_db.refund_row(ctx, work, repeat))
         run("slip", lambda: cases_db.slip_row(ctx, work, repeat))
         run("pdf", lambda: cases_db.pdf_row(ctx, work, repeat))
     finally:

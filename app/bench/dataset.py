@@ -49,6 +49,11 @@ class BuildInfo:
     rows: dict
 
 
+_INVOICE_COLUMNS = ("id, till_code, local_number, plugipay_id, number, hosted_url, customer_id, "
+                    "currency, status, subtotal, discount, tax, total, amount_paid, due_at, "
+                    "issued_at, paid_at, voided_at, written_off_at, reason, memo, sync_state, "
+                    "created_by, created_at, updated_at, version")
+
 def _ts_formatter():
     """Fast 'YYYY-MM-DD HH:MM:SS.ffffff' (SQLAlchemy's SQLite DATETIME text) from
     seconds since START: per-day prefixes and per-second suffixes precomputed."""
@@ -264,7 +269,9 @@ def _write_rows(con, n: int, rng: random.Random, ts, mix: str = "shop") -> dict:
                 out_rows.append((outbox_id, f"kasir_bench_{outbox_id:024d}", f"invoice:{iid}",
                                  "invoice.issue", json.dumps({"invoiceId": iid}), "pending",
                                  0, None, "", c_at, None))
-        con.executemany("INSERT INTO invoices VALUES (" + ",".join("?" * 26) + ")", inv_rows)
+        # Columns named: later migrations add columns (with defaults) after these.
+        con.executemany(f"INSERT INTO invoices ({_INVOICE_COLUMNS}) VALUES ("
+                        + ",".join("?" * 26) + ")", inv_rows)
         con.executemany("INSERT INTO invoice_lines VALUES (?,?,?,?,?,?,?)", line_rows)
         con.executemany("INSERT INTO payments VALUES (?,?,?,?,?,?,?,?,?)", pay_rows)
         con.executemany("INSERT INTO receipts VALUES (?,?,?,?,?,?,?,?)", rec_rows)
