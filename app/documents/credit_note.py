@@ -7,13 +7,19 @@ from __future__ import annotations
 from datetime import tzinfo
 from typing import TYPE_CHECKING
 
+from app.domain.errors import NotFoundError
 from app.domain.labels import method_label
 from app.domain.records import InvoiceRecord
 from app.domain.refunds import RefundRecord, reason_label
 from app.i18n import _
+from app.services.customers import get_customer
+from app.services.queries import get_invoice
+from app.services.refunds import get_refund
+from app.services.settings import get_shop
 
 from .document_model import (DocLine, Document, TotalRow, _bill_to, _file_stem, format_date,
                              format_money, format_quantity, shop_view)
+from .service import render_doc_pdf
 
 if TYPE_CHECKING:
     from app.domain.records import CustomerRecord
@@ -62,12 +68,6 @@ def credit_note_document(refund: RefundRecord, inv: InvoiceRecord, shop: "ShopPr
 
 def credit_note_doc(ctx, refund_ref, *, tz: tzinfo | None = None) -> Document:
     """The credit note of a refund (id, `T1-F000001` or `re_...`)."""
-    from app.services.customers import get_customer
-    from app.services.queries import get_invoice
-    from app.services.refunds import get_refund
-    from app.services.settings import get_shop
-    from app.domain.errors import NotFoundError
-
     refund = get_refund(ctx, refund_ref)
     inv = get_invoice(ctx, refund.invoice_id)
     try:
@@ -80,6 +80,4 @@ def credit_note_doc(ctx, refund_ref, *, tz: tzinfo | None = None) -> Document:
 def render_credit_note_pdf(ctx, refund_ref, paper: str = "a4", *,
                            tz: tzinfo | None = None) -> bytes:
     """The credit note as PDF bytes (to save, print or reprint)."""
-    from .service import render_doc_pdf
-
     return render_doc_pdf(credit_note_doc(ctx, refund_ref, tz=tz), paper).data

@@ -6,6 +6,7 @@ from __future__ import annotations
 from app.services.queries import get_invoice
 from app.services.refunds import get_refund
 
+from .queue import add_job
 from .slip_model import Slip, SlipLine, SlipRefund, _iso, shop_of
 
 
@@ -35,7 +36,5 @@ def build_refund_slip(ctx, refund_ref, *, reprint: bool = False) -> Slip:
 
 def enqueue_refund_slip(ctx, refund_ref, *, reprint: bool = False, **overrides):
     """Queue the refund slip for this till's printer (a reprint says so on paper)."""
-    from .queue import add_job
-
     return add_job(ctx, build_refund_slip(ctx, refund_ref, reprint=reprint), reprint=reprint,
                    **overrides)

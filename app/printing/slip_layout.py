@@ -14,6 +14,7 @@ from datetime import datetime, timezone, tzinfo
 
 from app.i18n import N_, _, format_amount, gettext
 from app.domain.labels import method_label
+from app.domain.refunds import reason_label
 
 from .encoding import FoldReport, fold
 from .slip_model import Slip
@@ -207,8 +208,6 @@ def layout_slip(slip: Slip, columns: int, codepage: str = "CP858", *, tz: tzinfo
 
 def _refund(b: _Builder, slip: Slip, L: _Labels, money, tz) -> None:
     """The refund slip: which invoice, what came back, how the money went back."""
-    from app.domain.refunds import reason_label
-
     r = slip.refund
     b.pair(L["refund_no"], r.number, bold=True)
     b.pair(L["invoice_no"], slip.local_number)
