@@ -85,6 +85,9 @@ def test_refunding_every_line_in_pieces_gives_back_exactly_what_was_paid(ctx, pa
     after = get_invoice(ctx, inv.id)
     assert given == inv.amount_paid == after.amount_refunded
     assert after.fully_refunded
+    from app.trust.chain import verify
+
+    assert verify(ctx.store).ok  # every refund's history entry is in the hash chain
 
 
 def test_a_line_refund_names_its_lines(ctx, paid):
