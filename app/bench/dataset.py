@@ -50,6 +50,13 @@ class BuildInfo:
     rows: dict
 
 
+# Columns named: later migrations add columns (with defaults) after these.
+_INVOICE_COLUMNS = tuple(("id, till_code, local_number, plugipay_id, number, hosted_url, customer_id, "
+                          "currency, status, subtotal, discount, tax, total, amount_paid, due_at, "
+                          "issued_at, paid_at, voided_at, written_off_at, reason, memo, sync_state, "
+                          "created_by, created_at, updated_at, version").split(", "))
+
+
 def _ts_formatter():
     """Fast 'YYYY-MM-DD HH:MM:SS.ffffff' (SQLAlchemy's SQLite DATETIME text) from
     seconds since START: per-day prefixes and per-second suffixes precomputed."""
@@ -218,8 +225,8 @@ def _write_rows(con, n: int, rng: random.Random, ts, mix: str = "shop") -> dict:
         totals["lines"] += insert(con, "invoice_lines", line_rows,
                                   ("id", "invoice_id", "position", "description", "quantity",
                                    "unit_amount", "amount"))
-        for key, table, rows in (("invoices", "invoices", inv_rows),
-                                 ("payments", "payments",
+        totals["invoices"] += insert(con, "invoices", inv_rows, _INVOICE_COLUMNS)
+        for key, table, rows in (("payments", "payments",
                                   [r + ((r[2] if r[4] == "cash" else 0), 0) for r in pay_rows]),
                                  ("receipts", "receipts", rec_rows),
                                  ("outbox", "outbox", out_rows)):
