@@ -12,7 +12,6 @@ schema heads and this module's version."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import random
 import sqlite3
@@ -22,6 +21,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from app.bulk_load import HistoryChain, bulk_connection, insert, set_number_series
+from app.services.context import open_store
+from app.store.migrate import head_revisions
 
 BUILDER_VERSION = 4
 TILLS = ("T1", "T2", "T3")
@@ -128,7 +129,6 @@ def _write_rows(con, n: int, rng: random.Random, ts, mix: str = "shop") -> dict:
     chain = HistoryChain()
     n_cust = max(10, n // 50)
     cust = _customers(n_cust, rng, ts)
-    names = [c[1] for c in cust]
     con.executemany("INSERT INTO customers VALUES (?,?,?,?,?,?,?,?,?)", cust)
     now_off = SPAN_DAYS * 86400
     step = now_off / max(n, 1)
