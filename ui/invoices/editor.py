@@ -304,6 +304,8 @@ class InvoiceEditor(QWidget):
     def _settings_changed(self, flags: int, _source) -> None:
         if flags & Change.SETTINGS and self.isVisible():
             self.load_print_config()
+            self.worker.submit(get_tax_settings, key=f"{id(self)}:tax",
+                               on_error=lambda _e: None, on_done=self._tax_settings)
 
     def focus_customer(self) -> None:
         self.customer.edit.setFocus()

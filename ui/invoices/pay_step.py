@@ -175,8 +175,14 @@ class PayStep(QDialog):
         self.settlement, reason = None, ""
         try:
             tenders = self.tenders()
+            received = sum(t.amount for t in tenders)
             if not tenders:
                 reason = _("Type the cash received, or press F5 for the exact amount.")
+            elif received < self.due:  # the core says so too; here with amounts for people
+                reason = _("{short} is still missing: the tenders cover {received} of {due}.",
+                           short=money(self.due - received, self.currency),
+                           received=money(received, self.currency),
+                           due=money(self.due, self.currency))
             else:
                 self.settlement = settle(self.due, tenders)
         except ValidationError as exc:
