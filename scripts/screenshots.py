@@ -127,6 +127,7 @@ def main(argv=None) -> int:
         _favourites(ctx)
         _counter(app, window, worker, ctx, out, "")
 
+        window.editor._reset()  # nothing typed: the editor is rebuilt in the new language too
         set_language("id")  # as Settings › Language does: the screens rebuilt in Indonesian
         window.nav.setCurrentRow(0)
         window.retranslate()

@@ -13,7 +13,8 @@ from app.services.items import list_favourites
 from ui.common.fmt import money
 from ui.common.qtcompat import emit
 
-COLUMNS = 3
+COLUMNS = 2
+NAME_CHARS = 18  # longer names end in "…" on the button; the tooltip has them whole
 
 
 class FavouritesGrid(QTabWidget):
@@ -52,10 +53,12 @@ class FavouritesGrid(QTabWidget):
             grid = QGridLayout(host)
             grid.setContentsMargins(2, 2, 2, 2)
             for i, item in enumerate(members):
-                b = QPushButton(f"{item.name}\n{money(item.unit_amount, item.currency)}")
+                name = item.name if len(item.name) <= NAME_CHARS else \
+                    item.name[:NAME_CHARS - 1].rstrip() + "…"
+                b = QPushButton(f"{name}\n{money(item.unit_amount, item.currency)}")
                 b.setMinimumSize(96, 56)
                 b.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keyboard stays in the code field
-                b.setToolTip(item.code)
+                b.setToolTip(f"{item.name} · {item.code}")
                 b.clicked.connect(lambda _c=False, it=item: emit(self.chosen, it))
                 grid.addWidget(b, i // COLUMNS, i % COLUMNS)
                 self.buttons[item.code] = b
