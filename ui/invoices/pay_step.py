@@ -23,7 +23,7 @@ from app.i18n import _
 from app.services.invoices import PaymentInput, pay_with_tenders
 
 from ui.common.fmt import money
-from ui.common.forms import problems_of, set_invalid, shortcut
+from ui.common.forms import problems_of, return_focus, set_invalid, shortcut
 from ui.invoices.action_dialogs import parse_paid_at
 
 OTHER_METHODS = ("edc", "transfer", "qris", "other")
@@ -135,6 +135,7 @@ class PayStep(QDialog):
         self.cancel_button.clicked.connect(self.reject)
         self.update_state()
         self.cash.setFocus()
+        return_focus(self)
 
     def _edits(self) -> list[QLineEdit]:
         return [self.cash] + [e for r in self.rows for e in (r.amount, r.reference)] + [

@@ -240,3 +240,20 @@ def test_header_shows_the_shop_name_and_the_navigation_has_icons(qtbot, window, 
     idle()
     assert window.shop_label.text() == "Toko Kasir"
     assert all(not window.nav.item(i).icon().isNull() for i in range(window.nav.count()))
+
+
+def test_focus_comes_back_after_the_void_dialog(qtbot, ctx, window, make_draft, keys):
+    from app.services.invoices import issue
+
+    inv = issue(ctx, make_draft().id)
+    window.open_invoice(inv.id)
+    detail = window.detail
+    qtbot.waitUntil(lambda: detail.inv is not None, timeout=3000)
+    keys.press(K.Key_V, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    dlg = detail.dialog
+    assert keys.focused() is dlg.reason
+    qtbot.keyClicks(dlg.reason, "salah input")
+    qtbot.keyClick(dlg.reason, K.Key_Return)
+    qtbot.waitUntil(lambda: str(detail.inv.status) == "void", timeout=5000)
+    # no key of ours re-activated the window: it is active, and something in it has the focus
+    assert window.isActiveWindow() and window.focusWidget() is not None
