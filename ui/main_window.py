@@ -17,7 +17,7 @@ from ui.common.fmt import local_dt
 from ui.common.forms import shortcut
 from ui.common.qsettings import app_settings
 from ui.common.qtcompat import emit
-from ui.invoices.counter_settings import apply_touch, touch_enabled
+from ui.common.touch import apply_touch, touch_enabled
 from ui.invoices.list import InvoiceListModel, InvoiceListPage, make_table
 from ui.printing.status import PrintIndicator
 

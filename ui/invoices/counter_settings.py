@@ -5,7 +5,7 @@ default rate and whether shelf prices include it, shared by every till)."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QFormLayout, QGroupBox, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QGroupBox, QLineEdit, QPushButton
 
 from app.domain.tax import format_rate
 from app.i18n import _
@@ -14,22 +14,7 @@ from app.services.settings import TaxSettings, get_tax_settings, save_tax_settin
 from ui.common.changes import Change
 from ui.common.forms import FieldError, problems_of, set_invalid
 from ui.common.qtcompat import emit
-
-TOUCH_KEY = "counter/touch"
-TOUCH_PX = 44  # the smallest target a finger hits reliably
-TOUCH_STYLE = (f"QPushButton, QToolButton, QLineEdit, QComboBox {{ min-height: {TOUCH_PX}px; }}"
-               f" QCheckBox::indicator {{ width: 28px; height: 28px; }}"
-               f" QListView::item, QTabBar::tab {{ min-height: {TOUCH_PX}px; }}")
-
-
-def touch_enabled(qsettings) -> bool:
-    return str(qsettings.value(TOUCH_KEY, "false")).lower() in ("true", "1")
-
-
-def apply_touch(widget: QWidget, on: bool) -> None:
-    """Touch-sized controls for `widget` and everything in it (dialogs included)."""
-    widget.setStyleSheet(TOUCH_STYLE if on else "")
-
+from ui.common.touch import TOUCH_KEY, touch_enabled
 
 class CounterBox(QGroupBox):
     touch_changed = Signal(bool)
