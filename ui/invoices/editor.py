@@ -350,12 +350,13 @@ class InvoiceEditor(QWidget):
         self.tax.setPlaceholderText(_("computed") if computed else "0")
         if computed:
             self.tax.clear()
-        self.rates_label.setText(
+        self.rates_text = (
             (_("Prices include tax (PPN {rate} %); items may have their own rate.",
                rate=format_rate(st.default_rate)) if st.prices_include_tax else
              _("Tax (PPN {rate} %) is added to the prices; items may have their own rate.",
                rate=format_rate(st.default_rate))) if computed else
             _("Tax typed as an amount."))
+        self.rates_label.setText(self.rates_text)
         self.update_summary()
 
     # -- values
@@ -379,6 +380,9 @@ class InvoiceEditor(QWidget):
         disc = self._amount(self.discount, "discount", problems)
         if self.tax_from_rates():
             t = self._computed(lines, disc)
+            groups = " · ".join(_("{rate} %: tax {tax}", rate=format_rate(g.rate),
+                                  tax=money(g.tax, cur)) for g in t.groups)
+            self.rates_label.setText(self.rates_text + ("\n" + groups if groups else ""))
             if self.tax_settings.prices_include_tax:  # the shelf prices, as the cashier typed
                 shelf = sum(l.quantity * l.unit_amount for l in lines)
                 values = (shelf, -min(disc, shelf), t.tax, t.total, t.total)

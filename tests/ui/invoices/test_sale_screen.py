@@ -117,6 +117,8 @@ def test_walk_in_is_the_default_and_tax_comes_from_rates(qtbot, ctx, window, idl
     # the shelf prices are paid exactly; only the soap carries PPN: 11.100 - 10.000
     assert editor.summary["total"].text() == "Rp 86.100"
     assert editor.summary["tax"].text() == "Rp 1.100"
+    assert "0 %: tax Rp 0" in editor.rates_label.text()  # each rate group's tax
+    assert "11 %: tax Rp 1.100" in editor.rates_label.text()
     editor.save(issue=True)
     qtbot.waitUntil(lambda: window.screen_name() == "detail", timeout=5000)
     inv = get_invoice(ctx, "T1-000001")
