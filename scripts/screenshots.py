@@ -124,10 +124,15 @@ def main(argv=None) -> int:
         window.nav.setCurrentRow(5)
         shoot(app, window, worker, out / "close-shift.png")
 
+        _favourites(ctx)
+        _counter(app, window, worker, ctx, out, "")
+
+        window.editor._reset()  # nothing typed: the editor is rebuilt in the new language too
         set_language("id")  # as Settings › Language does: the screens rebuilt in Indonesian
         window.nav.setCurrentRow(0)
         window.retranslate()
         shoot(app, window, worker, out / "invoice-list-id.png")
+        _counter(app, window, worker, ctx, out, "-id")
         set_language("en")
     finally:
         window.close()
@@ -135,6 +140,51 @@ def main(argv=None) -> int:
         worker.stop()
         store.dispose()
     return 0
+
+
+FAVOURITES = {"8991002101234": "Minuman", "8991002105678": "Minuman",
+              "8996001600122": "Minuman", "8992761111111": "Makanan",
+              "8998866200011": "Makanan", "KUE-LAPIS": "Makanan", "BIJI-250": "Biji kopi"}
+
+
+def _favourites(ctx) -> None:
+    """Some demo items as favourites in categories: the sale screen's grid."""
+    from app.services.items import ItemInput, edit_item, find_by_code
+
+    for code, category in FAVOURITES.items():
+        item = find_by_code(ctx, code)
+        if item is not None:
+            edit_item(ctx, item.id, ItemInput(item.code, item.name, item.unit_amount,
+                                              item.currency, favourite=True, category=category))
+
+
+def _counter(app, window, worker, ctx, out: Path, suffix: str) -> None:
+    """The sale screen with two scanned lines, then the pay step with cash typed."""
+    from app.services.items import find_by_code
+    from ui.invoices.pay_step import PayStep
+
+    window.new_invoice()
+    editor = window.editor
+    wait(app, worker)
+    for code in ("8991002101234", "8991002101234", "8992761111111"):
+        editor.lines.add_item(find_by_code(ctx, code))
+    editor.shift_box.hide()
+    editor.favourites.setCurrentIndex(editor.favourites.count() - 1)
+    shoot(app, window, worker, out / f"sale-screen{suffix}.png")
+
+    editor.save(issue=True, then_pay=True)
+    wait(app, worker)
+    step = editor.pay_dialog
+    if step is None:
+        return
+    step.resize(620, 520)
+    step.cash.setText("100.000")
+    wait(app, worker)
+    path = out / f"pay-step{suffix}.png"
+    step.grab().save(str(path))
+    print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    step.reject()
+    wait(app, worker)
 
 
 def _bank_statement(ctx, page, tmp: Path) -> None:

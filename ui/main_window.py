@@ -4,22 +4,33 @@ print queue."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QMainWindow, QPushButton,
-                               QStackedWidget, QWidget)
+                               QStackedWidget, QStyle, QVBoxLayout, QWidget)
 
 from app.i18n import N_, _, _n, gettext
 
 from ui.common.changes import Change
+from ui.common.fmt import local_dt
 from ui.common.forms import shortcut
 from ui.common.qsettings import app_settings
 from ui.common.qtcompat import emit
+from ui.common.touch import apply_touch, touch_enabled
 from ui.invoices.list import InvoiceListModel, InvoiceListPage, make_table
 from ui.printing.status import PrintIndicator
 
 PAGES = (N_("Invoices"), N_("Customers"), N_("Items"), N_("Settings"), N_("Reconcile"),
          N_("Close shift"))
 PAGE_KEYS = ("invoices", "customers", "items", "settings", "reconcile", "shift")
+# Qt's own icons: nothing to ship or fetch, and they follow the desktop's theme.
+PAGE_ICONS = (QStyle.StandardPixmap.SP_FileDialogDetailedView,
+              QStyle.StandardPixmap.SP_DirHomeIcon,
+              QStyle.StandardPixmap.SP_FileDialogListView,
+              QStyle.StandardPixmap.SP_FileDialogInfoView,
+              QStyle.StandardPixmap.SP_BrowserReload,
+              QStyle.StandardPixmap.SP_DialogSaveButton)
 
 
 class MainWindow(QMainWindow):
@@ -38,8 +49,9 @@ class MainWindow(QMainWindow):
         self.default_currency = "IDR"  # the shop's, once read
 
         self.nav = QListWidget()
-        for _page in PAGES:
+        for i, _page in enumerate(PAGES):
             self.nav.addItem("")
+            self.nav.item(i).setIcon(self.style().standardIcon(PAGE_ICONS[i]))
         self._name_pages()
         self.nav.setFixedWidth(170)
         self.nav.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -56,17 +68,23 @@ class MainWindow(QMainWindow):
         for w in self._slots:
             self.pages.addWidget(w)
 
+        self.shop_label = QLabel()  # the shop's name, once read
+        self.shop_label.setStyleSheet("font-size:18px; font-weight:700; padding:2px 4px;")
         central = QWidget()
-        lay = QHBoxLayout(central)
-        lay.setContentsMargins(4, 4, 4, 4)
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(4, 4, 4, 4)
+        outer.addWidget(self.shop_label)
+        lay = QHBoxLayout()
         lay.addWidget(self.nav)
         lay.addWidget(self.pages, 1)
+        outer.addLayout(lay, 1)
         self.setCentralWidget(central)
 
         self.till_label = QLabel()
         self.operator_label = QLabel()
         self.online_label = QLabel()
         self.pending_label = QLabel()
+        self.backup_label = QLabel()  # "Backed up 14:02", once a backup was taken
         self.sync_label = QPushButton()
         self.sync_label.setFlat(True)
         self.sync_label.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -78,7 +96,7 @@ class MainWindow(QMainWindow):
         self.conflicts_button.clicked.connect(self.open_conflicts)
         self.sync_label.clicked.connect(self.sync_now)
         bar = [self.till_label, self.operator_label, self.online_label, self.pending_label,
-               self.sync_label, self.conflicts_button]
+               self.sync_label, self.conflicts_button, self.backup_label]
         self.print_indicator = None
         if printing is not None:
             self.print_indicator = PrintIndicator(printing)
@@ -101,6 +119,7 @@ class MainWindow(QMainWindow):
             shortcut(self, f"Ctrl+{i + 1}", lambda i=i: self.nav.setCurrentRow(i), window=True)
         self.nav.setCurrentRow(0)
         self._restore_geometry()
+        self.apply_touch(touch_enabled(self.settings))
 
     @property
     def _facts(self) -> dict[str, str]:
@@ -211,6 +230,7 @@ class MainWindow(QMainWindow):
                                  sync=self.sync, open_conflicts=self.open_conflicts,
                                  qsettings=self.settings)
                 w.language.changed.connect(lambda _lang: self.retranslate())
+                w.counter.touch_changed.connect(self.apply_touch)
                 if getattr(self, "trust", None) is not None:
                     self.trust.extend_settings(w)  # staff, lock, till, backups (ui/setup/wiring.py)
             index = PAGE_KEYS.index(name)
@@ -297,8 +317,24 @@ class MainWindow(QMainWindow):
         from app.services.settings import get_shop
 
         self.worker.submit(get_shop, key="shop", on_error=lambda _e: None,
-                           on_done=lambda shop: setattr(self, "default_currency",
-                                                        shop.default_currency))
+                           on_done=self._shop_read)
+
+    def _shop_read(self, shop) -> None:
+        self.default_currency = shop.default_currency
+        self.shop_label.setText(shop.name)
+
+    def apply_touch(self, on: bool) -> None:
+        """Touch-sized (44 px) controls in every screen and dialog of this window."""
+        self.touch = on
+        apply_touch(self, on)
+
+    def show_backup(self, taken_at: datetime, path: str = "") -> None:
+        """A readable backup state in the status bar; the file in the tooltip."""
+        local = taken_at.astimezone()
+        shown = (local.strftime("%H:%M") if local.date() == datetime.now().astimezone().date()
+                 else local_dt(taken_at))
+        self.backup_label.setText(_("Backed up {time}", time=shown))
+        self.backup_label.setToolTip(path)
 
     def _list_loaded(self) -> None:
         if not self._first_page:

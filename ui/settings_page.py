@@ -15,6 +15,7 @@ from ui.common.changes import Change
 from ui.common.forms import Banner, FormErrors, problems_of, shortcut
 from ui.common.language import LanguageBox
 from ui.common.qsettings import app_settings
+from ui.invoices.counter_settings import CounterBox
 from ui.printing.settings import PrinterSettings
 from ui.sync.settings import ConnectionBox, RemindersBox
 
@@ -61,11 +62,13 @@ class SettingsPage(QWidget):
             self.connection.conflicts_button.hide()
         self.reminders = RemindersBox(worker, bus)
         self.language = LanguageBox(worker, app_settings(qsettings))
+        self.counter = CounterBox(worker, bus, app_settings(qsettings))
         content = QWidget()
         lay = QVBoxLayout(content)
         lay.addWidget(self.banner)
         lay.addWidget(self.language)
         lay.addWidget(shop)
+        lay.addWidget(self.counter)
         for box in (self.printer, self.connection):
             if box is not None:
                 lay.addWidget(box)
@@ -116,6 +119,7 @@ class SettingsPage(QWidget):
         super().showEvent(event)
         if not self._loaded:
             self.load()
-            for box in (self.printer, self.connection, self.reminders, self.language):
+            for box in (self.printer, self.connection, self.reminders, self.language,
+                        self.counter):
                 if box is not None:
                     box.load()

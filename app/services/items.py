@@ -22,6 +22,8 @@ from .customers import escape_like
 KEEP_RATE = "keep"
 MAX_CODE = 64
 MAX_NAME = 200
+MAX_CATEGORY = 60
+MAX_FAVOURITES = 200  # the counter's grid shows at most this many buttons
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,9 @@ class ItemInput:
     # Percent as typed ("11", "1.1", "0"); None: the shop's rate; KEEP_RATE (the
     # default): as it is (none for a new item), so a form that shows no rate keeps it.
     tax_rate: str | int | None = "keep"
+    # The counter's grid (issue 14); None: as it is (no favourite, no category when new).
+    favourite: bool | None = None
+    category: str | None = None
 
 
 @dataclass(frozen=True)
@@ -47,17 +52,21 @@ class ItemRecord:
     created_at: datetime
     updated_at: datetime
     tax_rate: int | None = None  # hundredths of a percent; None: the shop's rate
+    favourite: bool = False
+    category: str = ""
 
     def to_json(self) -> dict:
         return {"id": self.id, "code": self.code, "name": self.name,
                 "unitAmount": self.unit_amount, "currency": self.currency,
                 "active": self.active,
-                "taxRate": None if self.tax_rate is None else format_rate(self.tax_rate)}
+                "taxRate": None if self.tax_rate is None else format_rate(self.tax_rate),
+                "favourite": self.favourite, "category": self.category}
 
 
 def _record(i: Item) -> ItemRecord:
     return ItemRecord(i.id, i.code, i.name, i.unit_amount, i.currency, bool(i.active),
-                      i.created_at, i.updated_at, i.tax_rate)
+                      i.created_at, i.updated_at, i.tax_rate, bool(i.favourite),
+                      i.category or "")
 
 
 def _snapshot(i: Item) -> dict:
@@ -65,6 +74,10 @@ def _snapshot(i: Item) -> dict:
             "currency": i.currency, "active": bool(i.active)}
     if i.tax_rate is not None:
         snap["taxRate"] = i.tax_rate
+    if i.favourite:
+        snap["favourite"] = True
+    if i.category:
+        snap["category"] = i.category
     return snap
 
 
@@ -97,8 +110,14 @@ def validate_item(data: ItemInput) -> ItemInput:
             rate = parse_rate(data.tax_rate)
         except ValidationError as exc:
             p.add("tax_rate", exc.message)
+    if data.favourite is not None and not isinstance(data.favourite, bool):
+        p.add("favourite", _("Favourite must be yes or no."))
+    category = data.category
+    if category is not None:
+        category = clean_text(category, "category", _("Category"), MAX_CATEGORY, p)
     p.raise_if_any()
-    return ItemInput(code, name, data.unit_amount, currency, data.active, rate)
+    return ItemInput(code, name, data.unit_amount, currency, data.active, rate,
+                     data.favourite, category)
 
 
 def _load(session, item_id) -> Item:
@@ -127,6 +146,7 @@ def add_item(ctx: Context, data: ItemInput) -> ItemRecord:
         item = Item(code=data.code, name=data.name, unit_amount=data.unit_amount,
                     currency=data.currency, active=data.active,
                     tax_rate=None if data.tax_rate == KEEP_RATE else data.tax_rate,
+                    favourite=bool(data.favourite), category=data.category or "",
                     created_at=now, updated_at=now)
         s.add(item)
         s.flush()
@@ -147,6 +167,10 @@ def edit_item(ctx: Context, item_id, data: ItemInput) -> ItemRecord:
             data.code, data.name, data.unit_amount, data.currency, data.active)
         if data.tax_rate != KEEP_RATE:
             item.tax_rate = data.tax_rate
+        if data.favourite is not None:
+            item.favourite = data.favourite
+        if data.category is not None:
+            item.category = data.category
         after = _snapshot(item)
         if after != before:
             item.updated_at = ctx.now()
@@ -199,3 +223,14 @@ def list_items(ctx: Context, search: str = "", *, limit: int = 50, after: int | 
         rows = uow.session.execute(stmt).scalars().all()
         items = tuple(_record(i) for i in rows[:limit])
     return Page(items, items[-1].id if len(rows) > limit else None)
+
+
+def list_favourites(ctx: Context, currency: str | None = None) -> tuple[ItemRecord, ...]:
+    """The active favourites for the counter's grid, by category then name;
+    with `currency`, only the items priced in it (one invoice, one currency)."""
+    stmt = (select(Item).where(Item.favourite.is_(True), Item.active.is_(True))
+            .order_by(Item.category, Item.name, Item.id).limit(MAX_FAVOURITES))
+    if currency:
+        stmt = stmt.where(Item.currency == currency.upper())
+    with ctx.store.reader() as uow:
+        return tuple(_record(i) for i in uow.session.execute(stmt).scalars())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, MetaData, String, Text, UniqueConstraint, false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from .types import BigInt, JSONText, UTCDateTime
@@ -223,6 +223,9 @@ class Item(Base):
     tax_rate: Mapped[int | None] = mapped_column()  # hundredths of a %; None: the shop's rate
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The counter's grid of favourites (issue 14): one tab per category.
+    favourite: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    category: Mapped[str] = mapped_column(String(60), default="", server_default="")
 
 
 class Setting(Base):

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLineEdit, QPu
 from app.domain.currency import CURRENCIES
 from app.domain.errors import ValidationError
 from app.domain.money import format_plain, parse_amount
+from app.domain.tax import format_rate
 from app.i18n import N_, _
 from app.services.items import ItemInput, add_item, edit_item, list_items
 
@@ -37,12 +38,22 @@ class ItemDialog(RecordDialog):
                                placeholderText=_("e.g. 18.000"))
         self.active = QCheckBox(_("On sale"))
         self.active.setChecked(record.active if record else True)
+        rate = record.tax_rate if record else None
+        self.tax_rate = QLineEdit("" if rate is None else format_rate(rate),
+                                  placeholderText=_("The shop's rate (e.g. 0 for exempt goods)"))
+        self.favourite = QCheckBox(_("Favourite: a button on the sale screen"))
+        self.favourite.setChecked(bool(record and record.favourite))
+        self.category = QLineEdit(record.category if record else "",
+                                  placeholderText=_("e.g. Drinks (a tab of the favourites)"))
         for key, label, widget in (("code", _("Code"), self.code), ("name", _("Name"), self.name),
                                    ("currency", _("Currency"), self.currency),
-                                   ("unit_amount", _("Unit price"), self.price)):
+                                   ("unit_amount", _("Unit price"), self.price),
+                                   ("tax_rate", _("Tax rate (%)"), self.tax_rate)):
             self.add_field(key, label, widget)
         self.form.addRow("", self.active)
-        self.finish([self.code, self.name, self.price])
+        self.form.addRow("", self.favourite)
+        self.add_field("category", _("Category"), self.category)
+        self.finish([self.code, self.name, self.price, self.tax_rate, self.category])
 
     def save(self) -> None:
         currency = self.currency.currentText()
@@ -51,8 +62,10 @@ class ItemDialog(RecordDialog):
         except ValidationError as exc:
             self.errors.show([("unit_amount", exc.message)])
             return
-        self.submit(add_item, edit_item, ItemInput(self.code.text(), self.name.text(), amount,
-                                                   currency, self.active.isChecked()))
+        self.submit(add_item, edit_item, ItemInput(
+            self.code.text(), self.name.text(), amount, currency, self.active.isChecked(),
+            tax_rate=self.tax_rate.text().strip() or None,
+            favourite=self.favourite.isChecked(), category=self.category.text()))
 
 
 class ItemColumns(IntEnum):
@@ -60,11 +73,13 @@ class ItemColumns(IntEnum):
     NAME = 1
     PRICE = 2
     ACTIVE = 3
+    FAVOURITE = 4
 
 
 class ItemListModel(PagedModel):
     Columns = ItemColumns
-    headers = {0: N_("Code"), 1: N_("Name"), 2: N_("Unit price"), 3: N_("On sale")}
+    headers = {0: N_("Code"), 1: N_("Name"), 2: N_("Unit price"), 3: N_("On sale"),
+               4: N_("Favourite")}
 
     def __init__(self, worker, parent=None):
         super().__init__(worker, parent)
@@ -77,6 +92,8 @@ class ItemListModel(PagedModel):
         return list_items(ctx, search, limit=limit, after=after, include_inactive=True)
 
     def display(self, item, column):
+        if column == ItemColumns.FAVOURITE:
+            return (f"★ {item.category}".strip() if item.favourite else "")
         return (item.code, item.name, money(item.unit_amount, item.currency),
                 _("Yes") if item.active else _("No"))[column]
 

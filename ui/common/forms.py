@@ -111,6 +111,24 @@ class FormErrors:
         return self.fields[name][1].text() if name in self.fields else ""
 
 
+def return_focus(dialog) -> None:
+    """When `dialog` closes, its parent's window is active again with the focus in
+    the parent. Without a window manager doing it (seen on a bare X display), the
+    main window stayed inactive with no widget focused, and shortcuts went nowhere."""
+    parent = dialog.parentWidget()
+    if parent is None:
+        return
+
+    def back(_result=0) -> None:
+        top = parent.window()
+        if top.isVisible():
+            top.activateWindow()
+            if parent.isVisible() and top.focusWidget() is None:
+                parent.setFocus()
+
+    dialog.finished.connect(back)
+
+
 def shortcut(widget: QWidget, keys: str, fn, *, window: bool = False):
     """A shortcut active while focus is inside `widget` (or anywhere in its window)."""
     sc = QShortcut(QKeySequence(keys), widget)

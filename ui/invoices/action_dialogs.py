@@ -15,7 +15,7 @@ from app.i18n import _
 from app.services.invoices import PAYMENT_METHODS, PaymentInput
 
 from ui.common.fmt import money
-from ui.common.forms import FormErrors, set_invalid
+from ui.common.forms import FormErrors, return_focus, set_invalid
 from ui.common.qtcompat import emit
 
 
@@ -106,6 +106,7 @@ class ReasonDialog(QDialog):
         lay.addWidget(self.error)
         lay.addWidget(self.buttons)
         self.reason.setFocus()
+        return_focus(self)
 
     def _ok(self) -> None:
         reason = self.reason.text().strip()

@@ -21,7 +21,8 @@ from ui.common.fmt import due_date, local_dt, money, sync_label
 from ui.common.forms import Banner, problems_of, shortcut
 from ui.common.qtcompat import emit
 from ui.common.status_chip import StatusChip
-from ui.invoices.action_dialogs import PaymentDialog, ReasonDialog
+from ui.invoices.action_dialogs import ReasonDialog
+from ui.invoices.pay_step import PayStep, change_message
 from ui.invoices.share_panel import SharePanel
 from ui.trust.guard import cancelled_text, run_guarded
 
@@ -243,9 +244,9 @@ class InvoiceDetail(QWidget):
     def pay(self) -> None:
         if not self._allowed(Action.PAY):
             return
-        self.dialog = PaymentDialog(self.inv, self.worker.ctx.now(), self)
-        self.dialog.confirmed.connect(lambda p: self._run(svc.mark_paid, p, done=_("Marked paid."),
-                                                           prints=True))
+        # The pay step (ui/invoices/pay_step.py) pays and queues the receipt itself.
+        self.dialog = PayStep(self.inv, self.worker, self.printing, self, show_paid_on=True)
+        self.dialog.paid.connect(lambda *r: self._acted(change_message(*r)))
         self.dialog.setModal(True)
         self.dialog.show()
 

@@ -13,20 +13,25 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGridLayout, Q
 from app.domain.currency import CURRENCIES
 from app.domain.errors import ValidationError
 from app.domain.money import format_plain, parse_amount
+from app.domain.tax import TaxLine, compute_tax, format_rate
 from app.domain.totals import compute_totals
-from app.domain.validation import DraftInput, parse_due, validate_draft
+from app.domain.validation import TAX_RATE_SHOP, DraftInput, parse_due, validate_draft
 from app.domain.labels import method_label
 from app.domain.records import CustomerRecord
 from app.i18n import _
 from app.services import invoices as svc
+from app.services.settings import TaxSettings, get_tax_settings
 
 from ui.catalog.customer_picker import CustomerPicker
 from ui.catalog.customers import CustomerDialog
 from ui.common.changes import INVOICE_ACTION, Change
 from ui.common.fmt import due_input, money
 from ui.common.forms import Banner, FormErrors, problems_of, set_invalid, shortcut
+from ui.common.open_shift import OpenShiftBox, is_shift_open
 from ui.common.qtcompat import emit
+from ui.invoices.favourites import FavouritesGrid
 from ui.invoices.lines import LinesEditor
+from ui.invoices.pay_step import PayStep, change_message
 from ui.printing.settings import load_printer_settings
 
 
@@ -71,7 +76,9 @@ class InvoiceEditor(QWidget):
         self.title = QLabel(_("<h2>New invoice</h2>"))
 
         # 1. customer and currency
-        self.customer = CustomerPicker(worker, placeholder=_("Type a customer's name, phone or email"))
+        # No customer picked: the core sells to the shop's walk-in customer.
+        self.customer = CustomerPicker(
+            worker, placeholder=_("Walk-in customer · or type a name, phone or email (F2)"))
         self.currency = QComboBox()
         self.currency.addItems(list(CURRENCIES))
         part1 = QGroupBox(_("1 · Customer (F2) and currency"))
@@ -90,12 +97,26 @@ class InvoiceEditor(QWidget):
         # 3. adjustments
         self.discount = QLineEdit(placeholderText="0")
         self.tax = QLineEdit(placeholderText="0")
+        # The tax: computed by the core from rates (shop default, item's own), or,
+        # when the cashier switches to it, an amount typed in rupiah.
+        self.tax_settings = TaxSettings()
+        self.tax_mode = QComboBox()
+        self.tax_mode.addItem("", "shop")
+        self.tax_mode.addItem(_("Typed amount"), "typed")
+        self.tax_mode.setAccessibleName(_("How the tax is worked out"))
+        tax_row = QHBoxLayout()
+        tax_row.setContentsMargins(0, 0, 0, 0)
+        tax_row.addWidget(self.tax_mode)
+        tax_row.addWidget(self.tax, 1)
+        tax_box = QWidget()
+        tax_box.setLayout(tax_row)
         self.due = QLineEdit(placeholderText=_("YYYY-MM-DD or +7 (optional)"))
         self.memo = QLineEdit(placeholderText=_("Shown on the invoice (optional)"))
         part3 = QGroupBox(_("3 · Adjustments"))
         f3 = QFormLayout(part3)
         f3.addRow(_("Discount"), self._with_error("discount", self.discount))
-        f3.addRow(_("Tax"), self._with_error("tax", self.tax))
+        f3.addRow(_("Tax"), self._with_error("tax", tax_box))
+        self.errors.fields["tax"] = (self.tax, self.errors.fields["tax"][1])
         f3.addRow(_("Due date"), self._with_error("due_at", self.due))
         f3.addRow(_("Memo"), self._with_error("memo", self.memo))
 
@@ -135,16 +156,31 @@ class InvoiceEditor(QWidget):
                            ("tax", _("Tax")), ("total", _("Total")), ("due", _("Amount due"))):
             self.summary[key].setAlignment(Qt.AlignmentFlag.AlignRight)
             fs.addRow(label, self.summary[key])
-        self.summary["total"].setStyleSheet("font-weight:700; font-size:16px;")
-        self.summary["due"].setStyleSheet("font-weight:700;")
+        self.summary["total"].setStyleSheet("font-weight:700; font-size:28px;")
+        self.summary["due"].setStyleSheet("font-weight:700; font-size:28px; color:#0F766E;")
+        self.rates_label = QLabel()
+        self.rates_label.setObjectName("muted")
+        self.rates_label.setWordWrap(True)
+        fs.addRow(self.rates_label)
+        self.pay_button = QPushButton(_("Pay (F12)"))
+        self.pay_button.setMinimumHeight(56)
+        self.pay_button.setStyleSheet("font-size:20px; font-weight:700;")
+        self.pay_button.setToolTip(_("Issue the invoice and take the payment: cash, card, "
+                                     "transfer, QRIS."))
+        self.favourites = FavouritesGrid(worker)
+        self.shift_box = OpenShiftBox(worker, _("No shift is open today. Count the cash float "
+                                                "in the drawer and open one (or sell on):"))
+        self.shift_box.hide()
+        self.shift_box.opened.connect(self._shift_opened)
 
         left = QVBoxLayout()
-        for w in (self.title, self.banner, part1, part2, part3, part4):
+        for w in (self.title, self.shift_box, self.banner, part1, part2, part3, part4):
             left.addWidget(w)
         left.setStretchFactor(part2, 1)
         right = QVBoxLayout()
         right.addWidget(side)
-        right.addStretch(1)
+        right.addWidget(self.pay_button)
+        right.addWidget(self.favourites, 1)
         lay = QHBoxLayout(self)
         lay.addLayout(left, 3)
         lay.addLayout(right, 1)
@@ -156,6 +192,10 @@ class InvoiceEditor(QWidget):
         self.lines.changed.connect(self.update_summary)
         for edit in (self.discount, self.tax):
             edit.textChanged.connect(self.update_summary)
+        self.tax_mode.currentIndexChanged.connect(self._tax_mode_changed)
+        self.favourites.chosen.connect(self._favourite_chosen)
+        self.lines.empty_enter.connect(self._enter_on_empty_code)
+        self.pay_button.clicked.connect(self.pay)
         for edit, nxt in ((self.discount, self.tax), (self.tax, self.due), (self.due, self.memo),
                           (self.memo, self.issue_button)):
             edit.returnPressed.connect(nxt.setFocus)
@@ -174,7 +214,10 @@ class InvoiceEditor(QWidget):
         shortcut(self, "F9", lambda: self.save(issue=True))
         shortcut(self, "Ctrl+Shift+C", lambda: self.new_customer(self.customer.edit.text()))
         shortcut(self, "Ctrl+P", self.pay_now.toggle)
-        self.update_summary()
+        shortcut(self, "F12", self.pay)
+        self.pay_dialog = None
+        self.then_pay = False
+        self._tax_mode_changed()
 
     def _with_error(self, name: str, widget: QWidget) -> QWidget:
         box = QWidget()
@@ -197,7 +240,10 @@ class InvoiceEditor(QWidget):
         self.title.setText(_("<h2>New invoice</h2>"))
         self._reset()
         self.currency.setCurrentText(currency)
-        self.focus_customer()
+        self.favourites.load(currency)
+        self.worker.submit(is_shift_open, key=f"{id(self)}:shift", on_error=lambda _e: None,
+                           on_done=lambda is_open: self.shift_box.setVisible(not is_open))
+        self.lines.code.setFocus()  # the counter scans first; F2 picks a customer
 
     def start_edit(self, inv) -> None:
         """Open a draft for editing (the caller checked it is a draft)."""
@@ -205,13 +251,16 @@ class InvoiceEditor(QWidget):
         self.title.setText(_("<h2>Edit draft #{id}</h2>", id=inv.id))
         self._reset()
         self.currency.setCurrentText(inv.currency)
+        typed = bool(inv.tax) and all(getattr(l, "tax_rate", None) is None for l in inv.lines)
+        self.tax_mode.setCurrentIndex(self.tax_mode.findData("typed" if typed else "shop"))
         self.lines.set_lines(inv.lines, inv.currency)
         self.customer.customer = None
         self.customer.pick(CustomerRecord(inv.customer_id, inv.customer_name, inv.customer_email,
                                           "", "", "", None, inv.created_at, inv.created_at),
                            move_on=False)
         self.discount.setText(format_plain(inv.discount, inv.currency) if inv.discount else "")
-        self.tax.setText(format_plain(inv.tax, inv.currency) if inv.tax else "")
+        if typed:
+            self.tax.setText(format_plain(inv.tax, inv.currency))
         self.due.setText(due_input(inv.due_at))
         self.memo.setText(inv.memo)
         self.update_summary()
@@ -225,8 +274,12 @@ class InvoiceEditor(QWidget):
         for edit in (self.discount, self.tax, self.due, self.memo):
             edit.clear()
         self.pay_now.setChecked(False)
+        self.tax_mode.setCurrentIndex(self.tax_mode.findData("shop"))
+        self.shift_box.hide()
         self._set_busy(False)
         self.load_print_config()
+        self.worker.submit(get_tax_settings, key=f"{id(self)}:tax", on_error=lambda _e: None,
+                           on_done=self._tax_settings)
 
     # -- printing: the box starts as this till's print-on-issue / print-on-pay rule
     def load_print_config(self) -> None:
@@ -251,6 +304,8 @@ class InvoiceEditor(QWidget):
     def _settings_changed(self, flags: int, _source) -> None:
         if flags & Change.SETTINGS and self.isVisible():
             self.load_print_config()
+            self.worker.submit(get_tax_settings, key=f"{id(self)}:tax",
+                               on_error=lambda _e: None, on_done=self._tax_settings)
 
     def focus_customer(self) -> None:
         self.customer.edit.setFocus()
@@ -266,6 +321,42 @@ class InvoiceEditor(QWidget):
 
     def _currency_changed(self, code: str) -> None:
         self.lines.set_currency(code)
+        self.favourites.load(code)
+        self.update_summary()
+
+    # -- the counter: favourites, the shift prompt, the tax rule
+    def _favourite_chosen(self, item) -> None:
+        self.lines.add_item(item)
+
+    def _shift_opened(self, summary: dict) -> None:
+        self.shift_box.hide()
+        amounts = ", ".join(money(v, k) for k, v in (summary.get("openingFloat") or {}).items())
+        self.banner.show_message(_("Shift opened with a cash float of {amount}.",
+                                   amount=amounts or money(0, "IDR")), "ok")
+        self.lines.code.setFocus()
+
+    def _tax_settings(self, settings: TaxSettings) -> None:
+        self.tax_settings = settings
+        self._tax_mode_changed()
+
+    def tax_from_rates(self) -> bool:
+        return self.tax_mode.currentData() == "shop"
+
+    def _tax_mode_changed(self, *_a) -> None:
+        st = self.tax_settings
+        self.tax_mode.setItemText(0, _("Shop rate {rate} %", rate=format_rate(st.default_rate)))
+        computed = self.tax_from_rates()
+        self.tax.setReadOnly(computed)
+        self.tax.setPlaceholderText(_("computed") if computed else "0")
+        if computed:
+            self.tax.clear()
+        self.rates_text = (
+            (_("Prices include tax (PPN {rate} %); items may have their own rate.",
+               rate=format_rate(st.default_rate)) if st.prices_include_tax else
+             _("Tax (PPN {rate} %) is added to the prices; items may have their own rate.",
+               rate=format_rate(st.default_rate))) if computed else
+            _("Tax typed as an amount."))
+        self.rates_label.setText(self.rates_text)
         self.update_summary()
 
     # -- values
@@ -287,15 +378,39 @@ class InvoiceEditor(QWidget):
         lines, _ok = self.lines.lines()
         problems: list = []
         disc = self._amount(self.discount, "discount", problems)
-        tax = self._amount(self.tax, "tax", problems)
-        t = compute_totals(((l.quantity, l.unit_amount) for l in lines), disc, tax)
-        for key, value in (("subtotal", t.subtotal), ("discount", -t.discount), ("tax", t.tax),
-                           ("total", t.total), ("due", t.amount_due)):
+        if self.tax_from_rates():
+            t = self._computed(lines, disc)
+            groups = " · ".join(_("{rate} %: tax {tax}", rate=format_rate(g.rate),
+                                  tax=money(g.tax, cur)) for g in t.groups)
+            self.rates_label.setText(self.rates_text + ("\n" + groups if groups else ""))
+            if self.tax_settings.prices_include_tax:  # the shelf prices, as the cashier typed
+                shelf = sum(l.quantity * l.unit_amount for l in lines)
+                values = (shelf, -min(disc, shelf), t.tax, t.total, t.total)
+            else:
+                values = (t.subtotal, -t.discount, t.tax, t.total, t.total)
+        else:
+            tax = self._amount(self.tax, "tax", problems)
+            t = compute_totals(((l.quantity, l.unit_amount) for l in lines), disc, tax)
+            values = (t.subtotal, -t.discount, t.tax, t.total, t.amount_due)
+        for key, value in zip(("subtotal", "discount", "tax", "total", "due"), values):
             self.summary[key].setText(money(value, cur))
         for name, edit in (("discount", self.discount), ("tax", self.tax)):
             msg = next((m for f, m in problems if f == name), "")
             set_invalid(edit, msg)
             self.errors.fields[name][1].show_message(msg)
+
+    def _computed(self, lines, discount: int):
+        """The core's tax rule (app/domain/tax.py) on the lines as typed: the shop's
+        rate, or the line's item's own; what the service will store."""
+        st = self.tax_settings
+        rates = {row.item.code: row.item.tax_rate for row in self.lines.rows
+                 if row.item is not None and row.item.tax_rate is not None}
+        tax_lines = [TaxLine(l.quantity, l.unit_amount, rates.get(l.item_code, st.default_rate))
+                     for l in lines]
+        try:
+            return compute_tax(tax_lines, discount, inclusive=st.prices_include_tax)
+        except (ValidationError, ValueError, ZeroDivisionError):
+            return compute_tax(tax_lines, 0, inclusive=st.prices_include_tax)
 
     def collect(self) -> DraftInput | None:
         """The draft typed, or None after marking every problem where it is."""
@@ -305,7 +420,8 @@ class InvoiceEditor(QWidget):
         lines, _valid = self.lines.lines()
         cur = self.currency.currentText()
         disc = self._amount(self.discount, "discount", problems)
-        tax = self._amount(self.tax, "tax", problems)
+        by_rates = self.tax_from_rates()
+        tax = 0 if by_rates else self._amount(self.tax, "tax", problems)
         due = None
         try:
             ctx = self.worker.ctx
@@ -317,9 +433,10 @@ class InvoiceEditor(QWidget):
         if cust is None and self.customer.edit.text().strip():
             problems.append(("customer_id", _("Pick the customer from the list (Enter), or add "
                                               "them with Ctrl+Shift+C.")))
-        data = DraftInput(cust.id if cust else None, cur, lines, disc, tax, due, self.memo.text())
+        data = DraftInput(cust.id if cust else None, cur, lines, disc, tax, due, self.memo.text(),
+                          TAX_RATE_SHOP if by_rates else None)
         try:
-            validate_draft(data)
+            validate_draft(data, customer_required=False)  # none: the walk-in customer
         except ValidationError as exc:
             problems += [p for p in problems_of(exc)
                          if not (p[0] == "customer_id" and any(q[0] == "customer_id" for q in problems))]
@@ -339,26 +456,39 @@ class InvoiceEditor(QWidget):
                                    problems=loose or _("Correct the marked fields.")))
 
     # -- saving
-    def save(self, *, issue: bool) -> None:
+    def pay(self) -> None:
+        """F12 / Pay: issue, then the pay step takes the money (tenders, change)."""
+        self.save(issue=True, then_pay=True)
+
+    def _enter_on_empty_code(self) -> None:
+        if self.lines.filled_rows():  # Enter with nothing to scan: on to paying
+            self.pay()
+
+    def save(self, *, issue: bool, then_pay: bool = False) -> None:
         if self.busy:
             return
         data = self.collect()
         if data is None:
             return
-        payment = svc.PaymentInput(self.method.currentData()) if issue and self.pay_now.isChecked() else None
+        self.then_pay = then_pay
+        payment = (svc.PaymentInput(self.method.currentData())
+                   if issue and not then_pay and self.pay_now.isChecked() else None)
         self._set_busy(True)
         self.worker.submit(save_invoice, self.invoice_id, data, issue, payment,
                            on_done=self._saved, on_error=self._refused)
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
-        for b in (self.save_draft_button, self.issue_button):
+        for b in (self.save_draft_button, self.issue_button, self.pay_button):
             b.setEnabled(not busy)
 
     def _saved(self, result) -> None:
         inv, receipt, pay_error = result
         self._set_busy(False)
         self.bus.announce(INVOICE_ACTION, self)
+        if self.then_pay and inv.amount_due > 0:
+            self.open_pay_step(inv)  # the receipt prints once paid
+            return
         if self.printing is not None and inv.local_number:
             # After the sale has committed: a printer problem only delays the slip.
             wanted = None if self.print_config is None else self.print_slip.isChecked()
@@ -374,6 +504,21 @@ class InvoiceEditor(QWidget):
         else:
             what = _("Draft #{id} saved.", id=inv.id)
         emit(self.saved, inv.id, what)
+
+    def open_pay_step(self, inv) -> None:
+        dlg = PayStep(inv, self.worker, self.printing, self)
+        dlg.paid.connect(self._paid)
+        dlg.rejected.connect(lambda: emit(self.saved, inv.id, _(
+            "{number} issued, not paid yet: F10 takes the payment.", number=inv.display_number)))
+        dlg.setModal(True)
+        self.pay_dialog = dlg
+        dlg.show()
+        dlg.activateWindow()
+        dlg.cash.setFocus()
+
+    def _paid(self, inv, receipt, payment) -> None:
+        self.bus.announce(INVOICE_ACTION, self)
+        emit(self.saved, inv.id, change_message(inv, receipt, payment))
 
     def _refused(self, exc) -> None:
         self._set_busy(False)

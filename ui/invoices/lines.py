@@ -39,10 +39,15 @@ class LineRow:
         self.remove.setToolTip(_("Remove this line (Ctrl+Delete)"))
         self.remove.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.error = FieldError()
+        self.item = None  # the catalogue item the line came from (its code and tax rate)
+        self.desc.textEdited.connect(self._forget_item)
         for edit in self.fields():
             edit.installEventFilter(owner)
             edit.textChanged.connect(owner._edited)
         self.remove.clicked.connect(lambda: owner.remove_row(self))
+
+    def _forget_item(self, *_a) -> None:
+        self.item = None  # typed over: no longer that item
 
     def fields(self) -> tuple[QLineEdit, QLineEdit, QLineEdit]:
         return (self.desc, self.qty, self.unit)
@@ -89,12 +94,13 @@ class LineRow:
                                        else exc.message)
         if problems:
             return None, problems
-        return LineInput(desc, qty, unit), problems
+        return LineInput(desc, qty, unit, self.item.code if self.item else None), problems
 
 
 class LinesEditor(QWidget):
     changed = Signal()
     item_missing = Signal(str)
+    empty_enter = Signal()  # Enter in the empty code field: nothing more to scan
 
     def __init__(self, worker, parent=None):
         super().__init__(parent)
@@ -162,6 +168,7 @@ class LinesEditor(QWidget):
         a, b = row.texts(), other.texts()
         row.set_texts(b)
         other.set_texts(a)
+        row.item, other.item = other.item, row.item
         other.fields()[field].setFocus()
 
     def _relayout(self) -> None:
@@ -179,7 +186,7 @@ class LinesEditor(QWidget):
             row.error.setVisible(bool(row.error.text()))
         self.grid.setRowStretch(2 + 2 * len(self.rows), 1)
         self.grid.setColumnStretch(0, 1)
-        prev = None
+        prev = self.code  # Tab from the code field walks the lines
         for row in self.rows:  # Tab goes along each line, then to the next
             for edit in row.fields():
                 if prev is not None:
@@ -188,6 +195,7 @@ class LinesEditor(QWidget):
 
     def clear(self) -> None:
         for row in list(self.rows):
+            row.item = None
             self.rows.remove(row)
             for w in (*row.widgets(), row.error):
                 w.setParent(None)
@@ -201,7 +209,8 @@ class LinesEditor(QWidget):
         self.clear()
         self.currency = currency
         for i, line in enumerate(lines):
-            texts = (line.description, str(line.quantity), format_plain(line.unit_amount, currency))
+            unit = getattr(line, "shelf_unit_amount", None) or line.unit_amount  # as typed
+            texts = (line.description, str(line.quantity), format_plain(unit, currency))
             if i == 0:
                 self.rows[0].set_texts(texts)
             else:
@@ -273,6 +282,7 @@ class LinesEditor(QWidget):
     def _code_entered(self) -> None:
         code = self.code.text().strip()
         if not code:
+            emit(self.empty_enter)
             return
         self._lookup(code, None)
 
@@ -289,7 +299,9 @@ class LinesEditor(QWidget):
             target = row if row is not None else next((r for r in self.rows if r.is_blank()), None)
             if target is None:
                 target = self.add_row(focus=False)
-            target.set_texts((item.name, target.qty.text(), price))
+            # the quantity as text, "1", not a grey placeholder that reads as empty
+            target.set_texts((item.name, target.qty.text().strip() or "1", price))
+            target.item = item
         if row is not None:
             self.add_row()  # keep scanning into the next line
         else:

@@ -201,8 +201,10 @@ class InvoiceListPage(QWidget):
     def _on_loaded(self) -> None:
         n = self.model.rowCount()
         more = "+" if self.model.canFetchMore() or self.model.is_loading() else ""
+        filtered = self.model.query != (None, None, "")
         self.count_label.setText(_("{count}{more} invoices shown", count=n, more=more) if n
-                                 else _("No invoices match."))
+                                 else _("No invoices match.") if filtered
+                                 else _("No invoices yet. Press Ctrl+N to sell."))
         if n and not self.table.currentIndex().isValid():
             self.table.setCurrentIndex(self.model.index(0, 0))
 

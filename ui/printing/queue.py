@@ -43,15 +43,24 @@ def queue_state(ctx, limit: int = 30) -> QueueState:
     return QueueState(len(waiting), error, tuple(waiting) + tuple(recent))
 
 
-def print_after_action(ctx, inv, receipt=None, wanted: bool | None = None):
+def print_after_action(ctx, inv, receipt=None, wanted: bool | None = None,
+                       cash: bool | None = None):
     """After an issue or a payment: the till's print-on-issue / print-on-pay rule
-    (`wanted=None`), or the cashier's choice for this sale (True / False)."""
+    (`wanted=None`), or the cashier's choice for this sale (True / False).
+    `cash` (the pay step's tenders): whether cash was taken, which opens the
+    drawer even when a card paid the larger part; None: the receipt's method."""
     # on a worker: the printing machinery stays off the start-up path
     from app.printing.config import load_config
     from app.printing.queue import after_issue, after_payment, enqueue_slip
 
     if wanted is False:
         return None
+    if receipt is not None and cash is not None:
+        cfg = load_config(ctx)
+        if not (wanted or cfg.print_on_pay):
+            return None
+        return enqueue_slip(ctx, inv.id, "receipt", receipt_number=receipt.number,
+                            drawer_kick=cfg.drawer_kick and cash)
     job = after_payment(ctx, inv, receipt) if receipt else after_issue(ctx, inv)
     if job is None and wanted:
         cfg = load_config(ctx)
@@ -133,14 +142,15 @@ class PrintQueue(QObject):
         self.db.submit(enqueue_for_invoice, invoice_id, kind, reprint, receipt_number,
                        on_done=stored, on_error=on_error)
 
-    def after_action(self, inv, receipt=None, wanted: bool | None = None, on_error=None) -> None:
+    def after_action(self, inv, receipt=None, wanted: bool | None = None, on_error=None,
+                     cash: bool | None = None) -> None:
         """Print-on-issue / print-on-pay (or the editor's box), then print."""
         def stored(job):
             if job is not None:
                 self.refresh()
                 self.process()
 
-        self.db.submit(print_after_action, inv, receipt, wanted, on_done=stored,
+        self.db.submit(print_after_action, inv, receipt, wanted, cash, on_done=stored,
                        on_error=on_error or (lambda exc: self._error(exc)))
 
     def run_on_printer(self, fn, *args, on_done=None, on_error=None) -> None:

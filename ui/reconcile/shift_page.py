@@ -15,7 +15,9 @@ from app.i18n import _
 from app.reconcile.shift import close_shift, shift_report
 from app.reconcile.shift_print import shift_report_lines, shift_report_pdf
 
+from ui.common.fmt import money
 from ui.common.forms import Banner, FormErrors, problems_of
+from ui.common.open_shift import OpenShiftBox
 from ui.common.qtcompat import emit
 from ui.trust.guard import cancelled_text, run_guarded
 
@@ -89,6 +91,9 @@ class ShiftPage(QWidget):
         self.banner = Banner()
         self.errors = FormErrors(self.banner)
         self.title = QLabel()
+        self.open_box = OpenShiftBox(worker)
+        self.open_box.hide()
+        self.open_box.opened.connect(self._opened)
         self.text = QPlainTextEdit()
         self.text.setReadOnly(True)
         mono = QFont("Monospace")
@@ -117,6 +122,7 @@ class ShiftPage(QWidget):
         lay = QVBoxLayout(self)
         lay.addWidget(self.banner)
         lay.addWidget(self.title)
+        lay.addWidget(self.open_box)
         lay.addLayout(body, 1)
         self.close_button.clicked.connect(self.ask_close)
         self.refresh_button.clicked.connect(self.refresh)
@@ -136,6 +142,10 @@ class ShiftPage(QWidget):
                                       till=report["till"], operator=report["operator"]) + "</h2>")
         self.text.setPlainText("\n".join(shift_report_lines(report, REPORT_WIDTH)))
         self._count_fields(report, closed)
+        self.open_box.setVisible(closed or report.get("shiftId") is None)
+        # Closing: the count is what the cashier types next; after a close, the next float.
+        if self.isVisible():
+            (self.open_box.float_edit if closed else next(iter(self.counted.values()))).setFocus()
         if message:
             self.banner.show_message(message, "ok")
         emit(self.loaded)
@@ -169,6 +179,13 @@ class ShiftPage(QWidget):
             for cur, edit in self.counted.items():
                 c = (report.get("cash") or {}).get(cur) or {}
                 edit.setText(format_plain(c.get("counted") or 0, cur))
+
+    def _opened(self, summary: dict) -> None:
+        amounts = ", ".join(money(v, k) for k, v in (summary.get("openingFloat") or {}).items())
+        self.banner.show_message(_("Shift opened with a cash float of {amount}.",
+                                   amount=amounts or money(0, "IDR")), "ok")
+        self.worker.submit(load_report, key=f"{id(self)}:load", on_done=self._show,
+                           on_error=self._refused)
 
     # -- close
     def collect(self) -> dict | None:

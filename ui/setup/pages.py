@@ -18,7 +18,7 @@ from app.sync.credentials import DEFAULT_BASE_URL, validate
 
 from ui.common.forms import FormErrors, problems_of
 from ui.sync.settings import KEY_ID_EXAMPLE
-from ui.trust.common import pin_field
+from ui.trust.common import pin_field, pin_rules_label
 
 
 class _Page(QWizardPage):
@@ -149,6 +149,8 @@ class OwnerPage(_Page):
         self.pin = self.row(_("PIN (4 to 8 digits)"), "pin", pin_field(_("PIN (4 to 8 digits)")))
         self.pin_again = self.row(_("PIN again"), "pin_again",
                                   pin_field(_("The same PIN again")))
+        self.pin_rules = pin_rules_label()
+        self.form.addRow("", self.pin_rules)
 
     def validatePage(self) -> bool:  # noqa: N802
 

@@ -35,6 +35,14 @@ def pin_field(placeholder: str | None = None) -> QLineEdit:
     return field
 
 
+def pin_rules_label() -> QLabel:
+    """The PIN rules, told before the person types (app/services/pins.py checks them)."""
+    label = QLabel(_("4–8 digits; not all the same digit (1111) and not a run (1234)."))
+    label.setObjectName("muted")
+    label.setWordWrap(True)
+    return label
+
+
 def error_label() -> QLabel:
     label = QLabel()
     label.setObjectName("error")

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QMessageBox
 from app.domain.errors import KasirError
 from app.i18n import _
 
+from ui.common.fmt import local_dt
 from ui.trust.checks import (backup_due, check_database, offer_restore, restore_unlocked, tell,
                              warn_chain)
 
@@ -45,8 +46,13 @@ class DatabaseFileMixin:
                                     error=getattr(e, "message", str(e)))))
 
     def _backed_up(self, info) -> None:
-        if info is not None:
-            self._status(_("Daily backup saved: {file}", file=info.path.name))
+        if info is None:
+            return
+        show = getattr(self.window, "show_backup", None)
+        if show is not None:  # the status bar keeps "Backed up 14:02"
+            show(info.taken_at, str(info.path))
+        else:
+            self._status(_("Backed up {time}", time=local_dt(info.taken_at)))
 
     def _checked_file(self, check) -> None:
         if check.ok:

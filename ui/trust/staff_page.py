@@ -15,7 +15,7 @@ from app.services.roles import ROLES, role_label
 from app.trust.staff import add_staff, disable_staff, set_pin
 
 from ui.common.qtcompat import emit
-from ui.trust.common import direct_runner, error_label, pin_field, show_error
+from ui.trust.common import direct_runner, error_label, pin_field, pin_rules_label, show_error
 
 COLUMNS = (N_("Name"), N_("Shown as"), N_("Role"), N_("State"))
 
@@ -54,6 +54,8 @@ class StaffPage(QWidget):
         form.addRow(_("Role"), self.role)
         form.addRow(_("PIN"), self.new_pin)
         form.addRow(_("PIN again"), self.new_pin2)
+        self.pin_rules = pin_rules_label()
+        form.addRow("", self.pin_rules)
         form.addRow(self.add_button)
         self.add_box = QGroupBox(_("Add a person"))
         self.add_box.setLayout(form)

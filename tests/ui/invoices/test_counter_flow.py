@@ -20,9 +20,11 @@ def test_counter_flow_by_keyboard(qtbot, ctx, customer, window, idle, keys):
     add_item(ctx, ItemInput("ROTI", "Roti bakar", 15000))
     idle()
 
-    keys.press(K.Key_N, CTRL)  # new invoice: focus is in the customer field
+    keys.press(K.Key_N, CTRL)  # new sale: focus is in the code field, ready to scan
     editor = window.editor
     assert window.screen_name() == "editor"
+    assert keys.focused() is editor.lines.code
+    keys.press(K.Key_F2)  # a named customer instead of the walk-in customer
     assert keys.focused() is editor.customer.edit
     keys.type("budi")
     qtbot.waitUntil(lambda: editor.customer.matches.count() == 1, timeout=3000)
@@ -64,8 +66,9 @@ def test_counter_flow_by_keyboard(qtbot, ctx, customer, window, idle, keys):
     assert detail.inv.local_number == "T1-000001"
     assert "issued" in detail.banner.text()
 
-    keys.press(K.Key_F10)  # mark paid: cash now, Enter confirms
+    keys.press(K.Key_F10)  # the pay step: F5 is the exact cash, Enter finishes
     qtbot.waitUntil(lambda: detail.dialog is not None and detail.dialog.isVisible(), timeout=2000)
+    keys.press(K.Key_F5)
     keys.press(K.Key_Return)
     qtbot.waitUntil(lambda: detail.inv is not None and str(detail.inv.status) == "paid",
                     timeout=5000)
@@ -79,8 +82,10 @@ def test_counter_flow_by_keyboard(qtbot, ctx, customer, window, idle, keys):
     assert model.record(0).local_number == "T1-000001" and str(model.record(0).status) == "paid"
 
     inv = get_invoice(ctx, "T1-000001")
-    assert [(l.description, l.quantity, l.unit_amount) for l in inv.lines] == [
-        ("Kopi susu", 2, 18000), ("Es teh manis", 3, 5000), ("Roti bakar", 1, 15000)]
+    # shelf prices include PPN 11 % (the shop's default): the customer pays them exactly
+    assert [(l.description, l.quantity, l.shelf_unit_amount, l.tax_rate) for l in inv.lines] == [
+        ("Kopi susu", 2, 18000, 1100), ("Es teh manis", 3, 5000, 1100),
+        ("Roti bakar", 1, 15000, 1100)]
     assert inv.total == 66000 and inv.amount_paid == 66000 and inv.customer_id == customer.id
     receipts = invoice_receipts(ctx, inv.id)
     assert [(r.method, r.amount) for r in receipts] == [("cash", 66000)]

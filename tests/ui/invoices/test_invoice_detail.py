@@ -54,18 +54,20 @@ def test_pay_with_method_reference_and_date(qtbot, ctx, window, make_draft, keys
     inv = issue(ctx, make_draft().id)
     detail = open_detail(qtbot, window, inv.id)
     keys.press(K.Key_F10)
-    dlg = detail.dialog
-    dlg.method.setCurrentIndex(dlg.method.findData("transfer"))
-    dlg.reference.setText("BCA 123")
-    dlg.paid_at.setText("kemarin")
-    dlg._ok()
-    assert "not a date" in dlg.errors.message("paid_at") and dlg.isVisible()
+    dlg = detail.dialog  # the pay step, with a "paid on" date for money that landed earlier
+    transfer = next(r for r in dlg.rows if r.method == "transfer")
+    transfer.amount.setText(str(inv.amount_due))
+    transfer.reference.setText("BCA 123")
+    dlg.paid_on.setText("kemarin")
+    dlg.finish()
+    assert "not a date" in dlg.reason.text() and dlg.isVisible()
     assert str(get_invoice(ctx, inv.id).status) == "open"
-    dlg.paid_at.setText("2026-11-21 14:30")
-    dlg._ok()
+    dlg.paid_on.setText("2026-11-21 14:30")
+    dlg.finish()
     qtbot.waitUntil(lambda: str(detail.inv.status) == "paid", timeout=5000)
-    assert detail.banner.text() == "Marked paid."
-    assert "Bank transfer, ref BCA 123" in detail.history.item(2).text()
+    assert "paid; receipt" in detail.banner.text()
+    assert "Bank transfer" in detail.history.item(2).text()
+    assert "ref BCA 123" in detail.history.item(2).text()
     got = get_invoice(ctx, inv.id)
     assert got.paid_at.astimezone().strftime("%Y-%m-%d %H:%M") == "2026-11-21 14:30"
 

@@ -176,8 +176,8 @@ def test_print_on_issue_and_on_pay_from_the_detail(qtbot, ctx, full_window, loop
     assert b"T1-000001" in loopback.jobs[0] and b"T1-R" not in loopback.jobs[0]
     qtbot.waitUntil(lambda: detail.inv.local_number == "T1-000001", timeout=3000)
     detail.pay()
-    detail.dialog.method.setCurrentIndex(detail.dialog.method.findData("cash"))
-    detail.dialog._ok()
+    detail.dialog.set_cash(detail.inv.amount_due)  # the pay step: exact cash
+    detail.dialog.finish()
     wait_jobs(qtbot, loopback, 2)
     assert b"T1-R000001" in loopback.jobs[1]
     assert b"\x1bp" in loopback.jobs[1]  # cash: the drawer kick
