@@ -110,6 +110,11 @@ def run_app(extra: list[str]) -> int:
 
 def run_tests(extra: list[str]) -> int:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONDONTWRITEBYTECODE="1")
+    if not extra:  # the whole run lints first (ruff, configured in pyproject.toml); a subset does not
+        _say("ruff check")
+        if subprocess.call([str(PY), "-m", "ruff", "check", "--quiet", "."], cwd=ROOT) != 0:
+            _say("ruff found problems (above): fix them, or run `.venv/bin/ruff check --fix .`")
+            return 1
     return subprocess.call([str(PY), "-m", "pytest", "-q", "-p", "no:cacheprovider", *extra],
                            cwd=ROOT, env=env)
 

@@ -161,7 +161,6 @@ def _favourites(ctx) -> None:
 def _counter(app, window, worker, ctx, out: Path, suffix: str) -> None:
     """The sale screen with two scanned lines, then the pay step with cash typed."""
     from app.services.items import find_by_code
-    from ui.invoices.pay_step import PayStep
 
     window.new_invoice()
     editor = window.editor

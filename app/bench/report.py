@@ -103,7 +103,9 @@ def format_table(rows: list[Row]) -> str:
         ratio = f"{r.ratio:.2f}×" if r.ratio is not None else "-"
         body.append((r.name, value, base, ratio, r.target_text or "-", ok))
     widths = [max(len(str(x[i])) for x in [head] + body) for i in range(len(head))]
-    line = lambda cells: "  ".join(str(c).ljust(w) for c, w in zip(cells, widths)).rstrip()
+    def line(cells) -> str:
+        return "  ".join(str(c).ljust(w) for c, w in zip(cells, widths)).rstrip()
+
     out = [line(head), line(["-" * w for w in widths])] + [line(b) for b in body]
     notes = [f"  {r.name}: {r.note}" for r in rows if r.note and r.value is not None]
     bases = [f"  {r.name}: baseline = {r.baseline_what}" for r in rows if r.baseline_what]

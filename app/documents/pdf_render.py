@@ -235,7 +235,7 @@ class _Painter:
         totals_h = sum(25 if t.strong else 15 for t in d.totals) + 6
         notes_w = self.notes_width()
         notes_h = 0.0
-        for label, value in d.notes:
+        for _label, value in d.notes:
             notes_h += 17 + 11 * len(wrap(value, self.fonts.regular, 8.5, notes_w))
         if d.hosted_url:
             notes_h += 14 + 10 * len(wrap(d.hosted_url, self.fonts.regular, 7.5, notes_w - 92))

@@ -97,7 +97,7 @@ def test_inclusive_totals_are_the_shelf_prices_minus_the_discount(lines, discoun
     assert r.total == max(0, shelf - discount)
     assert r.tax >= 0 and r.discount >= 0 and all(g.tax >= 0 for g in r.groups)
     assert r.tax == sum(g.tax for g in r.groups) and r.discount == sum(g.discount for g in r.groups)
-    for (q, u, rate), net in zip(lines, r.unit_amounts):
+    for (_q, u, rate), net in zip(lines, r.unit_amounts):
         assert 0 <= net <= u
         if rate == 0:
             assert net == u

@@ -126,7 +126,7 @@ def _codepage_case(ctx, inv, codepage):
 
 
 def test_test_slip_every_profile(ctx, shop, clock):
-    for name, profile in PROFILES.items():
+    for _name, profile in PROFILES.items():
         for cols in profile.columns:
             slip = make_test_slip(shop_of(ctx), title=profile.label, details=("x",), at=clock())
             d = _check(render_escpos(slip, profile, cols), profile, cols, profile.default_codepage)

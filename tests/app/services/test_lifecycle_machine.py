@@ -5,7 +5,7 @@ import tempfile
 from datetime import timedelta
 
 from hypothesis import HealthCheck, settings, strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from sqlalchemy import func, select
 
 from app.domain.errors import KasirError

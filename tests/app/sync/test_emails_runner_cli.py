@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import timedelta
 
 import pytest
 
 from app.domain.errors import ConflictError, ValidationError
-from app.services.context import Context
 from app.services.customers import CustomerInput, add_customer
 from app.services.invoices import PaymentInput, create_and_issue, mark_paid, void
 from app.services.queries import get_invoice, invoice_history

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.services.invoices import PaymentInput, create_and_issue, issue, mark_paid, void
+from app.services.invoices import PaymentInput, create_and_issue, mark_paid, void
 from app.services.queries import get_invoice, invoice_history
 from app.services.customers import get_customer
 from tests.conftest import draft_input

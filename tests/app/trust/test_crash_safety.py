@@ -181,7 +181,7 @@ def test_sigkill_at_random_moments(tmp_path):
     rng = random.Random(int(os.environ.get("KASIR_CRASH_SEED", "7")))
     seen = {"invoices": {}, "receipts": set()}
     actions = 0
-    for trial in range(TRIALS):
+    for _trial in range(TRIALS):
         for words in run_and_kill(db_path, rng.randrange(1 << 30), rng):
             kind = words[0]
             actions += 1

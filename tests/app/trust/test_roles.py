@@ -126,7 +126,7 @@ def test_cli_roles(cli, db_path):
     assert cli("staff", "add", "maya", "--role", "manager", "--new-pin", "7305",
                "--operator", "olga", "--pin", "4821")[0] == 0
     cli("customer", "add", "--name", "Budi")
-    for n in range(3):
+    for _n in range(3):
         assert cli("invoice", "create", "--customer", "1", "--currency", "IDR",
                    "--line", "Kopi", "1", "18000", "--issue", "--operator", "cici")[0] == 0
     for command in (["void", "1"], ["write-off", "1"]):

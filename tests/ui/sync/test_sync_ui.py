@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 
 from app.services.invoices import issue
 from app.services.queries import get_invoice
