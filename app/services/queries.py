@@ -129,7 +129,7 @@ def _list_statement(q: InvoiceQuery, dialect: str):
         if q.after is not None:
             conds.append(Invoice.id < bindparam("after"))
         stmt = (select(*[t.c[n] for n in _HEAD], Customer.name, Customer.email, t.c.currency,
-                       *tail)
+                       *tail, t.c.amount_refunded)
                 .join(Customer, Customer.id == Invoice.customer_id)
                 .where(*conds).order_by(Invoice.id.desc()).limit(bindparam("limit")))
         _STATEMENTS[shape] = stmt
@@ -146,10 +146,11 @@ def _list_statement(q: InvoiceQuery, dialect: str):
 
 
 def _list_record(row, now) -> InvoiceRecord:
-    head, tail = row[:10], list(row[10:])
+    head, tail = row[:10], list(row[10:-1])
     for i in _TIME_AT:
         tail[i] = _utc(tail[i])
-    return InvoiceRecord(*head, effective_status(tail[0], tail[6], now), *tail)
+    return InvoiceRecord(*head, effective_status(tail[0], tail[6], now), *tail,
+                         amount_refunded=row[-1] or 0)  # the list marks refunded invoices
 
 
 def list_invoices(ctx: Context, q: InvoiceQuery = InvoiceQuery()) -> Page:

@@ -41,7 +41,7 @@ class StatusChipDelegate(QStyledItemDelegate):
         if option.state & QStyle.StateFlag.State_Selected:
             painter.fillRect(option.rect, option.palette.highlight())
         bg, fg = chip_colours(status)
-        text = status_label(status)
+        text = index.data() or status_label(status)  # the model's words ("Paid · refunded")
         fm = option.fontMetrics
         w = fm.horizontalAdvance(text) + 16
         h = min(option.rect.height() - 4, fm.height() + 6)

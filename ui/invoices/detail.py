@@ -22,12 +22,15 @@ from ui.common.forms import Banner, problems_of, shortcut
 from ui.common.qtcompat import emit
 from ui.common.status_chip import StatusChip
 from ui.invoices.action_dialogs import ReasonDialog
+from ui.invoices.list import status_text
 from ui.invoices.pay_step import PayStep, change_message
+from ui.invoices.refunds_panel import RefundsPanel
 from ui.invoices.share_panel import SharePanel
 from ui.trust.guard import cancelled_text, run_guarded
 
 ACTION_WORDS = {"create": N_("Created"), "edit": N_("Edited"), "issue": N_("Issued"),
-                "pay": N_("Marked paid"), "void": N_("Voided"), "write_off": N_("Written off")}
+                "pay": N_("Marked paid"), "void": N_("Voided"), "write_off": N_("Written off"),
+                "refund": N_("Refunded")}
 
 
 def load_detail(ctx, ref):  # worker thread
@@ -55,15 +58,17 @@ class InvoiceDetail(QWidget):
         self.lines.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.lines.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.lines.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.totals = {k: QLabel() for k in ("subtotal", "discount", "tax", "total", "paid", "due")}
+        self.totals = {k: QLabel() for k in ("subtotal", "discount", "tax", "total", "paid", "due",
+                                             "refunded")}
         tbox = QGroupBox(_("Totals"))
         tf = QFormLayout(tbox)
         for key, label in (("subtotal", _("Subtotal")), ("discount", _("Discount")),
                            ("tax", _("Tax")), ("total", _("Total")), ("paid", _("Amount paid")),
-                           ("due", _("Amount due"))):
+                           ("due", _("Amount due")), ("refunded", _("Amount refunded"))):
             self.totals[key].setAlignment(Qt.AlignmentFlag.AlignRight)
             tf.addRow(label, self.totals[key])
         self.totals["due"].setStyleSheet("font-weight:700; font-size:16px;")
+        self.totals_form = tf
         self.history = QListWidget()
         self.history.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         hbox = QGroupBox(_("History"))
@@ -82,6 +87,13 @@ class InvoiceDetail(QWidget):
         actions.addStretch(1)
         for b in self.buttons.values():
             actions.addWidget(b)
+        # Refunds (issue 15): shown for a paid invoice with something left to give back.
+        self.refund_button = QPushButton(_("Refund… (Ctrl+Shift+R)"))
+        self.refund_button.hide()
+        actions.addWidget(self.refund_button)
+        self.refunds = RefundsPanel(worker, printing)
+        self.refunds.message.connect(self.banner.show_message)
+        self.refunds.refunded.connect(self._acted)
 
         self.share = SharePanel(worker, bus, printing, sync)
         self.share.message.connect(self.banner.show_message)
@@ -102,6 +114,7 @@ class InvoiceDetail(QWidget):
         lay.addLayout(head)
         lay.addWidget(self.info)
         lay.addLayout(middle, 3)
+        lay.addWidget(self.refunds, 1)
         lay.addWidget(hbox, 2)
         lay.addLayout(actions)
 
@@ -116,6 +129,8 @@ class InvoiceDetail(QWidget):
         shortcut(self, "F10", self.pay)
         shortcut(self, "Ctrl+Shift+V", self.void)
         shortcut(self, "Ctrl+Shift+W", self.write_off)
+        self.refund_button.clicked.connect(self.refund)
+        shortcut(self, "Ctrl+Shift+R", self.refund)
         bus.changed.connect(self._on_changed)
 
     # -- loading
@@ -139,6 +154,7 @@ class InvoiceDetail(QWidget):
             if inv.number else inv.display_number
         self.number.setText(f"<h2>{html.escape(nums)}</h2>")
         self.chip.set_status(inv.status)
+        self.chip.setText(status_text(inv))
         esc = html.escape
         rows = [f"<b>{esc(inv.customer_name)}</b>"
                 + (f" · {esc(inv.customer_email)}" if inv.customer_email else "")]
@@ -171,8 +187,9 @@ class InvoiceDetail(QWidget):
                 self.lines.setItem(i, col, item)
         for key, value in (("subtotal", inv.subtotal), ("discount", -inv.discount),
                            ("tax", inv.tax), ("total", inv.total), ("paid", inv.amount_paid),
-                           ("due", inv.amount_due)):
+                           ("due", inv.amount_due), ("refunded", inv.amount_refunded)):
             self.totals[key].setText(money(value, inv.currency))
+        self.totals_form.setRowVisible(self.totals["refunded"], bool(inv.amount_refunded))
         self.history.clear()
         for h in history:
             action = ACTION_WORDS.get(h.action)
@@ -189,6 +206,8 @@ class InvoiceDetail(QWidget):
             button.setEnabled(action in allowed)
             button.setToolTip("" if action in allowed else self.refusal(action))
         self.share.set_invoice(inv, receipts)
+        self.refund_button.setVisible(self.refundable())
+        self.refunds.set_invoice(inv)
 
     def refusal(self, action: Action) -> str:
         try:
@@ -276,6 +295,26 @@ class InvoiceDetail(QWidget):
                                                            guard="write_off"))
         self.dialog.setModal(True)
         self.dialog.show()
+
+    def refundable(self) -> bool:
+        inv = self.inv
+        return inv is not None and str(inv.status) == "paid" \
+            and inv.amount_refunded < inv.amount_paid
+
+    def refund(self) -> None:
+        """Ctrl+Shift+R: the refund dialog, or the reason there is nothing to refund."""
+        if self.inv is None:
+            return
+        if str(self.inv.status) != "paid":
+            self.banner.show_message(_("Refused: {reason}", reason=_(
+                "Only a paid invoice can be refunded; {number} is not paid. Void or write it "
+                "off instead.", number=self.inv.display_number)), "error")
+        elif not self.refundable():
+            self.banner.show_message(_("Refused: {reason}", reason=_(
+                "{number} has been refunded in full; nothing is left to give back.",
+                number=self.inv.display_number)), "error")
+        else:
+            self.refunds.start(self.inv)
 
     def _on_changed(self, flags: int, source) -> None:
         if source is not self and flags & (Change.INVOICES | Change.CUSTOMERS) \

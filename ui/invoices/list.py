@@ -41,6 +41,17 @@ HEADERS = {
 _RIGHT = {Columns.TOTAL, Columns.AMOUNT_DUE}
 
 
+def status_text(inv) -> str:
+    """The status as the list and the detail show it: a paid invoice given back
+    in whole or in part says so (issue 15; it stays `paid`)."""
+    label = status_label(inv.status)
+    if inv.amount_refunded and inv.fully_refunded:
+        return _("{status} · refunded", status=label)
+    if inv.amount_refunded:
+        return _("{status} · part refunded", status=label)
+    return label
+
+
 class InvoiceListModel(PagedModel):
     Columns = Columns
     headers = HEADERS
@@ -74,7 +85,7 @@ class InvoiceListModel(PagedModel):
         if c is Columns.CUSTOMER:
             return inv.customer_name
         if c is Columns.STATUS:
-            return status_label(inv.status)
+            return status_text(inv)
         if c is Columns.TOTAL:
             return money(inv.total, inv.currency)
         if c is Columns.AMOUNT_DUE:
