@@ -1,21 +1,18 @@
-"""Small dialogs for invoice actions: mark paid (method, reference, date) and
-void / write off (a reason, and a confirmation in the button's words)."""
+"""Small dialogs and helpers for invoice actions: the paid-on date the pay step
+parses, and void / write off (a reason, and a confirmation in the button's words)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel,
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel,
                                QLineEdit, QVBoxLayout)
 
 from app.domain.errors import ValidationError
-from app.domain.labels import method_label
 from app.i18n import _
-from app.services.invoices import PAYMENT_METHODS, PaymentInput
 
-from ui.common.fmt import money
-from ui.common.forms import FormErrors, return_focus, set_invalid
+from ui.common.forms import return_focus, set_invalid
 from ui.common.qtcompat import emit
 
 
@@ -37,49 +34,6 @@ def parse_paid_at(text: str, now: datetime) -> datetime | None:
         return value
     raise ValidationError(_("{text} is not a date. Use 2026-11-22 or 2026-11-22 14:30.",
                             text=repr(text)), field="paid_at")
-
-
-class PaymentDialog(QDialog):
-    """Enter confirms: cash today is one keystroke."""
-
-    confirmed = Signal(object)  # PaymentInput
-
-    def __init__(self, inv, now: datetime, parent=None):
-        super().__init__(parent)
-        self.now = now
-        self.setWindowTitle(_("Mark {number} paid", number=inv.display_number))
-        self.method = QComboBox()
-        for code in PAYMENT_METHODS:
-            self.method.addItem(method_label(code), code)
-        self.method.setCurrentIndex(self.method.findData("cash"))
-        self.reference = QLineEdit(placeholderText=_("Transfer note, EDC slip no. (optional)"))
-        self.paid_at = QLineEdit(placeholderText=_("Now, or 2026-11-22 14:30"))
-        self.errors = FormErrors()
-        form = QFormLayout()
-        form.addRow(QLabel(_("Amount: <b>{amount}</b>",
-                             amount=money(inv.amount_due, inv.currency))))
-        form.addRow(_("Method"), self.method)
-        form.addRow(_("Reference"), self.reference)
-        form.addRow(_("Paid on"), self.paid_at)
-        form.addRow("", self.errors.add("paid_at", self.paid_at))
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Mark paid"))
-        self.buttons.accepted.connect(self._ok)
-        self.buttons.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.addLayout(form)
-        lay.addWidget(self.buttons)
-        self.method.setFocus()
-
-    def _ok(self) -> None:
-        try:
-            when = parse_paid_at(self.paid_at.text(), self.now)
-        except ValidationError as exc:
-            self.errors.show([("paid_at", exc.message)])
-            return
-        emit(self.confirmed, PaymentInput(self.method.currentData(), self.reference.text(), when))
-        self.accept()
 
 
 class ReasonDialog(QDialog):
