@@ -35,6 +35,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--read-key-id", default=None,
                         help="an extra key with read scopes only (its writes get 403 insufficient_scope)")
     parser.add_argument("--read-secret", default=None, help="the secret of --read-key-id")
+    parser.add_argument("--adapter", default="midtrans", choices=("manual", "midtrans", "xendit"),
+                        help="the shop's payment adapter for checkout sessions: a gateway "
+                             "(midtrans, xendit: dynamic QRIS, paid by charge) or manual (static "
+                             "QRIS, the buyer's claim confirmed by the merchant); default midtrans")
     parser.add_argument("--tolerance", type=int, default=300, help="allowed signature timestamp skew in seconds (default 300)")
     faults = parser.add_argument_group("fault injection (all changeable at runtime via POST /_sandbox/faults)")
     faults.add_argument("--fail-rate", type=float, default=0.0, help="0..1: answer 500 internal_error before doing anything")
@@ -66,6 +70,7 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
         db_path=args.db, key_id=key_id, secret=secret, dashboard_key=args.dashboard_key,
         tolerance=args.tolerance, faults=faults,
         read_key_id=args.read_key_id, read_secret=args.read_secret,
+        adapter=getattr(args, "adapter", "midtrans"),
     )
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 from urllib.parse import parse_qsl, urlsplit
 
-from . import customers, events, invoices, receipts
+from . import adapters, checkout, customers, events, invoices, receipts
 from .auth import Credentials, authenticate, check_scope, principal_of
 from .common import DOC_URL, ApiError, iso, validation
 from .context import Ctx, Reply
@@ -23,6 +23,7 @@ DEFAULT_KEY_ID = "ak_test_sandbox"
 DEFAULT_SECRET = "sk_test_sandbox_secret_do_not_use_in_production"
 DEFAULT_DASHBOARD_KEY = "pk_test_sandbox"
 WRITE_METHODS = ("POST", "PATCH", "PUT", "DELETE")
+PUBLIC_PREFIX = "/api/v1/public/"
 
 Handler = Callable[[Ctx], Reply]
 
@@ -37,6 +38,7 @@ class SandboxConfig:
     faults: Faults = field(default_factory=Faults)
     read_key_id: str | None = None
     read_secret: str | None = None
+    adapter: str = "midtrans"  # manual | midtrans | xendit (app/sandbox/adapters.py)
 
 
 @dataclass
@@ -72,8 +74,11 @@ class SandboxApp:
         self.creds = Credentials(config.key_id, config.secret, config.dashboard_key, config.tolerance,
                                  config.read_key_id, config.read_secret)
         self.dashboard = Dashboard(self)
-        self.api_routes = _compile(customers.ROUTES + invoices.ROUTES + receipts.ROUTES + events.ROUTES)
-        self.sandbox_routes = _compile(dashboard_routes(self))
+        self.adapters = adapters.AdapterState(config.adapter)
+        self.api_routes = _compile(customers.ROUTES + invoices.ROUTES + receipts.ROUTES + events.ROUTES
+                                   + checkout.routes(self.adapters) + adapters.routes(self.adapters))
+        self.sandbox_routes = _compile(dashboard_routes(self)
+                                       + adapters.dashboard_routes(self.adapters))
 
     def close(self) -> None:
         self.store.close()
@@ -111,8 +116,9 @@ class SandboxApp:
         if wait is not None:
             err = ApiError(429, "rate_limited", f"Too many requests: retry after {wait}s", {"Retry-After": str(wait)})
             return error_response(err, now)
-        principal = authenticate(self.creds, method, raw_path, headers, body, now)
-        check_scope(principal, method, raw_path)
+        if not urlsplit(raw_path).path.startswith(PUBLIC_PREFIX):  # the buyer's side: no key
+            principal = authenticate(self.creds, method, raw_path, headers, body, now)
+            check_scope(principal, method, raw_path)
         response = self._run(self.api_routes, method, raw_path, headers, body, base_url, now)
         response.drop = drop
         return response

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 
+from .checkout import EVENT_TYPES as CHECKOUT_EVENT_TYPES
 from .common import not_found, query_filters
 from .context import Ctx, Reply, page_reply
 
@@ -16,6 +17,7 @@ EVENT_TYPES = {
     "plugipay.invoice.marked_uncollectible.v1": "An invoice was written off.",
     "plugipay.invoice.sent.v1": "An invoice was emailed to the customer.",
     "plugipay.receipt.created.v1": "A receipt was issued for a payment.",
+    **CHECKOUT_EVENT_TYPES,
 }
 
 
