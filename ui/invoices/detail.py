@@ -22,6 +22,7 @@ from ui.common.forms import Banner, problems_of, shortcut
 from ui.common.qtcompat import emit
 from ui.common.status_chip import StatusChip
 from ui.invoices.action_dialogs import PaymentDialog, ReasonDialog
+from ui.invoices.qr_collect import QrCollectDialog, qr_unavailable_reason
 from ui.invoices.share_panel import SharePanel
 from ui.trust.guard import cancelled_text, run_guarded
 
@@ -36,10 +37,11 @@ def load_detail(ctx, ref):  # worker thread
 class InvoiceDetail(QWidget):
     closed = Signal()
     edit_requested = Signal(object)  # the draft's InvoiceRecord
+    qr_opened = Signal(object)  # a QrCollectDialog (the customer display follows it)
 
     def __init__(self, worker, bus, printing=None, sync=None, parent=None):
         super().__init__(parent)
-        self.worker, self.bus, self.printing = worker, bus, printing
+        self.worker, self.bus, self.printing, self.sync = worker, bus, printing, sync
         self.inv = None
         self.dialog = None
         self.banner = Banner()
@@ -75,12 +77,15 @@ class InvoiceDetail(QWidget):
             Action.VOID: QPushButton(_("Void… (Ctrl+Shift+V)")),
             Action.WRITE_OFF: QPushButton(_("Write off… (Ctrl+Shift+W)")),
         }
+        self.qr_button = QPushButton(_("Collect by QR (F11)"))
         self.back = QPushButton(_("Back to list (Esc)"))
         actions = QHBoxLayout()
         actions.addWidget(self.back)
         actions.addStretch(1)
         for b in self.buttons.values():
             actions.addWidget(b)
+            if b is self.buttons[Action.PAY]:
+                actions.addWidget(self.qr_button)
 
         self.share = SharePanel(worker, bus, printing, sync)
         self.share.message.connect(self.banner.show_message)
@@ -113,9 +118,13 @@ class InvoiceDetail(QWidget):
         shortcut(self, "F9", self.issue)
         shortcut(self, "Ctrl+E", self.edit)
         shortcut(self, "F10", self.pay)
+        self.qr_button.clicked.connect(self.collect_by_qr)
+        shortcut(self, "F11", self.collect_by_qr)
         shortcut(self, "Ctrl+Shift+V", self.void)
         shortcut(self, "Ctrl+Shift+W", self.write_off)
         bus.changed.connect(self._on_changed)
+        if sync is not None and hasattr(sync, "status_changed"):
+            sync.status_changed.connect(self._qr_state)
 
     # -- loading
     def show_invoice(self, invoice_id: int, message: str = "", kind: str = "ok") -> None:
@@ -187,6 +196,7 @@ class InvoiceDetail(QWidget):
         for action, button in self.buttons.items():
             button.setEnabled(action in allowed)
             button.setToolTip("" if action in allowed else self.refusal(action))
+        self._qr_state()
         self.share.set_invoice(inv, receipts)
 
     def refusal(self, action: Action) -> str:
@@ -247,6 +257,31 @@ class InvoiceDetail(QWidget):
         self.dialog.confirmed.connect(lambda p: self._run(svc.mark_paid, p, done=_("Marked paid."),
                                                            prints=True))
         self.dialog.setModal(True)
+        self.dialog.show()
+
+    def _qr_state(self) -> None:
+        """QR needs Plugipay: disabled, with the reason, when the till is offline."""
+        if self.inv is None:
+            return
+        payable = Action.PAY in set(allowed_actions(self.inv.status))
+        reason = qr_unavailable_reason(self.sync)
+        self.qr_button.setEnabled(payable and not reason)
+        self.qr_button.setToolTip(reason if payable else self.refusal(Action.PAY))
+
+    def collect_by_qr(self) -> None:
+        """Issue 16: a Plugipay checkout session for the amount due; paid by itself."""
+        if not self._allowed(Action.PAY):
+            return
+        reason = qr_unavailable_reason(self.sync)
+        if reason:
+            self.banner.show_message(reason, "error")
+            return
+        self.dialog = QrCollectDialog(self.worker, self.bus, self.inv.id, self.sync, self,
+                                      printing=self.printing)
+        self.dialog.paid.connect(lambda inv, receipt: self.show_invoice(
+            inv.id, _("Paid by QR. Receipt {number}.", number=receipt.number), "ok"))
+        self.dialog.setModal(True)
+        emit(self.qr_opened, self.dialog)
         self.dialog.show()
 
     def void(self) -> None:
