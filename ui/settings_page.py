@@ -15,6 +15,7 @@ from ui.common.changes import Change
 from ui.common.forms import Banner, FormErrors, problems_of, shortcut
 from ui.common.language import LanguageBox
 from ui.common.qsettings import app_settings
+from ui.display.settings import DisplayBox
 from ui.printing.settings import PrinterSettings
 from ui.sync.settings import ConnectionBox, RemindersBox
 
@@ -61,6 +62,7 @@ class SettingsPage(QWidget):
             self.connection.conflicts_button.hide()
         self.reminders = RemindersBox(worker, bus)
         self.language = LanguageBox(worker, app_settings(qsettings))
+        self.display = DisplayBox(app_settings(qsettings))  # issue 16: the customer display
         content = QWidget()
         lay = QVBoxLayout(content)
         lay.addWidget(self.banner)
@@ -75,6 +77,7 @@ class SettingsPage(QWidget):
                    if self.connection is None else [])
             lay.addWidget(QLabel(" ".join(notes)))
         lay.addWidget(self.reminders)
+        lay.addWidget(self.display)
         lay.addWidget(till)
         lay.addStretch(1)
         scroll = QScrollArea()

@@ -177,3 +177,48 @@ class DisplayFollower(QObject):
             self.display.show_lines([(l.description, l.quantity, l.amount) for l in inv.lines],
                                     inv.amount_due or inv.total, inv.currency)
         self.worker.submit(load_invoice_lines, invoice_id, on_done=shown)
+
+
+class DisplayController(QObject):
+    """The display as Settings chose it: opened on its screen, closed when "Off";
+    `follow_editor`/`follow_detail` hook it to the sale screens as they are built."""
+
+    def __init__(self, worker, bus, screen: int = -1, parent=None):
+        super().__init__(parent)
+        self.worker, self.bus = worker, bus
+        self.display: CustomerDisplay | None = None
+        self.follower: DisplayFollower | None = None
+        self._editors: list = []
+        self._details: list = []
+        self.set_screen(screen)
+
+    def set_screen(self, index: int) -> None:
+        if index < 0:
+            if self.display is not None:
+                self.display.close()
+                self.display.deleteLater()
+            self.display = self.follower = None
+            return
+        if self.display is None:
+            self.display = CustomerDisplay()
+            self.follower = DisplayFollower(self.display, self.worker, self.bus, self.display)
+            for editor in self._editors:
+                self.follower.follow_editor(editor)
+        self.display.place_on_screen(index)
+
+    def follow_editor(self, editor) -> None:
+        self._editors.append(editor)
+        if self.follower is not None:
+            self.follower.follow_editor(editor)
+
+    def follow_detail(self, detail) -> None:
+        """The invoice detail's QR dialog: the QR, then "Terima kasih"."""
+        detail.qr_opened.connect(self._dialog_opened)
+
+    def _dialog_opened(self, dialog) -> None:
+        if self.follower is not None:
+            self.follower.show_invoice(dialog.invoice_id)
+            self.follower.follow_dialog(dialog)
+
+    def close(self) -> None:
+        self.set_screen(-1)
