@@ -1,46 +1,63 @@
 """A QR code drawn from its text, as large as its widget allows (the QR collect
-dialog and the customer display show the very same code)."""
+dialog and the customer display show the very same code).
+
+The code is rendered once into an image (one byte per module) and scaled by a
+whole number of pixels per module when the widget's size changes: a paint is a
+single call, not one rectangle per run of modules. (PySide6 6.12 on CPython
+3.11 takes a reference to None on every call of a void Qt method; hundreds of
+drawRect calls per paint would use None up within minutes.)
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QPainter
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import QLabel, QSizePolicy
 
-from app.documents.qr_code import QUIET_ZONE, dark_runs, qr_matrix
+from app.documents.qr_code import QUIET_ZONE, qr_matrix
 
 
-class QrView(QWidget):
+def qr_image(payload: str) -> QImage:
+    """One pixel per module, quiet zone included, black on white."""
+    matrix = qr_matrix(payload)
+    n = len(matrix) + 2 * QUIET_ZONE
+    rows = bytearray(b"\xff" * (n * n))
+    for r, row in enumerate(matrix):
+        base = (r + QUIET_ZONE) * n + QUIET_ZONE
+        for c, dark in enumerate(row):
+            if dark:
+                rows[base + c] = 0
+    return QImage(bytes(rows), n, n, n, QImage.Format.Format_Grayscale8).copy()
+
+
+class QrView(QLabel):
     def __init__(self, parent=None, minimum: int = 240):
         super().__init__(parent)
         self.payload = ""
-        self._runs: list[tuple[int, int, int]] = []
-        self._size = 0
+        self._image: QImage | None = None
+        self._side = 0
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setMinimumSize(minimum, minimum)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def set_payload(self, payload: str) -> None:
         self.payload = payload or ""
-        if self.payload:
-            matrix = qr_matrix(self.payload)
-            self._runs, self._size = dark_runs(matrix), len(matrix)
-        else:
-            self._runs, self._size = [], 0
-        self.update()
+        self._image = qr_image(self.payload) if self.payload else None
+        self._side = 0
+        self._rescale()
 
-    def paintEvent(self, _event) -> None:
-        if not self._size:
+    def _rescale(self) -> None:
+        if self._image is None:
+            self.clear()
             return
-        painter = QPainter(self)
-        n = self._size + 2 * QUIET_ZONE
-        side = min(self.width(), self.height())
-        module = side / n
-        left, top = (self.width() - side) / 2, (self.height() - side) / 2
-        painter.fillRect(QRectF(left, top, side, side), QColor("white"))
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor("black"))
-        for r, c, length in self._runs:
-            painter.drawRect(QRectF(left + (c + QUIET_ZONE) * module,
-                                    top + (r + QUIET_ZONE) * module,
-                                    length * module + 0.5, module + 0.5))
-        painter.end()
+        n = self._image.width()
+        side = max(1, min(self.width(), self.height()) // n) * n  # whole pixels per module
+        if side != self._side:
+            self._side = side
+            self.setPixmap(QPixmap.fromImage(self._image.scaled(
+                side, side, Qt.AspectRatioMode.IgnoreAspectRatio,
+                Qt.TransformationMode.FastTransformation)))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._rescale()

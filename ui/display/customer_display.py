@@ -47,7 +47,10 @@ class CustomerDisplay(QWidget):
         self.lines.verticalHeader().hide()
         self.lines.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.lines.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.lines.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.lines.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in (1, 2):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.lines.setStyleSheet("font-size:20px;")
         self.total = QLabel()
         self.total.setAlignment(Qt.AlignmentFlag.AlignRight)
@@ -168,9 +171,18 @@ class DisplayFollower(QObject):
         editor.lines.changed.connect(update)
 
     def follow_dialog(self, dialog) -> None:
-        dialog.qr_shown.connect(self.display.show_qr)
-        dialog.paid.connect(lambda *_a: self.display.thank_you())
-        dialog.ended.connect(lambda _s: self.display.back_to_sale())
+        dialog.qr_shown.connect(self._qr_shown)
+        dialog.paid.connect(self._paid)
+        dialog.ended.connect(self._ended)
+
+    def _qr_shown(self, payload: str, amount: int, currency: str) -> None:
+        self.display.show_qr(payload, amount, currency)
+
+    def _paid(self, _invoice, _receipt) -> None:
+        self.display.thank_you()
+
+    def _ended(self, _status: str) -> None:
+        self.display.back_to_sale()
 
     def show_invoice(self, invoice_id: int) -> None:
         def shown(inv) -> None:

@@ -9,6 +9,8 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox
 
 from app.i18n import _
 
+from ui.common.qtcompat import emit
+
 SCREEN_KEY = "customerDisplay/screen"  # -1: no customer display
 OFF = -1
 
@@ -40,4 +42,4 @@ class DisplayBox(QGroupBox):
     def _chosen(self, _index: int) -> None:
         value = int(self.screen.currentData())
         self.qsettings.setValue(SCREEN_KEY, value)
-        self.changed.emit(value)
+        emit(self.changed, value)

@@ -33,6 +33,7 @@ from ui.common.changes import INVOICE_ACTION, Change
 from ui.common.fmt import money
 from ui.common.forms import problems_of
 from ui.common.qr_view import QrView
+from ui.common.qtcompat import emit
 from ui.common.worker import DbWorker
 
 POLL_MS = 2000
@@ -193,7 +194,7 @@ class QrCollectDialog(QDialog):
         self.amount.setText(money(rec.amount, rec.currency))
         if rec.qr_payload and rec.qr_payload != self.qr.payload:
             self.qr.set_payload(rec.qr_payload)
-            self.qr_shown.emit(rec.qr_payload, rec.amount, rec.currency)
+            emit(self.qr_shown, rec.qr_payload, rec.amount, rec.currency)
         for b in (self.confirm_button, self.refuse_button, self.cancel_button):
             b.setEnabled(True)
         if rec.paid:
@@ -204,7 +205,7 @@ class QrCollectDialog(QDialog):
             self.status.setText(_("The customer paid, but the invoice was already settled: "
                                   "refund them (see the conflicts list)."))
             self._stop_timers()
-            self.ended.emit("conflict")
+            emit(self.ended, "conflict")
             return
         if rec.status in ("expired", "canceled", "failed"):
             self.status.setText(_("The QR expired unpaid. Nothing was charged.")
@@ -245,7 +246,7 @@ class QrCollectDialog(QDialog):
             self.printing.after_action(inv, receipt)
         else:
             self.net.submit(_queue_receipt, inv, receipt)
-        self.paid.emit(inv, receipt)
+        emit(self.paid, inv, receipt)
         self._finish("paid", accept=True)
 
     def _poll_failed(self, exc) -> None:
@@ -261,7 +262,7 @@ class QrCollectDialog(QDialog):
         self.cancel_button.setText(_("Close"))
         self._stop_timers()
         if self.rec is None:
-            self.ended.emit("unavailable")
+            emit(self.ended, "unavailable")
 
     def _stop_timers(self) -> None:
         self.poll_timer.stop()
@@ -270,7 +271,7 @@ class QrCollectDialog(QDialog):
     def _finish(self, status: str, *, accept: bool) -> None:
         self._stop_timers()
         if status != "paid":
-            self.ended.emit(status)
+            emit(self.ended, status)
         self.net.submit(_close_gateway, self)
         if accept:
             super().accept()
