@@ -56,6 +56,7 @@ class QrRecord:
     expires_at: datetime | None
     outcome: str  # "" | paid | conflict
     receipt_number: str | None = None
+    charge_id: str = ""  # Plugipay's charge (paymentId) once paid: a refund names it
 
     @property
     def finished(self) -> bool:
@@ -76,7 +77,7 @@ class QrRecord:
                 "adapter": self.adapter or None, "url": self.hosted_url or None,
                 "qrPayload": self.qr_payload or None, "expiresAt": iso(self.expires_at),
                 "claimed": bool(self.proof_url), "outcome": self.outcome or None,
-                "receipt": self.receipt_number}
+                "receipt": self.receipt_number, "chargeId": self.charge_id or None}
 
 
 def _record(s: Session, row: QrCollection) -> QrRecord:
@@ -86,7 +87,7 @@ def _record(s: Session, row: QrCollection) -> QrRecord:
             Receipt.payment_id == row.payment_id)).scalar_one_or_none()
     return QrRecord(row.id, row.invoice_id, row.session_id, row.status, row.amount, row.currency,
                     row.adapter, row.hosted_url, row.qr_payload, row.proof_url, row.expires_at,
-                    row.outcome, number)
+                    row.outcome, number, row.charge_id)
 
 
 def _body(s: Session, inv: Invoice, key: str, due: int, expires_in: int) -> str:
@@ -202,6 +203,7 @@ def apply_remote_in(s: Session, ctx: Context, row: QrCollection, remote: dict) -
     row.qr_payload = str(remote.get("qrPayload") or row.qr_payload)
     claim = remote.get("buyerClaim") or {}
     row.proof_url = str(claim.get("proofUrl") or row.proof_url)
+    row.charge_id = str(remote.get("paymentId") or row.charge_id)
     row.expires_at = _parse_time(remote.get("expiresAt")) or row.expires_at
     row.updated_at = ctx.now()
 
@@ -268,3 +270,11 @@ def close(ctx: Context, collection_id: int, status: str, remote: dict | None = N
         rec = _record(s, row)
         uow.commit()
     return rec
+
+
+def charge_of_payment(s: Session, payment_id: int) -> str | None:
+    """Plugipay's charge id behind a payment made by QR (None for cash, card...): a
+    refund of that payment names it (`chargeId`), so the money goes back the same way."""
+    return s.execute(select(QrCollection.charge_id).where(
+        QrCollection.payment_id == payment_id, QrCollection.charge_id != "")
+    ).scalar_one_or_none()

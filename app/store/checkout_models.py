@@ -30,6 +30,8 @@ class QrCollection(Base):
     hosted_url: Mapped[str] = mapped_column(Text, default="")
     qr_payload: Mapped[str] = mapped_column(Text, default="")
     proof_url: Mapped[str] = mapped_column(Text, default="")  # the buyer's claim (manual)
+    # Plugipay's charge once paid (the session's paymentId): what a refund names.
+    charge_id: Mapped[str] = mapped_column(String(64), default="")
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     operator: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -76,6 +76,8 @@ def test_paid_during_the_wait_pays_the_invoice_once_by_qris(ctx, collector, sand
     done = collector.wait(rec.id, timeout=15, interval=0.1)
     payer.join()
     assert done.paid and done.receipt_number
+    assert done.charge_id == sandbox.client().checkout_sessions.get(rec.session_id).raw[
+        "paymentId"]  # what a refund of this payment names
     inv = get_invoice(ctx, open_invoice.id)
     assert inv.status == "paid"
     (pay,) = _payments(ctx, inv.id)
@@ -88,7 +90,10 @@ def test_paid_during_the_wait_pays_the_invoice_once_by_qris(ctx, collector, sand
     assert len(_payments(ctx, inv.id)) == 1
     assert sandbox.client().invoices.get(get_invoice(ctx, inv.id).plugipay_id).raw[
         "status"] == "paid"
-    assert qr_collect.receipt_of(ctx, rec.id).method == "qris"
+    receipt = qr_collect.receipt_of(ctx, rec.id)
+    assert receipt.method == "qris"
+    with ctx.store.reader() as uow:
+        assert qr_collect.charge_of_payment(uow.session, receipt.payment_id) == done.charge_id
 
 
 def test_pressing_qr_twice_reuses_the_session(collector, sandbox, open_invoice):

@@ -34,6 +34,7 @@ def upgrade() -> None:
         sa.Column("hosted_url", sa.Text(), nullable=False),
         sa.Column("qr_payload", sa.Text(), nullable=False),
         sa.Column("proof_url", sa.Text(), nullable=False),
+        sa.Column("charge_id", sa.String(length=64), nullable=False),
         sa.Column("expires_at", app.store.types.UTCDateTime(), nullable=True),
         sa.Column("operator", sa.String(length=100), nullable=False),
         sa.Column("created_at", app.store.types.UTCDateTime(), nullable=False),
