@@ -177,7 +177,7 @@ class QrCollectDialog(QDialog):
 
     def cancel(self) -> None:
         if self.rec is None or self.rec.finished:
-            self._finish("canceled" if self.rec is None else self.rec.status, accept=False)
+            self._close_quietly()
             return
         self.status.setText(_("Canceling the QR…"))
         self._act(self._cancel_task)
@@ -207,11 +207,17 @@ class QrCollectDialog(QDialog):
             self._stop_timers()
             emit(self.ended, "conflict")
             return
-        if rec.status in ("expired", "canceled", "failed"):
-            self.status.setText(_("The QR expired unpaid. Nothing was charged.")
-                                if rec.status == "expired" else
-                                _("QR canceled. Nothing was charged."))
+        if rec.status == "canceled":
             self._finish(rec.status, accept=False)
+            return
+        if rec.status in ("expired", "failed"):
+            # Left open with the reason: the cashier closes it and chooses another way.
+            self.status.setText(_("The QR expired unpaid. Nothing was charged."))
+            self.qr.set_payload("")
+            self.countdown.clear()
+            self.cancel_button.setText(_("Close"))
+            self._stop_timers()
+            emit(self.ended, rec.status)
             return
         claimed = rec.status == "pending_review"
         self.confirm_button.setVisible(claimed)
@@ -267,6 +273,12 @@ class QrCollectDialog(QDialog):
     def _stop_timers(self) -> None:
         self.poll_timer.stop()
         self.tick.stop()
+
+    def _close_quietly(self) -> None:
+        """Close after the end was already announced (expired, unavailable)."""
+        self._stop_timers()
+        self.net.submit(_close_gateway, self)
+        super().reject()
 
     def _finish(self, status: str, *, accept: bool) -> None:
         self._stop_timers()

@@ -111,3 +111,20 @@ def test_the_qr_choice_says_why_it_is_unavailable():
     assert "Settings" in qr_unavailable_reason(None)
     assert "cannot be reached" in qr_unavailable_reason(Sync("offline"))
     assert qr_unavailable_reason(Sync("idle")) == ""
+
+
+def test_an_expired_qr_says_so_and_the_cashier_closes_it(qtbot, ctx, worker, bus,
+                                                         plugipay_env, open_invoice):
+    plugipay_env.set_adapter("midtrans")
+    dialog = _dialog(qtbot, worker, bus, open_invoice.id, poll_ms=100)
+    plugipay_env.set_faults(clock_skew=3600)  # Plugipay's clock passes the expiry
+    try:
+        with qtbot.waitSignal(dialog.ended, timeout=10000) as ended:
+            pass
+    finally:
+        plugipay_env.set_faults(clock_skew=0)
+    assert ended.args == ["expired"]
+    assert dialog.isVisible() and "expired" in dialog.status.text() and not dialog.qr.payload
+    dialog.cancel_button.click()
+    assert not dialog.isVisible()
+    assert get_invoice(ctx, open_invoice.id).status == "open"
