@@ -38,6 +38,25 @@ def test_the_display_follows_the_lines_as_they_are_typed(qtbot, worker, bus, dis
     assert "51.000" in d.total.text() and "Total" in d.total.text()  # "Total" in both
 
 
+def test_a_sale_paid_on_the_spot_thanks_the_customer(qtbot, ctx, worker, bus, display,
+                                                     make_draft):
+    from app.services.invoices import PaymentInput, mark_paid
+
+    d, follower = display
+    editor = InvoiceEditor(worker, bus)
+    qtbot.addWidget(editor)
+    follower.follow_editor(editor)
+    open_inv = issue(ctx, make_draft().id)
+    editor.saved.emit(open_inv.id, "")  # issued, to be paid by QR or later
+    qtbot.waitUntil(lambda: d.lines.rowCount() == 1 and "36.000" in d.total.text(), timeout=5000)
+    assert d.page == SALE
+    paid = issue(ctx, make_draft().id)
+    mark_paid(ctx, paid.id, PaymentInput("cash"))
+    editor.saved.emit(paid.id, "")
+    qtbot.waitUntil(lambda: d.page == THANKS, timeout=5000)
+    assert d.thanks.text() == "Terima kasih"
+
+
 def test_qr_then_terima_kasih_when_the_sandbox_pays(qtbot, ctx, worker, bus, display, sandbox,
                                                     memory_keyring, monkeypatch, make_draft):
     monkeypatch.setenv("PLUGIPAY_KEY_ID", sandbox.key_id)

@@ -169,6 +169,20 @@ class DisplayFollower(QObject):
             self.display.show_lines([(l.description, l.quantity, l.quantity * l.unit_amount)
                                      for l in lines], t.total, currency)
         editor.lines.changed.connect(update)
+        editor.saved.connect(self._sale_saved)
+
+    def _sale_saved(self, invoice_id: int, _message: str = "") -> None:
+        """Issued and paid on the spot: thank the customer; issued only: its total."""
+        def shown(inv) -> None:
+            if inv.status == "paid":
+                self.display.thank_you()
+            else:
+                self._show_record(inv)
+        self.worker.submit(load_invoice_lines, invoice_id, on_done=shown)
+
+    def _show_record(self, inv) -> None:
+        self.display.show_lines([(l.description, l.quantity, l.amount) for l in inv.lines],
+                                inv.amount_due or inv.total, inv.currency)
 
     def follow_dialog(self, dialog) -> None:
         dialog.qr_shown.connect(self._qr_shown)
@@ -185,10 +199,7 @@ class DisplayFollower(QObject):
         self.display.back_to_sale()
 
     def show_invoice(self, invoice_id: int) -> None:
-        def shown(inv) -> None:
-            self.display.show_lines([(l.description, l.quantity, l.amount) for l in inv.lines],
-                                    inv.amount_due or inv.total, inv.currency)
-        self.worker.submit(load_invoice_lines, invoice_id, on_done=shown)
+        self.worker.submit(load_invoice_lines, invoice_id, on_done=self._show_record)
 
 
 class DisplayController(QObject):

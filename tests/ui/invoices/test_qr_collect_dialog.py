@@ -128,3 +128,33 @@ def test_an_expired_qr_says_so_and_the_cashier_closes_it(qtbot, ctx, worker, bus
     dialog.cancel_button.click()
     assert not dialog.isVisible()
     assert get_invoice(ctx, open_invoice.id).status == "open"
+
+
+def test_from_the_invoice_detail_f11_collects_and_the_detail_shows_paid(
+        qtbot, ctx, worker, bus, settings, plugipay_env, make_draft, sync_bridge):
+    """The window as `kasir` builds it (sync bridge attached): F11 on an open invoice."""
+    from PySide6.QtCore import Qt
+
+    from app.domain.lifecycle import Action
+    from ui.main_window import MainWindow
+
+    plugipay_env.set_adapter("midtrans")
+    win = MainWindow(worker, bus, operator="ana", till="T1", db_label="test.db",
+                     settings=settings, sync=sync_bridge)
+    qtbot.addWidget(win)
+    win.show()
+    inv = issue(ctx, make_draft().id)
+    win.open_invoice(inv.id)
+    detail = win.detail
+    qtbot.waitUntil(lambda: detail.inv is not None and detail.inv.id == inv.id, timeout=5000)
+    assert detail.qr_button.isEnabled() and detail.buttons[Action.PAY].isEnabled()
+    opened = []
+    detail.qr_opened.connect(opened.append)
+    qtbot.keyClick(detail, Qt.Key.Key_F11)
+    qtbot.waitUntil(lambda: bool(opened), timeout=5000)
+    dialog = opened[0]
+    qtbot.waitUntil(lambda: dialog.rec is not None and bool(dialog.rec.session_id), timeout=10000)
+    plugipay_env.pay_session(dialog.rec.session_id)
+    qtbot.waitUntil(lambda: detail.inv.status == "paid", timeout=10000)
+    qtbot.waitUntil(lambda: "Paid by QR" in detail.banner.text(), timeout=5000)
+    assert not detail.qr_button.isEnabled()
