@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import struct
+from html import escape
 import zlib
 from datetime import datetime, timedelta
 
@@ -189,6 +190,22 @@ def claim_session(store: Store, session_id: str, proof_url: str | None, now_iso:
         doc["status"] = "pending_review"
         doc["buyerClaim"] = {"proofUrl": proof_url, "claimedAt": now_iso}
         return _save(store, doc, now_iso, "claimed")
+
+
+def hosted_page(store: Store, session_id: str, now_iso: str) -> str | None:
+    """A tiny HTML page for ``hostedUrl`` (what `kasir invoice collect` prints)."""
+    if not session_id.startswith("cs_") or store.get("checkout_sessions", session_id) is None:
+        return None
+    doc = load(store, session_id, now_iso)
+    return (
+        "<!doctype html><html><head><meta charset='utf-8'>"
+        f"<title>Checkout {escape(doc['id'])}</title></head><body>"
+        f"<h1>Pay {escape(doc['currency'])} {doc['amount']}</h1>"
+        f"<p>Status: <b>{escape(doc['status'])}</b> &middot; expires {escape(doc['expiresAt'])}"
+        f"</p><p>QR: <code>{escape(doc['qrPayload'])}</code></p>"
+        f"<p>Pay it as a buyer would: <code>kasir sandbox pay-session {escape(doc['id'])}</code>"
+        "</p><p><i>Plugipay sandbox</i></p></body></html>"
+    )
 
 
 def public_view(doc: dict) -> dict:

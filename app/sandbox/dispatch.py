@@ -96,6 +96,10 @@ class SandboxApp:
             if path.startswith("/_sandbox/"):
                 authenticate(self.creds, method, raw_path, headers, body, now, dashboard_only=True)
                 return self._run(self.sandbox_routes, method, raw_path, headers, body, base_url, now)
+            if path.startswith("/c/") and method == "GET":  # a checkout session's hostedUrl
+                page = checkout.hosted_page(self.store, path[3:], iso(now))
+                if page is not None:
+                    return Response(200, page.encode(), "text/html; charset=utf-8")
             if path.startswith("/i/") and method == "GET":
                 page = invoices.hosted_page(self.store, path[3:], iso(now), base_url)
                 if page is not None:

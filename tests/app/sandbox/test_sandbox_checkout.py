@@ -96,6 +96,9 @@ def test_public_routes_need_no_key_but_the_merchant_routes_do(sandbox, client):
     assert public.status_code == 200 and public.json()["data"]["amount"] == 36000
     merchant = httpx.get(f"{sandbox.base_url}/api/v1/checkout-sessions/{cs['id']}")
     assert merchant.status_code == 401
+    page = httpx.get(cs["hostedUrl"])
+    assert page.status_code == 200 and "IDR 36000" in page.text and cs["id"] in page.text
+    assert httpx.get(f"{sandbox.base_url}/c/cs_nope").status_code == 404
 
 
 def test_the_buyer_pays_exactly_once_through_dropped_answers(start_sandbox):
