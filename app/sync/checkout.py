@@ -18,6 +18,7 @@ import logging
 import time
 from typing import Callable
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.errors import ConflictError, KasirError
@@ -25,6 +26,7 @@ from app.domain.labels import status_label
 from app.i18n import _
 from app.services import qr_collect
 from app.services.context import Context
+from app.services.invoices import load_invoice
 from app.services.qr_collect import QrRecord
 from app.store.checkout_models import QrCollection
 
@@ -54,14 +56,20 @@ def _unavailable(err: GatewayError) -> QrUnavailable:
 
 def settle_in(s: Session, ctx: Context, row: QrCollection, remote: dict) -> str:
     """The session is completed: pay its invoice, or record the late payment as a
-    conflict. Inside the caller's transaction; returns the row's outcome."""
+    conflict. Inside the caller's transaction; returns the row's outcome.
+
+    The row is locked and read again first: the poller and the puller (two threads,
+    or two tills on PostgreSQL) may both see the session paid; the second finds the
+    mark and does nothing, rather than taking the paid invoice for a late payment."""
+    row = s.execute(select(QrCollection).where(QrCollection.id == row.id).with_for_update()
+                    .execution_options(populate_existing=True)).scalar_one()
     qr_collect.apply_remote_in(s, ctx, row, remote)
     if row.outcome:
         return row.outcome
     if qr_collect.pay_in(s, ctx, row) is not None:
         log.info("QR session %s paid invoice %s", row.session_id, row.invoice_id)
         return row.outcome
-    inv_status = qr_collect.load_invoice(s, row.invoice_id).status
+    inv_status = load_invoice(s, row.invoice_id).status
     qr_collect.mark_late(row, ctx.now())
     record_conflict(
         s, ctx, aggregate=f"invoice:{row.invoice_id}", operation="qr_collect",
@@ -138,7 +146,7 @@ class QrCollector:
 
     def settle(self, collection_id: int, remote: dict) -> QrRecord:
         with self.ctx.store.unit_of_work() as uow:
-            row = uow.session.get(QrCollection, collection_id, with_for_update=True)
+            row = uow.session.get(QrCollection, collection_id)
             settle_in(uow.session, self.ctx, row, remote)
             uow.commit()
         return qr_collect.get(self.ctx, collection_id)
@@ -186,7 +194,6 @@ class QrCollector:
         """Poll until the session is paid, claimed (manual: the cashier decides),
         ended, or `timeout` seconds have passed."""
         deadline = time.monotonic() + timeout
-        rec = qr_collect.get(self.ctx, collection_id)
         while True:
             rec = self.refresh(collection_id)
             if on_update is not None:

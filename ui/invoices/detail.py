@@ -27,7 +27,9 @@ from ui.invoices.share_panel import SharePanel
 from ui.trust.guard import cancelled_text, run_guarded
 
 ACTION_WORDS = {"create": N_("Created"), "edit": N_("Edited"), "issue": N_("Issued"),
-                "pay": N_("Marked paid"), "void": N_("Voided"), "write_off": N_("Written off")}
+                "pay": N_("Marked paid"), "void": N_("Voided"), "write_off": N_("Written off"),
+                "qr_collect": N_("QR shown"), "qr_canceled": N_("QR canceled"),
+                "qr_expired": N_("QR expired")}
 
 
 def load_detail(ctx, ref):  # worker thread

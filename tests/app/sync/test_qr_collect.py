@@ -257,3 +257,20 @@ def test_only_an_open_invoice_can_be_collected(ctx, collector, make_draft):
     with pytest.raises(Exception) as err:
         collector.start(draft.id)
     assert getattr(err.value, "code", "") == "conflict"
+
+
+def test_the_poller_and_the_puller_at_once_pay_once_and_raise_no_conflict(ctx, collector,
+                                                                         sandbox, engine,
+                                                                         open_invoice):
+    rec = collector.start(open_invoice.id)
+    sandbox.pay_session(rec.session_id)
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(collector.refresh(rec.id))),
+               threading.Thread(target=lambda: results.append(engine.run_pass(reconcile=False)))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert collector.refresh(rec.id).paid
+    assert len(_payments(ctx, open_invoice.id)) == 1
+    assert [c for c in list_conflicts(ctx) if c.kind == "qr_paid_late"] == []
