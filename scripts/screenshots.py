@@ -41,6 +41,8 @@ def shoot(app, window, worker, path: Path) -> None:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "docs" / "images"))
+    parser.add_argument("--only-qr", action="store_true",
+                        help="only the QR collect dialog and the customer display")
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -77,6 +79,9 @@ def main(argv=None) -> int:
     window.resize(*SIZE)
     window.start()
     try:
+        if args.only_qr:
+            _qr_shots(app, ctx, worker, out, tmp)
+            return 0
         shoot(app, window, worker, out / "invoice-list.png")
 
         paid = list_invoices(ctx, InvoiceQuery(status="paid", limit=1)).items
@@ -126,6 +131,8 @@ def main(argv=None) -> int:
 
         _favourites(ctx)
         _counter(app, window, worker, ctx, out, "")
+
+        _qr_shots(app, ctx, worker, out, tmp)
 
         window.editor._reset()  # nothing typed: the editor is rebuilt in the new language too
         set_language("id")  # as Settings › Language does: the screens rebuilt in Indonesian
@@ -184,6 +191,51 @@ def _counter(app, window, worker, ctx, out: Path, suffix: str) -> None:
     print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
     step.reject()
     wait(app, worker)
+
+def _qr_shots(app, ctx, worker, out: Path, tmp: Path) -> None:
+    """Issue 16: the QR collect dialog and the customer display, against an in-process
+    sandbox (gateway adapter), for an open rupiah invoice of the demo."""
+    from app.sandbox import SandboxConfig, SandboxServer
+    from app.services.queries import InvoiceQuery, list_invoices
+    from app.services.settings import save_print_language
+    from ui.common.changes import ChangeBus
+    from ui.display.customer_display import CustomerDisplay, DisplayFollower
+    from ui.invoices.qr_collect import QrCollectDialog
+
+    server = SandboxServer(SandboxConfig(db_path=str(tmp / "sandbox.db"))).start()
+    os.environ.update(PLUGIPAY_KEY_ID=server.app.config.key_id,
+                      PLUGIPAY_SECRET=server.app.config.secret, PLUGIPAY_BASE_URL=server.url)
+    save_print_language(ctx, "id")
+    inv = next(i for i in list_invoices(ctx, InvoiceQuery(status="open", limit=50)).items
+               if i.currency == "IDR")
+    bus = ChangeBus()
+    display = CustomerDisplay()
+    follower = DisplayFollower(display, worker, bus, display)
+    display.resize(1024, 600)
+    display.show()
+    follower.show_invoice(inv.id)
+    wait(app, worker)
+    display.grab().save(str(out / "customer-display.png"))
+    print("wrote customer-display (the sale)")
+    dialog = QrCollectDialog(worker, bus, inv.id, None, None)
+    follower.follow_dialog(dialog)
+    dialog.resize(480, 640)
+    dialog.show()
+    deadline = time.monotonic() + 15
+    while (dialog.rec is None or not dialog.qr.payload) and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.02)
+    wait(app, worker)
+    dialog.grab().save(str(out / "qr-collect.png"))
+    display.grab().save(str(out / "customer-display-qr.png"))
+    print("wrote qr-collect.png, customer-display-qr.png")
+    dialog.cancel()
+    deadline = time.monotonic() + 15
+    while dialog.isVisible() and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.02)
+    display.close()
+    server.stop()
 
 
 def _bank_statement(ctx, page, tmp: Path) -> None:

@@ -18,6 +18,8 @@ from ui.common.forms import shortcut
 from ui.common.qsettings import app_settings
 from ui.common.qtcompat import emit
 from ui.common.touch import apply_touch, touch_enabled
+from ui.display.customer_display import DisplayController
+from ui.display.settings import chosen_screen
 from ui.invoices.list import InvoiceListModel, InvoiceListPage, make_table
 from ui.printing.status import PrintIndicator
 
@@ -47,6 +49,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(_("Kasir — {till}", till=till))
         self._first_page = False
         self.default_currency = "IDR"  # the shop's, once read
+        # Issue 16: the customer display, on the screen Settings chose (off by default).
+        self.customer_display = DisplayController(worker, bus, chosen_screen(self.settings),
+                                                  self)
 
         self.nav = QListWidget()
         for i, _page in enumerate(PAGES):
@@ -200,12 +205,14 @@ class MainWindow(QMainWindow):
         if name == "editor":
             from ui.invoices.editor import InvoiceEditor
             w = InvoiceEditor(worker, bus, self.printing)
+            self.customer_display.follow_editor(w)
             w.closed.connect(self.back_to_list)
             w.saved.connect(lambda inv_id, msg: self.open_invoice(inv_id, msg))
             self.invoices.addWidget(w)
         elif name == "detail":
             from ui.invoices.detail import InvoiceDetail
             w = InvoiceDetail(worker, bus, self.printing, self.sync)
+            self.customer_display.follow_detail(w)
             w.closed.connect(self.back_to_list)
             w.edit_requested.connect(self.edit_invoice)
             self.invoices.addWidget(w)
@@ -231,6 +238,7 @@ class MainWindow(QMainWindow):
                                  qsettings=self.settings)
                 w.language.changed.connect(lambda _lang: self.retranslate())
                 w.counter.touch_changed.connect(self.apply_touch)
+                w.display.changed.connect(self.customer_display.set_screen)
                 if getattr(self, "trust", None) is not None:
                     self.trust.extend_settings(w)  # staff, lock, till, backups (ui/setup/wiring.py)
             index = PAGE_KEYS.index(name)
@@ -405,6 +413,7 @@ class MainWindow(QMainWindow):
             self.resize(1200, 760)
 
     def closeEvent(self, event) -> None:
+        self.customer_display.close()
         self.settings.setValue("mainWindow/geometry", self.saveGeometry())
         self.invoice_list.apply_filters()  # keeps the last filters
         self.settings.sync()

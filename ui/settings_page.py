@@ -16,6 +16,7 @@ from ui.common.forms import Banner, FormErrors, problems_of, shortcut
 from ui.common.language import LanguageBox
 from ui.common.qsettings import app_settings
 from ui.invoices.counter_settings import CounterBox
+from ui.display.settings import DisplayBox
 from ui.printing.settings import PrinterSettings
 from ui.sync.settings import ConnectionBox, RemindersBox
 
@@ -63,6 +64,7 @@ class SettingsPage(QWidget):
         self.reminders = RemindersBox(worker, bus)
         self.language = LanguageBox(worker, app_settings(qsettings))
         self.counter = CounterBox(worker, bus, app_settings(qsettings))
+        self.display = DisplayBox(app_settings(qsettings))  # issue 16: the customer display
         content = QWidget()
         lay = QVBoxLayout(content)
         lay.addWidget(self.banner)
@@ -78,6 +80,7 @@ class SettingsPage(QWidget):
                    if self.connection is None else [])
             lay.addWidget(QLabel(" ".join(notes)))
         lay.addWidget(self.reminders)
+        lay.addWidget(self.display)
         lay.addWidget(till)
         lay.addStretch(1)
         scroll = QScrollArea()

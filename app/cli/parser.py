@@ -14,13 +14,13 @@ import sys
 
 from app.i18n import _
 from app import __version__, logs
-from app.cli import (customers, demo, documents, invoices, items, printing, reconcile, sandbox,
-                     sync, trust)
+from app.cli import (collect, customers, demo, documents, invoices, items, printing, reconcile,
+                     sandbox, sync, trust)
 from app.cli.env import CliEnv, Parser, common_options, emit, emit_error
 from app.domain.errors import KasirError, ValidationError
 
 # After `customer` and `invoice`, in the order `kasir --help` lists them.
-FEATURE_GROUPS = (demo, items, sandbox, sync, printing, documents, reconcile, trust)
+FEATURE_GROUPS = (demo, items, sandbox, sync, printing, documents, reconcile, trust, collect)
 
 
 def build_parser() -> Parser:

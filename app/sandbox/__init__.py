@@ -13,11 +13,14 @@ Subprocess helper for tests: ``app.sandbox.testing.running_sandbox``.
 
 Routes: ``/api/v1/customers``, ``/api/v1/invoices`` (+ ``/{id}/finalize|pay|void|
 mark-uncollectible|send-email|receipt``), ``/api/v1/receipts``, ``/api/v1/events``
-(+ ``/types``); the hosted page ``GET /i/<token>``; and, with the dashboard
+(+ ``/types``); ``/api/v1/checkout-sessions`` (+ ``/{id}``, ``/cancel``, ``/confirm``),
+the buyer's ``/api/v1/public/checkout/sessions/{id}`` (+ ``/charge``,
+``/buyer-claim``; no key) and ``/api/v1/adapters`` (checkout.py, adapters.py,
+buyer.py); the hosted page ``GET /i/<token>``; and, with the dashboard
 Bearer key and never faulted: ``POST /_sandbox/invoices/{id}/pay|void|
 mark-uncollectible``, ``POST /_sandbox/subscription-invoices``, ``POST
 /_sandbox/reset``, ``GET|POST /_sandbox/faults``, ``GET /_sandbox/stats``;
-``GET /_sandbox/health`` needs no key.
+``GET|POST /_sandbox/adapter``; ``GET /_sandbox/health`` needs no key.
 
 Against a hostile client: everything but the health check and the hosted pages
 is authenticated before it is routed (a stranger gets 401, never a 404 that

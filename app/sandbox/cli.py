@@ -36,6 +36,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--read-key-id", default=None,
                         help="an extra key with read scopes only (its writes get 403 insufficient_scope)")
     parser.add_argument("--read-secret", default=None, help="the secret of --read-key-id")
+    parser.add_argument("--adapter", default="midtrans", choices=("manual", "midtrans", "xendit"),
+                        help="the shop's payment adapter for checkout sessions: a gateway "
+                             "(midtrans, xendit: dynamic QRIS, paid by charge) or manual (static "
+                             "QRIS, the buyer's claim confirmed by the merchant); default midtrans")
     parser.add_argument("--tolerance", type=int, default=300, help="allowed signature timestamp skew in seconds (default 300)")
     parser.add_argument("--max-body", type=int, default=MAX_BODY, help=f"largest request body in bytes, else 413 (default {MAX_BODY})")
     parser.add_argument("--read-timeout", type=float, default=READ_TIMEOUT,
@@ -71,6 +75,7 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
         tolerance=args.tolerance, faults=faults,
         read_key_id=args.read_key_id, read_secret=args.read_secret,
         max_body=args.max_body, read_timeout=args.read_timeout,
+        adapter=getattr(args, "adapter", "midtrans"),
     )
 
 

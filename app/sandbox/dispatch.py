@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 from urllib.parse import parse_qsl, urlsplit
 
-from . import customers, events, invoices, receipts, refunds
+from . import adapters, checkout, customers, events, invoices, receipts, refunds
 from .auth import Credentials, authenticate, check_scope, principal_of
 from .common import DOC_URL, ApiError, iso, validation
 from .context import Ctx, Reply
@@ -26,6 +26,7 @@ DEFAULT_DASHBOARD_KEY = "pk_test_sandbox"
 WRITE_METHODS = ("POST", "PATCH", "PUT", "DELETE")
 MAX_BODY = 1024 * 1024  # bytes; a larger Content-Length is refused (413) unread
 READ_TIMEOUT = 30.0     # seconds a client may take to send what it announced
+PUBLIC_PREFIX = "/api/v1/public/"
 
 Handler = Callable[[Ctx], Reply]
 
@@ -42,6 +43,7 @@ class SandboxConfig:
     read_secret: str | None = None
     max_body: int = MAX_BODY
     read_timeout: float = READ_TIMEOUT
+    adapter: str = "midtrans"  # manual | midtrans | xendit (app/sandbox/adapters.py)
 
 
 @dataclass
@@ -78,9 +80,12 @@ class SandboxApp:
                                  config.read_key_id, config.read_secret)
         self.nonces = NonceCache(config.tolerance)
         self.dashboard = Dashboard(self)
+        self.adapters = adapters.AdapterState(config.adapter)
         self.api_routes = _compile(customers.ROUTES + invoices.ROUTES + receipts.ROUTES + events.ROUTES
-                                   + refunds.ROUTES)
-        self.sandbox_routes = _compile(dashboard_routes(self))
+                                   + refunds.ROUTES + checkout.routes(self.adapters)
+                                   + adapters.routes(self.adapters))
+        self.sandbox_routes = _compile(dashboard_routes(self)
+                                       + adapters.dashboard_routes(self.adapters))
 
     def close(self) -> None:
         self.store.close()
@@ -95,6 +100,11 @@ class SandboxApp:
             now = self.faults.now()
             if path == "/_sandbox/health":
                 return Response(200, envelope({"ok": True}, None, now))
+            if path.startswith("/c/") and method == "GET":  # a checkout session's hostedUrl
+                page = checkout.hosted_page(self.store, path[3:], iso(now))
+                if page is not None:
+                    return Response(200, page.encode(), "text/html; charset=utf-8")
+                raise ApiError(404, "not_found", "No such checkout page")
             if path.startswith("/i/") and method == "GET":  # the public hosted invoice page
                 page = invoices.hosted_page(self.store, path[3:], iso(now), base_url)
                 if page is not None:
@@ -122,17 +132,20 @@ class SandboxApp:
         if wait is not None:
             err = ApiError(429, "rate_limited", f"Too many requests: retry after {wait}s", {"Retry-After": str(wait)})
             return error_response(err, now)
-        principal = authenticate(self.creds, method, raw_path, headers, body, now)
-        claimed = refuse_replay(self.nonces, headers, now) if method in WRITE_METHODS else None
-        try:
-            check_scope(principal, method, raw_path)
+        if urlsplit(raw_path).path.startswith(PUBLIC_PREFIX):  # the buyer's side: no key
             response = self._run(self.api_routes, method, raw_path, headers, body, base_url, now)
-        except BaseException:
-            if claimed:
+        else:
+            principal = authenticate(self.creds, method, raw_path, headers, body, now)
+            claimed = refuse_replay(self.nonces, headers, now) if method in WRITE_METHODS else None
+            try:
+                check_scope(principal, method, raw_path)
+                response = self._run(self.api_routes, method, raw_path, headers, body, base_url, now)
+            except BaseException:
+                if claimed:
+                    self.nonces.release(claimed)
+                raise
+            if claimed and response.status >= 400:
                 self.nonces.release(claimed)
-            raise
-        if claimed and response.status >= 400:
-            self.nonces.release(claimed)
         response.drop = drop
         return response
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 
+from .checkout import EVENT_TYPES as CHECKOUT_EVENT_TYPES
 from .common import not_found, query_filters
 from .context import Ctx, Reply, page_reply
 
@@ -18,6 +19,7 @@ EVENT_TYPES = {
     "plugipay.receipt.created.v1": "A receipt was issued for a payment.",
     "plugipay.refund.created.v1": "A refund was made.",
     "plugipay.refund.succeeded.v1": "A refund reached the customer.",
+    **CHECKOUT_EVENT_TYPES,
 }
 
 

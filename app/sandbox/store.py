@@ -38,6 +38,10 @@ CREATE TABLE IF NOT EXISTS events (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,
     occurred_at TEXT NOT NULL, type TEXT NOT NULL, doc TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS events_type ON events(type);
+CREATE TABLE IF NOT EXISTS checkout_sessions (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL, status TEXT NOT NULL, customer_id TEXT, doc TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS checkout_sessions_status ON checkout_sessions(status);
 CREATE TABLE IF NOT EXISTS idempotency (
     key TEXT PRIMARY KEY, method TEXT NOT NULL, path TEXT NOT NULL,
     body_hash TEXT NOT NULL, status INTEGER NOT NULL, response BLOB NOT NULL,
@@ -50,7 +54,7 @@ CREATE TABLE IF NOT EXISTS refunds (
 CREATE INDEX IF NOT EXISTS refunds_source ON refunds(source_id);
 """
 
-TABLES = ("customers", "invoices", "receipts", "events", "refunds")
+TABLES = ("customers", "invoices", "receipts", "events", "refunds", "checkout_sessions")
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 

@@ -34,6 +34,8 @@ from typing import Any, Iterator
 import httpx
 from plugipay import PlugipayClient
 
+from .buyer import pay_session
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TEST_KEY_ID = "ak_test_kasir_sandbox"
 TEST_SECRET = "sk_test_kasir_sandbox_secret"
@@ -45,6 +47,7 @@ _FLAGS = {
     "read_key_id": "--read-key-id", "read_secret": "--read-secret",
     "latency_ms": "--latency-ms", "rate_limit": "--rate-limit", "clock_skew": "--clock-skew",
     "seed": "--seed", "max_body": "--max-body", "read_timeout": "--read-timeout",
+    "adapter": "--adapter",
 }
 _CAMEL = {
     "fail_rate": "failRate", "drop_rate": "dropRate", "latency_ms": "latencyMs",
@@ -181,6 +184,14 @@ class SandboxProcess:
     def create_subscription_invoice(self, **body: Any) -> dict:
         """Keys as the API spells them: customerId, currency, lines, dueAt, subscriptionId."""
         return self.dashboard("POST", "/_sandbox/subscription-invoices", body)
+
+    def set_adapter(self, name: str) -> dict:
+        """The shop's payment adapter: ``manual``, ``midtrans`` or ``xendit``."""
+        return self.dashboard("POST", "/_sandbox/adapter", {"adapter": name})
+
+    def pay_session(self, session_id: str, **kwargs: Any) -> dict:
+        """Pay a checkout session as the buyer's phone would (charge, or a claim on manual)."""
+        return pay_session(self.base_url, session_id, **kwargs)
 
     def set_faults(self, **faults: Any) -> dict:
         """e.g. ``set_faults(fail_rate=0, drop_rate=0.5, seed=3)``."""

@@ -21,6 +21,7 @@ from app.services.context import Context
 from app.store.models import Customer, Invoice, OutboxOperation, Receipt
 from app.store.sync_models import SyncCursor
 
+from .checkout import on_checkout_event
 from .conflicts import UNFINISHED, record_conflict, refresh_invoice_state
 from .gateway import Gateway
 from .mapping import apply_remote, import_invoice, is_own, local_customer_for, remote_status
@@ -28,6 +29,7 @@ from .refund_sync import apply_remote_refund
 from .refusals import local_state, remote_summary
 
 EVENTS_CURSOR = "events"
+CHECKOUT_EVENTS = "plugipay.checkout_session."
 MAX_PAGES = 50  # per pass; the rest comes next pass
 
 
@@ -180,6 +182,11 @@ class Puller:
                     elif e.get("type", "").startswith("plugipay.refund."):
                         s.flush()
                         self._refund(s, data, stats)
+                    elif e.get("type", "").startswith(CHECKOUT_EVENTS):
+                        s.flush()  # a QR collection's session (issue 16): paid late, too
+                        changed = on_checkout_event(s, self.ctx, data)
+                        if changed is not None:
+                            stats.changed_invoices.add(changed)
                 _set_cursor(s, self.ctx, EVENTS_CURSOR, next_cursor)
                 uow.commit()
             cursor = next_cursor or cursor

@@ -18,6 +18,7 @@ ALLOWED = {
     "reconcile": {"common", "trust"},
     "invoices": {"common", "trust", "catalog", "printing"},
     "setup": {"common", "trust", "sync"},
+    "display": {"common"},  # issue 16: the customer display
 }
 
 

@@ -39,3 +39,21 @@ def emit(signal, *args) -> None:
     result = signal.emit(*args)
     if EMIT_STEALS and isinstance(result, bool):
         ctypes.pythonapi.Py_IncRef(ctypes.py_object(result))
+
+
+# The same binding returns a borrowed None from every void method (QLabel.setText,
+# QWidget.update, QPainter.drawRect...): each call takes a reference from None, and a
+# till that ran some thousands of them aborted ("none_dealloc: deallocating None").
+# CPython 3.12 made None, True and False immortal; where the bug exists, give them a
+# reference count no run can use up (ob_refcnt is a PyObject's first field).
+def _void_call_steals_none() -> bool:
+    probe = _Probe()
+    before = sys.getrefcount(None)
+    for _ in range(8):
+        probe.setObjectName("probe")
+    return before - sys.getrefcount(None) >= 8
+
+
+if sys.version_info < (3, 12) and _void_call_steals_none():
+    for _obj in (None, True, False):
+        ctypes.c_ssize_t.from_address(id(_obj)).value += 1 << 40

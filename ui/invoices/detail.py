@@ -25,12 +25,15 @@ from ui.invoices.action_dialogs import ReasonDialog
 from ui.invoices.list import status_text
 from ui.invoices.pay_step import PayStep, change_message
 from ui.invoices.refunds_panel import RefundsPanel
+from ui.invoices.qr_collect import QrCollectDialog, qr_unavailable_reason
 from ui.invoices.share_panel import SharePanel
 from ui.trust.guard import cancelled_text, run_guarded
 
 ACTION_WORDS = {"create": N_("Created"), "edit": N_("Edited"), "issue": N_("Issued"),
                 "pay": N_("Marked paid"), "void": N_("Voided"), "write_off": N_("Written off"),
-                "refund": N_("Refunded")}
+                "refund": N_("Refunded"),
+                "qr_collect": N_("QR shown"), "qr_canceled": N_("QR canceled"),
+                "qr_expired": N_("QR expired")}
 
 
 def load_detail(ctx, ref):  # worker thread
@@ -40,10 +43,11 @@ def load_detail(ctx, ref):  # worker thread
 class InvoiceDetail(QWidget):
     closed = Signal()
     edit_requested = Signal(object)  # the draft's InvoiceRecord
+    qr_opened = Signal(object)  # a QrCollectDialog (the customer display follows it)
 
     def __init__(self, worker, bus, printing=None, sync=None, parent=None):
         super().__init__(parent)
-        self.worker, self.bus, self.printing = worker, bus, printing
+        self.worker, self.bus, self.printing, self.sync = worker, bus, printing, sync
         self.inv = None
         self.dialog = None
         self.banner = Banner()
@@ -81,12 +85,15 @@ class InvoiceDetail(QWidget):
             Action.VOID: QPushButton(_("Void… (Ctrl+Shift+V)")),
             Action.WRITE_OFF: QPushButton(_("Write off… (Ctrl+Shift+W)")),
         }
+        self.qr_button = QPushButton(_("Collect by QR (F11)"))
         self.back = QPushButton(_("Back to list (Esc)"))
         actions = QHBoxLayout()
         actions.addWidget(self.back)
         actions.addStretch(1)
         for b in self.buttons.values():
             actions.addWidget(b)
+            if b is self.buttons[Action.PAY]:
+                actions.addWidget(self.qr_button)
         # Refunds (issue 15): shown for a paid invoice with something left to give back.
         self.refund_button = QPushButton(_("Refund… (Ctrl+Shift+R)"))
         self.refund_button.hide()
@@ -127,11 +134,15 @@ class InvoiceDetail(QWidget):
         shortcut(self, "F9", self.issue)
         shortcut(self, "Ctrl+E", self.edit)
         shortcut(self, "F10", self.pay)
+        self.qr_button.clicked.connect(self.collect_by_qr)
+        shortcut(self, "F11", self.collect_by_qr)
         shortcut(self, "Ctrl+Shift+V", self.void)
         shortcut(self, "Ctrl+Shift+W", self.write_off)
         self.refund_button.clicked.connect(self.refund)
         shortcut(self, "Ctrl+Shift+R", self.refund)
         bus.changed.connect(self._on_changed)
+        if sync is not None and hasattr(sync, "status_changed"):
+            sync.status_changed.connect(self._qr_state)
 
     # -- loading
     def show_invoice(self, invoice_id: int, message: str = "", kind: str = "ok") -> None:
@@ -205,6 +216,7 @@ class InvoiceDetail(QWidget):
         for action, button in self.buttons.items():
             button.setEnabled(action in allowed)
             button.setToolTip("" if action in allowed else self.refusal(action))
+        self._qr_state()
         self.share.set_invoice(inv, receipts)
         self.refund_button.setVisible(self.refundable())
         self.refunds.set_invoice(inv)
@@ -267,6 +279,31 @@ class InvoiceDetail(QWidget):
         self.dialog = PayStep(self.inv, self.worker, self.printing, self, show_paid_on=True)
         self.dialog.paid.connect(lambda *r: self._acted(change_message(*r)))
         self.dialog.setModal(True)
+        self.dialog.show()
+
+    def _qr_state(self) -> None:
+        """QR needs Plugipay: disabled, with the reason, when the till is offline."""
+        if self.inv is None:
+            return
+        payable = Action.PAY in set(allowed_actions(self.inv.status))
+        reason = qr_unavailable_reason(self.sync)
+        self.qr_button.setEnabled(payable and not reason)
+        self.qr_button.setToolTip(reason if payable else self.refusal(Action.PAY))
+
+    def collect_by_qr(self) -> None:
+        """Issue 16: a Plugipay checkout session for the amount due; paid by itself."""
+        if not self._allowed(Action.PAY):
+            return
+        reason = qr_unavailable_reason(self.sync)
+        if reason:
+            self.banner.show_message(reason, "error")
+            return
+        self.dialog = QrCollectDialog(self.worker, self.bus, self.inv.id, self.sync, self,
+                                      printing=self.printing)
+        self.dialog.paid.connect(lambda inv, receipt: self.show_invoice(
+            inv.id, _("Paid by QR. Receipt {number}.", number=receipt.number), "ok"))
+        self.dialog.setModal(True)
+        emit(self.qr_opened, self.dialog)
         self.dialog.show()
 
     def void(self) -> None:

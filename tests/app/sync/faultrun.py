@@ -24,6 +24,8 @@ from app.services.refunds import refund
 from app.store.models import Customer, Invoice, OutboxOperation
 from app.store.refund_models import Refund
 from app.store.sync_models import InvoiceEmail, SyncConflict
+from app.store.models import Payment
+from app.sync.checkout import QrCollector, QrUnavailable
 from app.sync.emails import send_invoice
 from app.sync.engine import SyncEngine
 from app.sync.outbox import Backoff
@@ -45,6 +47,7 @@ class RunResult:
     refund_duplicates: int = 0  # refunds Plugipay holds twice (must stay 0)
     refunds_lost: int = 0       # till refunds Plugipay never got (must stay 0)
     problems: list = field(default_factory=list)
+    qr: list = field(default_factory=list)  # (invoice id, session id) collected by QR
 
 
 def fast_dir(fallback: Path) -> Path:
@@ -144,6 +147,11 @@ def fault_run(sbx, store, seed: int, client=None) -> RunResult:
                                    lines=(("Teh", 2, 9000),)))
             mark_paid(ctx, inv.id, PaymentInput("cash"))
             _refund(ctx, rng, [inv.id]); res.actions["refund"] += 1
+        # Issue 16: a QR collection under the same faults, on its own RNG (the other
+        # actions' sequence per seed stays as it was).
+        qrng = random.Random(seed ^ 0x51C0)
+        if qrng.random() < 0.5:
+            _qr_collection(sbx, ctx, engine, rng.choice(customers), qrng, res)
         sbx.set_faults(fail_rate=0, drop_rate=0, rate_limit=0, latency_ms=0)
         reports = engine.drain(max_passes=200, sleep=time.sleep)
         res.passes += len(reports)
@@ -187,6 +195,43 @@ def _check_refunds(client, store, res: RunResult) -> None:
         res.problems.append(f"{len(remote)} refunds on Plugipay for {len(local)} at the till")
 
 
+def _qr_collection(sbx, ctx, engine, customer_id, qrng, res: RunResult) -> None:
+    """Collect an invoice by QR through lost answers and failures: the session is
+    created once, the buyer pays it, and the till sees it by polling (or, when the
+    cashier walked away, in the events feed while draining)."""
+    inv = create_and_issue(ctx, draft_input(customer_id, lines=(("Teh", 2, 9000),)))
+    collector = QrCollector(ctx, engine._gateway())
+    rec = None
+    for _attempt in range(60):
+        try:
+            rec = collector.start(inv.id)
+            break
+        except QrUnavailable:
+            res.actions["qr_unavailable"] += 1
+            time.sleep(0.02)
+    if rec is None:
+        res.problems.append(f"QR for invoice {inv.id}: no session after 60 tries")
+        return
+    res.qr.append((inv.id, rec.session_id))
+    sbx.pay_session(rec.session_id)
+    if qrng.random() < 0.6:
+        collector.wait(rec.id, timeout=5, interval=0.02)
+    res.actions["qr"] += 1
+
+
+def _check_qr(client, s, res: RunResult) -> None:
+    sessions = every_page(lambda c: client.checkout_sessions.list(limit=100, cursor=c))
+    for invoice_id, session_id in res.qr:
+        mine = [x for x in sessions
+                if (x.get("metadata") or {}).get("kasirInvoiceId") == str(invoice_id)]
+        if [x["id"] for x in mine] != [session_id] or mine[0]["status"] != "completed":
+            res.problems.append(f"QR invoice {invoice_id}: sessions {mine}")
+        pays = s.execute(select(Payment).where(Payment.invoice_id == invoice_id)).scalars().all()
+        if [(p.method, p.reference) for p in pays] != [("qris", session_id)]:
+            res.problems.append(f"QR invoice {invoice_id}: payments "
+                                f"{[(p.method, p.reference) for p in pays]}")
+
+
 def _check(client, store, res: RunResult) -> None:
     _check_refunds(client, store, res)
     remote_invoices = every_page(lambda c: client.invoices.list(limit=100, cursor=c))
@@ -227,6 +272,7 @@ def _check(client, store, res: RunResult) -> None:
         left = s.execute(select(OutboxOperation).where(OutboxOperation.state != "done")).scalars().all()
         if left:
             res.problems.append("not done: " + ", ".join(f"{o.operation}={o.state}:{o.last_error}" for o in left))
+        _check_qr(client, s, res)
         conflicts = s.execute(select(SyncConflict)).scalars().all()
         if conflicts:
             res.problems.append("conflicts: " + "; ".join(c.message for c in conflicts))

@@ -1,0 +1,1 @@
+"""The customer display (issue 16): a second window facing the customer."""
