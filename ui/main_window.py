@@ -208,6 +208,8 @@ class MainWindow(QMainWindow):
             self.customer_display.follow_editor(w)
             w.closed.connect(self.back_to_list)
             w.saved.connect(lambda inv_id, msg: self.open_invoice(inv_id, msg))
+            w.qr_reason = self._qr_reason
+            w.collect_qr.connect(self.collect_by_qr)
             self.invoices.addWidget(w)
         elif name == "detail":
             from ui.invoices.detail import InvoiceDetail
@@ -301,6 +303,19 @@ class MainWindow(QMainWindow):
         self.invoices.setCurrentWidget(self.detail)
         self.detail.show_invoice(invoice_id, message)
         self.detail.setFocus()
+
+    def _qr_reason(self) -> str:
+        # The QR dialog's module (and the sync machinery it names) is built on first use.
+        from ui.invoices.qr_collect import qr_unavailable_reason
+
+        return qr_unavailable_reason(self.sync)
+
+    def collect_by_qr(self, invoice_id: int) -> None:
+        """The sale screen's pay step chose QR: the invoice's detail collects it."""
+        self.nav.setCurrentRow(0)
+        self.detail.inv = None
+        self.invoices.setCurrentWidget(self.detail)
+        self.detail.collect_when_shown(invoice_id)
 
     def back_to_list(self) -> None:
         self.invoices.setCurrentWidget(self.invoice_list)

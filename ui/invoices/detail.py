@@ -50,6 +50,7 @@ class InvoiceDetail(QWidget):
         self.worker, self.bus, self.printing, self.sync = worker, bus, printing, sync
         self.inv = None
         self.dialog = None
+        self._collect_next = None  # an invoice to collect by QR once shown
         self.banner = Banner()
         self.number = QLabel()
         self.number.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -220,6 +221,9 @@ class InvoiceDetail(QWidget):
         self.share.set_invoice(inv, receipts)
         self.refund_button.setVisible(self.refundable())
         self.refunds.set_invoice(inv)
+        if self._collect_next == inv.id:
+            self._collect_next = None
+            self.collect_by_qr()
 
     def refusal(self, action: Action) -> str:
         try:
@@ -276,8 +280,10 @@ class InvoiceDetail(QWidget):
         if not self._allowed(Action.PAY):
             return
         # The pay step (ui/invoices/pay_step.py) pays and queues the receipt itself.
-        self.dialog = PayStep(self.inv, self.worker, self.printing, self, show_paid_on=True)
+        self.dialog = PayStep(self.inv, self.worker, self.printing, self, show_paid_on=True,
+                              qr_reason=qr_unavailable_reason(self.sync))
         self.dialog.paid.connect(lambda *r: self._acted(change_message(*r)))
+        self.dialog.qr_requested.connect(self.collect_by_qr)
         self.dialog.setModal(True)
         self.dialog.show()
 
@@ -289,6 +295,11 @@ class InvoiceDetail(QWidget):
         reason = qr_unavailable_reason(self.sync)
         self.qr_button.setEnabled(payable and not reason)
         self.qr_button.setToolTip(reason if payable else self.refusal(Action.PAY))
+
+    def collect_when_shown(self, invoice_id: int) -> None:
+        """Show the invoice, then collect it by QR (the sale screen's pay step chose QR)."""
+        self._collect_next = invoice_id
+        self.show_invoice(invoice_id)
 
     def collect_by_qr(self) -> None:
         """Issue 16: a Plugipay checkout session for the amount due; paid by itself."""

@@ -63,10 +63,12 @@ def save_invoice(ctx, invoice_id, data: DraftInput, issue: bool, payment):  # wo
 
 class InvoiceEditor(QWidget):
     saved = Signal(int, str)  # invoice id, a sentence on what happened
+    collect_qr = Signal(int)  # invoice id: the pay step chose QR (the window opens the QR dialog)
     closed = Signal()
 
     def __init__(self, worker, bus, printing=None, parent=None):
         super().__init__(parent)
+        self.qr_reason = lambda: None  # the window sets it: None offers no QR in the pay step
         self.worker, self.bus, self.printing = worker, bus, printing
         self.print_config = None  # this till's printer settings, once read
         self.invoice_id: int | None = None
@@ -506,9 +508,10 @@ class InvoiceEditor(QWidget):
         emit(self.saved, inv.id, what)
 
     def open_pay_step(self, inv) -> None:
-        dlg = PayStep(inv, self.worker, self.printing, self)
+        dlg = PayStep(inv, self.worker, self.printing, self, qr_reason=self.qr_reason())
         dlg.paid.connect(self._paid)
-        dlg.rejected.connect(lambda: emit(self.saved, inv.id, _(
+        dlg.qr_requested.connect(lambda: emit(self.collect_qr, inv.id))
+        dlg.rejected.connect(lambda: dlg.qr_chosen or emit(self.saved, inv.id, _(
             "{number} issued, not paid yet: F10 takes the payment.", number=inv.display_number)))
         dlg.setModal(True)
         self.pay_dialog = dlg

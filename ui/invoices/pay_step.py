@@ -24,6 +24,7 @@ from app.services.invoices import PaymentInput, pay_with_tenders
 
 from ui.common.fmt import money
 from ui.common.forms import problems_of, return_focus, set_invalid, shortcut
+from ui.common.qtcompat import emit
 from ui.invoices.action_dialogs import parse_paid_at
 
 OTHER_METHODS = ("edc", "transfer", "qris", "other")
@@ -47,10 +48,15 @@ class PayStep(QDialog):
     """Pay one issued invoice; `paid` says what the service stored."""
 
     paid = Signal(object, object, object)  # InvoiceRecord, ReceiptRecord, PaymentRecord
+    qr_requested = Signal()  # the cashier chose QR: the owner opens the QR collect dialog
 
-    def __init__(self, inv, worker, printing=None, parent=None, *, show_paid_on: bool = False):
+    def __init__(self, inv, worker, printing=None, parent=None, *, show_paid_on: bool = False,
+                 qr_reason: str | None = None):
+        """`qr_reason`: None offers no QR choice; "" offers it; a sentence shows it
+        disabled with that reason (offline, no key: cash and card still work)."""
         super().__init__(parent)
         self.inv, self.worker, self.printing = inv, worker, printing
+        self.qr_chosen = False
         self.currency = inv.currency
         self.due = inv.amount_due
         self.settlement: Settlement | None = None
@@ -102,6 +108,16 @@ class PayStep(QDialog):
         self.finish_button = QPushButton(_("Finish (Enter)"))
         self.finish_button.setDefault(True)
         self.finish_button.setMinimumHeight(44)
+        self.qr_button = QPushButton(_("QR (F11)"))
+        self.qr_button.setAutoDefault(False)
+        self.qr_button.setMinimumHeight(44)
+        self.qr_button.setVisible(qr_reason is not None)
+        self.qr_button.setEnabled(not qr_reason)
+        self.qr_button.setToolTip(qr_reason or _("Show a QRIS code for the amount due; the sale "
+                                                 "turns paid by itself when the buyer pays."))
+        self.qr_button.clicked.connect(self.choose_qr)
+        if qr_reason is not None:
+            shortcut(self, "F11", self.choose_qr, window=True)
         self.cancel_button = QPushButton(_("Cancel (Esc)"))
         self.cancel_button.setAutoDefault(False)
         self.cancel_button.setMinimumHeight(44)
@@ -117,6 +133,7 @@ class PayStep(QDialog):
         buttons = QHBoxLayout()
         buttons.addWidget(self.cancel_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.qr_button)
         buttons.addWidget(self.finish_button)
         when = QHBoxLayout()
         when.addWidget(self.paid_on_label)
@@ -136,6 +153,14 @@ class PayStep(QDialog):
         self.update_state()
         self.cash.setFocus()
         return_focus(self)
+
+    def choose_qr(self) -> None:
+        """Hand the sale to the QR collect dialog; this step closes, storing nothing."""
+        if not self.qr_button.isVisible() or not self.qr_button.isEnabled() or self.busy:
+            return
+        self.qr_chosen = True
+        self.reject()
+        emit(self.qr_requested)
 
     def _edits(self) -> list[QLineEdit]:
         return [self.cash] + [e for r in self.rows for e in (r.amount, r.reference)] + [

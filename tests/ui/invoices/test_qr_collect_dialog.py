@@ -158,3 +158,58 @@ def test_from_the_invoice_detail_f11_collects_and_the_detail_shows_paid(
     qtbot.waitUntil(lambda: detail.inv.status == "paid", timeout=10000)
     qtbot.waitUntil(lambda: "Paid by QR" in detail.banner.text(), timeout=5000)
     assert not detail.qr_button.isEnabled()
+
+
+def test_the_pay_step_offers_qr_and_the_sale_turns_paid_by_itself(
+        qtbot, ctx, worker, bus, settings, plugipay_env, make_draft, sync_bridge):
+    """Issue 16: "QR" in the pay step hands the sale to the QR dialog (nothing stored by the
+    step itself); the buyer pays and the detail shows the invoice paid by QRIS."""
+    from PySide6.QtCore import Qt
+
+    from ui.main_window import MainWindow
+
+    plugipay_env.set_adapter("midtrans")
+    win = MainWindow(worker, bus, operator="ana", till="T1", db_label="test.db",
+                     settings=settings, sync=sync_bridge)
+    qtbot.addWidget(win)
+    win.show()
+    inv = issue(ctx, make_draft().id)
+    win.open_invoice(inv.id)
+    detail = win.detail
+    qtbot.waitUntil(lambda: detail.inv is not None and detail.inv.id == inv.id, timeout=5000)
+    opened = []
+    detail.qr_opened.connect(opened.append)
+    detail.pay()
+    step = detail.dialog
+    qtbot.waitUntil(step.isVisible, timeout=3000)
+    assert step.qr_button.isVisible() and step.qr_button.isEnabled()
+    qtbot.mouseClick(step.qr_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(opened), timeout=5000)
+    assert not step.isVisible() and get_invoice(ctx, inv.id).status == "open"
+    dialog = opened[0]
+    qtbot.waitUntil(lambda: dialog.rec is not None and bool(dialog.rec.session_id), timeout=10000)
+    plugipay_env.pay_session(dialog.rec.session_id)
+    qtbot.waitUntil(lambda: detail.inv.status == "paid", timeout=10000)
+    pays = get_invoice(ctx, inv.id)
+    assert pays.status == "paid" and pays.amount_paid == pays.total
+
+
+def test_offline_the_pay_step_shows_qr_disabled_with_the_reason(qtbot, worker, ctx, make_draft):
+    from PySide6.QtCore import Qt
+
+    from ui.invoices.pay_step import PayStep
+
+    inv = issue(ctx, make_draft().id)
+    reason = qr_unavailable_reason(None)
+    step = PayStep(inv, worker, None, None, qr_reason=reason)
+    qtbot.addWidget(step)
+    step.show()
+    asked = []
+    step.qr_requested.connect(lambda: asked.append(1))
+    assert step.qr_button.isVisible() and not step.qr_button.isEnabled()
+    assert step.qr_button.toolTip() == reason
+    qtbot.keyClick(step, Qt.Key.Key_F11)
+    assert asked == [] and step.isVisible()
+    no_qr = PayStep(inv, worker, None, None)
+    qtbot.addWidget(no_qr)
+    assert not no_qr.qr_button.isVisibleTo(no_qr)
