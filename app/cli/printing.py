@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, replace
 
+from app.cli.argtypes import parse_int, parse_seconds
 from app.cli.env import Parser
 from app.domain.errors import ValidationError
 from app.i18n import N_, _, gettext
@@ -29,7 +30,8 @@ def _profile_for(args, cfg):
             int(args.width))
     else:
         return None, None
-    columns = int(args.columns) if getattr(args, "columns", None) else (
+    columns = parse_int(args.columns, _("Columns"), "columns", lo=1, hi=200) if getattr(
+        args, "columns", None) else (
         cfg.columns if profile.name == cfg.profile else profile.columns[0])
     profile.font_for(columns)
     return profile.name, columns
@@ -69,7 +71,7 @@ def _config_from_args(args, cfg):
     if getattr(args, "codepage", None):
         out = replace(out, codepage=args.codepage.upper())
     if getattr(args, "timeout", None):
-        out = replace(out, timeout=float(args.timeout))
+        out = replace(out, timeout=parse_seconds(args.timeout, _("The timeout"), "timeout"))
     return out
 
 

@@ -9,6 +9,8 @@ from pathlib import Path
 from platformdirs import user_data_dir
 from sqlalchemy import Engine, create_engine, event
 
+from .db_file import check_database_path
+
 READ = "read"
 SINGLE_READ = "single_read"  # one SELECT: atomic by itself, no transaction needed
 
@@ -18,13 +20,16 @@ def default_db_path() -> Path:
 
 
 def to_url(db: str | os.PathLike | None) -> str:
-    """A path (or None for the default file) becomes a SQLite URL; URLs pass through."""
+    """A path (or None for the default file) becomes a SQLite URL; URLs pass through.
+    The path is checked first (app/store/db_file.py): a file that is not Kasir's database
+    is refused with a DatabaseUnusableError and left untouched."""
     if db is None:
         db = default_db_path()
     text = str(db)
     if "://" in text:
         return text
     path = Path(text).expanduser().resolve()
+    check_database_path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{path}"
 
