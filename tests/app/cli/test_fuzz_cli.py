@@ -110,8 +110,9 @@ def test_the_grammar_reaches_every_command_group():
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c.path))
-def test_no_argument_reaches_a_traceback(command, template, tmp_path_factory):
+def test_no_argument_reaches_a_traceback(command, template, tmp_path_factory, monkeypatch):
     work = tmp_path_factory.mktemp("fuzz")
+    monkeypatch.chdir(work)  # `kasir pdf ID` writes beside the working directory
 
     @settings(max_examples=EXAMPLES_PER_COMMAND, deadline=None, database=None,
               suppress_health_check=list(HealthCheck))
