@@ -10,6 +10,7 @@ which argparse lets through to `main` (it only rewrites ValueError and TypeError
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from app.domain.errors import ValidationError
 from app.i18n import _
@@ -82,6 +83,15 @@ def parse_seconds(text, label: str, field_name: str | None = None, *, hi: float 
         raise ValidationError(_("{label} must be a number of seconds above 0 and at most {hi}.",
                                 label=label, hi=hi), field=field_name)
     return n
+
+
+def check_output_path(text, field_name: str) -> Path:
+    """A file to write: a name in an existing folder, not a folder itself."""
+    target = Path(str(text)).expanduser()
+    if not str(text).strip() or target.is_dir() or not target.parent.is_dir():
+        raise ValidationError(_("Cannot write to {path}: give a file name in an existing "
+                                "folder.", path=repr(str(text))), field=field_name)
+    return target
 
 
 def record_ref_arg(text: str) -> str:

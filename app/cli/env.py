@@ -21,7 +21,8 @@ EXIT_CODES = {"validation_error": 3, "not_found": 4, "conflict": 5, "permission_
               "database_unusable": 7}
 
 # Arguments that name a record: digits there must be an id the database can hold.
-RECORD_REFS = {"id", "ref", "line_id", "invoice_ids", "customer"}
+# (An item's `ref` is not one: digits there may be a barcode; items.py checks it.)
+RECORD_REFS = {"id", "line_id", "invoice_ids", "customer"}
 
 
 FALLBACK_OPERATOR = "operator"  # an operator name, stored in history: not translated

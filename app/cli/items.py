@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.cli.argtypes import parse_amount, parse_limit
+from app.cli.argtypes import MAX_ID, parse_amount, parse_limit
 from app.cli.env import Parser
 from app.domain.errors import NotFoundError, ValidationError
 from app.domain.money import format_money
@@ -50,7 +50,7 @@ def _resolve(ctx, ref):
     from app.services.items import find_by_code, get_item, list_items  # SQLAlchemy: on use
 
     text = str(ref).strip()
-    if text.isdigit():
+    if text.isdigit() and int(text) <= MAX_ID:  # longer digits: only a barcode
         try:
             return get_item(ctx, int(text))
         except NotFoundError:

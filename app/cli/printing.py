@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, replace
 
-from app.cli.argtypes import parse_int, parse_seconds
+from app.cli.argtypes import parse_int, parse_limit, parse_seconds
 from app.cli.env import Parser
 from app.domain.errors import ValidationError
 from app.i18n import N_, _, gettext
@@ -109,7 +109,7 @@ def cmd_printer_status(args, env):
 def cmd_printer_jobs(args, env):
     from app.printing.queue import list_jobs
 
-    jobs = list_jobs(env.ctx, args.state, limit=int(args.limit))
+    jobs = list_jobs(env.ctx, args.state, limit=parse_limit(args.limit))
     lines = [f"{j.id:>5}  {gettext(JOB_STATES.get(j.state, j.state)):<9} {j.title}"
              + (" " + _("REPRINT") if j.reprint else "")
              + ("  " + _("[{attempts} tries: {error}]", attempts=j.attempts, error=j.last_error)

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from app.i18n import N_, _, _n, gettext
-from app.cli.argtypes import parse_amount, parse_id, parse_int, parse_limit
+from app.cli.argtypes import check_output_path, parse_amount, parse_id, parse_int, parse_limit
 from app.cli.env import Parser
 from app.domain.errors import ValidationError
 
@@ -122,6 +122,8 @@ def parse_confidence(text) -> int | None:
         return None
     try:
         value = Decimal(str(text).strip().rstrip("%"))
+        if not value.is_finite() or not 0 <= value <= 100:
+            raise InvalidOperation
     except InvalidOperation:
         raise ValidationError(_("{text} is not a confidence: give 0.9 or 90.", text=repr(text)),
                               field="min_confidence") from None
@@ -203,11 +205,8 @@ def _report_options(args) -> int:
     """The width, and that --pdf can be written, checked before a shift is closed:
     a refusal after closing it would have changed the database."""
     width = parse_int(args.width, _("Width"), "width", lo=24, hi=120)
-    if args.pdf:
-        target = Path(args.pdf)
-        if target.is_dir() or not target.parent.is_dir():
-            raise ValidationError(_("Cannot write the PDF to {path}: give a file name in an "
-                                    "existing folder.", path=args.pdf), field="pdf")
+    if args.pdf is not None:
+        check_output_path(args.pdf, "pdf")
     return width
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import getpass
 import sys
 
+from app.cli.argtypes import check_output_path
 from app.cli.env import Parser, emit
 from app.i18n import _, gettext
 from app.domain.errors import ValidationError
@@ -107,6 +108,8 @@ def cmd_backup(args, env):
         return ([b.to_json() for b in found],
                 "\n".join(f"{b.taken_at:%Y-%m-%d %H:%M:%S}Z  {gettext(KIND_LABELS.get(b.kind, b.kind)):<14} {b.size:>10}  {b.path}"
                           for b in found) or _("No backups yet."))
+    if args.file is not None:
+        check_output_path(args.file, "file")
     info = make_backup(db, args.file)
     return info.to_json(), _("Backed up to {path} ({size} bytes).", path=info.path, size=info.size)
 
