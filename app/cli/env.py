@@ -57,9 +57,9 @@ def refuse_undecodable(argv: list[str]) -> None:
     for word in argv:
         if any("\ud800" <= ch <= "\udfff" for ch in word):
             shown = word.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-            raise ValidationError(_("The argument {word} is not valid UTF-8 text. Type it again "
-                                    "(or check the terminal's character set).",
-                                    word=repr(shown)[:80]))
+            raise ValidationError(_("The argument '{word}' is not valid UTF-8 text. Type it "
+                                    "again (or check the terminal's character set).",
+                                    word=printable(shown)[:80]))
 
 
 def check_operator(name: str) -> str:
