@@ -99,6 +99,11 @@ def validate_mapping(m: CsvMapping) -> CsvMapping:
 
 
 def _decode(data: bytes) -> str:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's "Unicode text" export
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     for enc in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(enc)
@@ -113,7 +118,13 @@ def _rows(text: str, delimiter: str) -> list[list[str]]:
         sample = "\n".join(text.splitlines()[:50])
         counts = {d: sample.count(d) for d in (",", ";", "\t", "|")}
         delim = max(counts, key=counts.get) if any(counts.values()) else ","
-    return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text), delimiter=delim)]
+    try:  # newline="": the csv module reads \r, \n and \r\n itself, also inside quotes
+        return [[c.strip() for c in row]
+                for row in csv.reader(io.StringIO(text, newline=""), delimiter=delim)]
+    except csv.Error as exc:
+        raise ValidationError(_("This file cannot be read as CSV ({reason}). Export the "
+                                "statement again as CSV, OFX or MT940.", reason=str(exc)),
+                              field="file") from None
 
 
 def _find_header(rows, m: CsvMapping):

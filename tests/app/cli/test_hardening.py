@@ -236,3 +236,23 @@ def test_a_new_path_and_an_empty_file_are_still_new_databases(tmp_path):
             path.write_bytes(b"")
         rc, out, err = run(["--db", str(path), "--json", "invoice", "list"])
         assert rc == 0 and json.loads(out) == [], err
+
+
+# --- statement files (found by tests/app/cli/test_fuzz_statements.py) ------------------------
+
+def test_a_statement_with_a_lone_carriage_return_is_read_not_a_traceback(db, tmp_path):
+    path = tmp_path / "cr.csv"
+    path.write_bytes(b"date,description,amount\r\x00\n2026-12-05,a\rb,1\n")
+    rc, out, err = run(["--db", str(db), "--json", "reconcile", "import", str(path),
+                        "--mapping", "bca"])
+    assert rc == 3 and json.loads(out)["error"]["code"] == "validation_error", err
+
+
+def test_a_utf16_statement_from_excel_is_decoded(db, tmp_path):
+    path = tmp_path / "excel.csv"
+    path.write_bytes("Tanggal Transaksi,Keterangan,Cabang,Jumlah,Saldo\r\n"
+                     "05/12/2026,TRSF BUDI,0000,\"66,600.00 CR\",\"1,066,600.00\"\r\n"
+                     .encode("utf-16"))
+    rc, out, err = run(["--db", str(db), "--json", "reconcile", "import", str(path),
+                        "--mapping", "bca"])
+    assert rc == 0 and json.loads(out)["added"] == 1, (out, err)
