@@ -25,8 +25,9 @@ GLOBAL_DESTS = {"help", "version", "db", "operator", "till", "json", "pin", "app
 # Commands that leave the process: a server that runs until stopped, the keyring, printers
 # and the network. They are fuzzed through their argument types elsewhere, not run here.
 NOT_RUN = {("sandbox",), ("login",), ("logout",), ("sync",), ("printer", "find"),
-           ("printer", "status"), ("printer", "test"), ("printer", "process"), ("print",),
-           ("demo",)}
+           ("printer", "status"), ("printer", "test"), ("printer", "process"), ("demo",)}
+# Words always added to a command so that it stays inside the process.
+FORCED = {("print",): ["--queue-only"]}
 
 NASTY = [
     "", " ", "-1", "0", "-0", "1.5", "1e3", "0x10", "1_000", "99999999999999999999999",
@@ -123,7 +124,7 @@ def _option_words(action, paths):
 @st.composite
 def argv_for(draw, command: Command, paths) -> list[str]:
     """Words for one command: its positionals, then some of its options in any order."""
-    words = list(command.path)
+    words = list(command.path) + FORCED.get(command.path, [])
     positionals = []
     for a in command.actions:
         if not a.option_strings:
