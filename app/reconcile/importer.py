@@ -12,6 +12,7 @@ from app.i18n import _
 from app.domain.errors import NotFoundError, ValidationError
 from app.services.audit import record_history
 from app.services.context import Context
+from app.store.limits import text_limit
 from app.store.reconcile_models import BankMapping, BankStatement, StatementLine
 
 from .csv_format import PRESETS, CsvMapping, parse_csv, validate_mapping
@@ -109,7 +110,9 @@ def import_statement(ctx: Context, data: bytes, fmt: str | None = None, *,
         s.add_all(StatementLine(
             statement_id=stmt.id, bank=st.bank[:64], account=st.account[:64],
             currency=st.currency, booked_on=line.booked_on, amount=line.amount,
-            description=line.description, balance=line.balance, bank_ref=line.bank_ref,
+            description=line.description, balance=line.balance,
+            # OFX allows 255-character FITIDs; the fingerprint keeps the whole one
+            bank_ref=line.bank_ref[:text_limit("statement_lines", "bank_ref")],
             fingerprint=fp, state="unmatched" if line.amount > 0 else "debit", created_at=now)
             for fp, line in new)
         credits = sum(1 for _, l in new if l.amount > 0)

@@ -8,6 +8,7 @@ import hashlib
 import json
 import shutil
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from app.domain.errors import ValidationError
 from app.services.context import Context, open_store
 from app.services.customers import CustomerInput, add_customer
 from tests.app.cli.fuzz_grammar import table_digest
+from tests.app.reconcile.reconcile_files import ofx_file
 from tests.app.cli.test_fuzz_cli import _seed, run
 
 
@@ -256,3 +258,14 @@ def test_a_utf16_statement_from_excel_is_decoded(db, tmp_path):
     rc, out, err = run(["--db", str(db), "--json", "reconcile", "import", str(path),
                         "--mapping", "bca"])
     assert rc == 0 and json.loads(out)["added"] == 1, (out, err)
+
+
+def test_an_ofx_fitid_longer_than_its_column_is_kept_short_not_refused(db, tmp_path):
+    path = tmp_path / "long.ofx"
+    data = ofx_file([(date(2026, 12, 5), "TRSF BUDI", 66_600)])
+    path.write_bytes(data.replace(b"<FITID>F1", b"<FITID>" + b"F" * 200))
+    rc, out, err = run(["--db", str(db), "--json", "reconcile", "import", str(path)])
+    assert rc == 0 and json.loads(out)["added"] == 1, (out, err)
+    con = sqlite3.connect(db)
+    assert con.execute("select length(bank_ref) from statement_lines").fetchone() == (64,)
+    con.close()
