@@ -9,8 +9,9 @@ import sys
 from app.cli.argtypes import check_output_path
 from app.cli.env import Parser, emit
 from app.i18n import _, gettext
-from app.domain.errors import ValidationError
+from app.domain.errors import DatabaseUnusableError, ValidationError
 from app.store.backup import KIND_LABELS, sqlite_file
+from app.store.db_file import check_database_path
 from app.services.roles import role_label
 
 
@@ -137,7 +138,14 @@ def cmd_restore(args, env):
 def cmd_check(args, env):
     from app.trust.checks import startup_check
 
-    report = startup_check(_db_file(env), full=True)
+    path = _db_file(env)
+    try:  # a folder, a device, another program's file, a place no file can be made
+        check_database_path(path)
+    except DatabaseUnusableError as err:
+        if not err.damaged:
+            raise
+        # damaged: the check below says so and names the newest backup that passes
+    report = startup_check(path, full=True)
     return _emit_and_exit(env, report.to_json(), report.message(), report.ok)
 
 

@@ -95,11 +95,15 @@ def _check_sqlite(path: Path, size: int) -> None:
 
 
 def _damaged(path: Path) -> DatabaseUnusableError:
-    return _refusal(path, _("it is damaged; restore the latest backup with "
-                            "'kasir restore --latest'"))
+    err = _refusal(path, _("it is damaged; restore the latest backup with "
+                           "'kasir restore --latest'"))
+    err.damaged = True  # `kasir check` and restore go on: they are the way back
+    return err
 
 
 def _refusal(path: Path, why: str) -> DatabaseUnusableError:
-    return DatabaseUnusableError(
+    err = DatabaseUnusableError(
         _("Cannot use {path} as Kasir's database: {why}. Nothing was written to it.",
           path=str(path), why=why), field="db")
+    err.damaged = False
+    return err

@@ -20,18 +20,25 @@ def default_db_path() -> Path:
 
 
 def to_url(db: str | os.PathLike | None) -> str:
-    """A path (or None for the default file) becomes a SQLite URL; URLs pass through.
-    The path is checked first (app/store/db_file.py): a file that is not Kasir's database
-    is refused with a DatabaseUnusableError and left untouched."""
+    """A path (or None for the default file) becomes a SQLite URL; URLs pass through."""
     if db is None:
         db = default_db_path()
     text = str(db)
     if "://" in text:
         return text
     path = Path(text).expanduser().resolve()
-    check_database_path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{path}"
+
+
+def sqlite_path(db: str | os.PathLike | None) -> Path | None:
+    """The file a path or `sqlite:///` URL names (None for other URLs and memory)."""
+    text = str(default_db_path() if db is None else db)
+    if "://" not in text:
+        return Path(text).expanduser().resolve()
+    if text.startswith("sqlite:///") and not text.startswith("sqlite:///:memory:"):
+        return Path(text[len("sqlite:///"):].split("?", 1)[0])
+    return None
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -39,6 +46,11 @@ def is_sqlite(engine: Engine) -> bool:
 
 
 def make_engine(db: str | os.PathLike | None = None, *, echo: bool = False) -> Engine:
+    """The engine for `db`. A SQLite file is checked first (app/store/db_file.py): one that
+    is not Kasir's database is refused with a DatabaseUnusableError and left untouched."""
+    path = sqlite_path(db)
+    if path is not None:
+        check_database_path(path)
     url = to_url(db)
     if url.startswith("sqlite"):
         engine = create_engine(

@@ -269,3 +269,26 @@ def test_an_ofx_fitid_longer_than_its_column_is_kept_short_not_refused(db, tmp_p
     con = sqlite3.connect(db)
     assert con.execute("select length(bank_ref) from statement_lines").fetchone() == (64,)
     con.close()
+
+
+def _corrupt(path: Path) -> None:
+    raw = bytearray(path.read_bytes())
+    for p in range(1, len(raw) // 4096):
+        raw[p * 4096 + 8:p * 4096 + 200] = b"\x5a" * 192
+    path.write_bytes(bytes(raw))
+
+
+def test_a_damaged_database_can_still_be_restored_from_its_backup(db):
+    assert run(["--db", str(db), "backup"])[0] == 0
+    _corrupt(db)
+    assert "damaged" in _unusable(db)
+    rc, out, err = run(["--db", str(db), "--json", "restore", "--latest"])
+    assert rc == 0, (out, err)
+    rc, out, err = run(["--db", str(db), "--json", "invoice", "list"])
+    assert rc == 0 and len(json.loads(out)) == 3, err
+
+
+def test_a_database_named_by_sqlite_url_is_checked_too(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_text("hello\n")
+    assert "not a database file" in _unusable(f"sqlite:///{path}")
