@@ -16,7 +16,7 @@ from app.domain.errors import KasirError, ValidationError
 from app.domain.validation import unsafe_char
 from app.trust.cli_auth import add_options, approval_asker, pin_asker
 
-# README "Exit codes" lists them; 1 is any other refusal, 2 never (argparse's own is ours: 3).
+# README lists them; 1 is any other refusal. argparse's own errors are refusals too (3).
 EXIT_CODES = {"validation_error": 3, "not_found": 4, "conflict": 5, "permission_denied": 6,
               "database_unusable": 7}
 
@@ -77,8 +77,9 @@ def check_operator(name: str) -> str:
 
 
 def common_options() -> argparse.ArgumentParser:
-    """Global options, accepted before or after the command."""
-    p = argparse.ArgumentParser(add_help=False)
+    """Global options, accepted before or after the command. A Parser too: `--db` without
+    its value is a coded refusal (exit 3, JSON with --json), not argparse's exit 2."""
+    p = Parser(prog="kasir", add_help=False)
     p.add_argument("--db", default=argparse.SUPPRESS, metavar="PATH_OR_URL",
                    help="database file or SQLAlchemy URL (default: kasir.db in the user data folder)")
     p.add_argument("--operator", default=argparse.SUPPRESS, metavar="NAME",

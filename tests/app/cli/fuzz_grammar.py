@@ -152,6 +152,7 @@ def global_words():
         st.tuples(st.just("--till"), st.one_of(st.just("T2"), any_text)).map(
             lambda t: [f"{t[0]}={t[1]}"]),
         st.tuples(st.just("--pin"), numbers).map(lambda t: [f"{t[0]}={t[1]}"]),
+        st.sampled_from([["--operator"], ["--till"], ["--db"]]),  # the value missing
     ), max_size=2).map(lambda chunks: [w for c in chunks for w in c])
 
 

@@ -292,3 +292,9 @@ def test_a_database_named_by_sqlite_url_is_checked_too(tmp_path):
     path = tmp_path / "notes.db"
     path.write_text("hello\n")
     assert "not a database file" in _unusable(f"sqlite:///{path}")
+
+
+@pytest.mark.parametrize("argv", [("invoice", "list", "--db"), ("--operator",), ("--till",)])
+def test_a_global_option_without_its_value_is_a_coded_refusal(db, argv):
+    error = refused(db, *argv)
+    assert "expected one argument" in error["message"] and "kasir --help" in error["message"]
