@@ -108,18 +108,24 @@ def clean_text(value, name: str, label: str, limit: int, problems: Problems, *,
     return text
 
 
+def _iso_moment(text: str) -> datetime:
+    """ValueError (or TypeError, OverflowError) unless `text` is an ISO 8601 date or
+    date-time; a bare date means the end of that day, UTC."""
+    if len(text) == 10:
+        d = datetime.strptime(text, "%Y-%m-%d")
+        return d.replace(hour=23, minute=59, second=59, tzinfo=timezone.utc)
+    dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.astimezone(timezone.utc)  # OverflowError past year 9999
+
+
 def parse_moment(text: str | None, label: str, field_name: str) -> datetime | None:
-    """An ISO 8601 date or date-time, in UTC; a bare date means the end of that day, UTC."""
+    """A moment typed as ISO 8601, in UTC, or a refusal naming the argument."""
     if text is None or text == "":
         return None
     try:
-        if len(text) == 10:
-            d = datetime.strptime(text, "%Y-%m-%d")
-            return d.replace(hour=23, minute=59, second=59, tzinfo=timezone.utc)
-        dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        if dt.tzinfo is None:
-            dt = dt.replace(tzinfo=timezone.utc)
-        return dt.astimezone(timezone.utc)
+        return _iso_moment(text)
     except (ValueError, TypeError, OverflowError):
         raise ValidationError(
             _("{label} {text} is not a valid date. Use a date like 2026-12-31 "
@@ -131,7 +137,16 @@ def parse_moment(text: str | None, label: str, field_name: str) -> datetime | No
 
 def parse_due(text: str | None) -> datetime | None:
     """The due date: an ISO 8601 date or date-time; a bare date means the end of that day."""
-    return parse_moment(text, _("Due date"), "due_at")
+    if text is None or text == "":
+        return None
+    try:
+        return _iso_moment(text)
+    except (ValueError, TypeError, OverflowError):
+        raise ValidationError(
+            _("{text} is not a valid due date. Use a date like 2026-12-31 "
+              "or a date and time like 2026-12-31T17:00:00+07:00.", text=repr(text)),
+            field="due_at",
+        ) from None
 
 
 def validate_draft(data: DraftInput) -> DraftInput:
