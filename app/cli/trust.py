@@ -10,9 +10,7 @@ from app.cli.argtypes import check_output_path
 from app.cli.env import Parser, emit
 from app.i18n import _, gettext
 from app.domain.errors import DatabaseUnusableError, ValidationError
-from app.store.backup import KIND_LABELS, sqlite_file
 from app.store.db_file import check_database_path
-from app.services.roles import role_label
 
 
 def _db_file(env):
