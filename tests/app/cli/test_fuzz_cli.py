@@ -16,6 +16,7 @@ import io
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -154,3 +155,18 @@ def test_a_real_process_answers_bad_bytes_with_a_coded_refusal(argv, template, t
     assert p.returncode in (3, 4), (p.returncode, out, err)
     assert "\x1b" not in out + err and "\u202e" not in out + err
     assert table_digest(db) == before
+
+
+def test_the_check_itself_sees_a_refusal_that_wrote_and_an_uncoded_exit(template, tmp_path):
+    db = tmp_path / "kasir.db"
+    shutil.copy(template, db)
+    before = table_digest(db)
+    con = sqlite3.connect(db)
+    con.execute("update customers set name = 'changed' where id = 1")
+    con.commit()
+    con.close()
+    with pytest.raises(AssertionError, match="changed the database"):
+        assert_coded(["customer", "show", "1"], 3, "", "kasir: refused", before, db)
+    with pytest.raises((AssertionError, ValueError)):  # not the JSON error object
+        assert_coded(["--json", "customer", "show", "1"], 3, "not json", "", before, db)
+    assert_coded(["customer", "show", "1"], 0, "", "", before, db)  # a success may write
