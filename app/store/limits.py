@@ -43,13 +43,13 @@ def check_length(value, table: str, column: str, label: str, field_name: str) ->
 
 
 def _check_row(obj) -> None:
-    mapper = inspect(obj).mapper
-    table = mapper.local_table.name
-    for attr in mapper.column_attrs:
+    state = inspect(obj)
+    loaded = state.dict  # only what is loaded: checking never loads an expired attribute
+    for attr in state.mapper.column_attrs:
         column = attr.columns[0]
-        value = getattr(obj, attr.key, None)
-        check_length(value, table, column.name, attr.key.replace("_", " ").capitalize(),
-                     attr.key)
+        value = loaded.get(attr.key)
+        label = attr.key.replace("_", " ").capitalize()
+        check_length(value, getattr(column.table, "name", ""), column.name, label, attr.key)
 
 
 def guard_lengths(session: Session, _flush_context=None, _instances=None) -> None:
