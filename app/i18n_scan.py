@@ -62,7 +62,8 @@ UI_HELPERS = {"tell": (1, 2), "offer_restore": (), "warn_chain": ()}
 _TAG = re.compile(r"<[^>]*>")
 _WORD = re.compile(r"[^\W\d_]{2,}")  # two letters or more: "x" (times) and "Z" (UTC) are not words
 # Helpers whose label argument (at this position) ends up inside a message.
-LABEL_ARGS = {"clean_text": 2, "check_amount": 2, "validate_reason": 1, "parse_int": 1}
+LABEL_ARGS = {"clean_text": 2, "check_amount": 2, "validate_reason": 1, "parse_int": 1,
+              "parse_amount": 1, "parse_id": 1, "parse_moment": 1, "parse_seconds": 1}
 # Phase 3. Calls whose text argument a person reads later: (position, keyword).
 # ChainProblem's message (the start-up warning, `kasir verify`), history notes
 # (`kasir invoice history`, the History tab), notes handed to apply_remote, sync

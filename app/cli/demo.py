@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.cli.env import parse_int
+from app.cli.argtypes import parse_int
 from app.domain.errors import ValidationError
 from app.i18n import _
 

@@ -5,16 +5,24 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import json
 import os
 import sys
 from dataclasses import dataclass, field
 
 from app.i18n import _
+from app.cli.argtypes import parse_int, parse_limit, record_ref_arg  # noqa: F401 (re-exported)
+from app.cli.output import printable, printable_json
 from app.domain.errors import KasirError, ValidationError
+from app.domain.validation import unsafe_char
 from app.trust.cli_auth import add_options, approval_asker, pin_asker
 
-EXIT_CODES = {"validation_error": 3, "not_found": 4, "conflict": 5, "permission_denied": 6}
+# README lists them; 1 is any other refusal. argparse's own errors are refusals too (3).
+EXIT_CODES = {"validation_error": 3, "not_found": 4, "conflict": 5, "permission_denied": 6,
+              "database_unusable": 7}
+
+# Arguments that name a record: digits there must be an id the database can hold.
+# (An item's `ref` is not one: digits there may be a barcode; items.py checks it.)
+RECORD_REFS = {"id", "line_id", "invoice_ids", "customer"}
 
 
 FALLBACK_OPERATOR = "operator"  # an operator name, stored in history: not translated
@@ -34,10 +42,44 @@ class Parser(argparse.ArgumentParser):
         raise ValidationError(_("{message}. Run '{prog} --help' to see the options.",
                                 message=message, prog=self.prog))
 
+    def add_argument(self, *args, **kwargs):
+        """Every argument naming a record gets the record-reference type, so a command
+        added later is range-checked without anyone remembering to."""
+        action = super().add_argument(*args, **kwargs)
+        if action.dest in RECORD_REFS and action.type is None and action.nargs != 0:
+            action.type = record_ref_arg
+        return action
+
+
+def refuse_undecodable(argv: list[str]) -> None:
+    """Bytes that are not UTF-8 reach Python as lone surrogates; say which word it was
+    instead of failing when it is stored or printed."""
+    for word in argv:
+        if any("\ud800" <= ch <= "\udfff" for ch in word):
+            shown = word.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            raise ValidationError(_("The argument '{word}' is not valid UTF-8 text. Type it "
+                                    "again (or check the terminal's character set).",
+                                    word=printable(shown)[:80]))
+
+
+def check_operator(name: str) -> str:
+    """The operator's name is stored in every history entry: one line, no control
+    characters, no longer than its column."""
+    from app.store.limits import check_length  # SQLAlchemy: only when a command runs
+
+    name = name.strip()
+    bad = unsafe_char(name)
+    if not name or bad is not None:
+        raise ValidationError(_("The operator name {name} must be one line of text without "
+                                "control characters.", name=repr(name)[:60]), field="operator")
+    check_length(name, "history", "operator", _("The operator name"), "operator")
+    return name
+
 
 def common_options() -> argparse.ArgumentParser:
-    """Global options, accepted before or after the command."""
-    p = argparse.ArgumentParser(add_help=False)
+    """Global options, accepted before or after the command. A Parser too: `--db` without
+    its value is a coded refusal (exit 3, JSON with --json), not argparse's exit 2."""
+    p = Parser(prog="kasir", add_help=False)
     p.add_argument("--db", default=argparse.SUPPRESS, metavar="PATH_OR_URL",
                    help="database file or SQLAlchemy URL (default: kasir.db in the user data folder)")
     p.add_argument("--operator", default=argparse.SUPPRESS, metavar="NAME",
@@ -68,7 +110,7 @@ class CliEnv:
 
     @property
     def operator(self) -> str:
-        return getattr(self.args, "operator", None) or default_operator()
+        return check_operator(getattr(self.args, "operator", None) or default_operator())
 
     @property
     def till(self) -> str:
@@ -103,33 +145,14 @@ class CliEnv:
 
 def emit(env_json: bool, payload, text: str | None) -> None:
     if env_json:
-        json.dump(payload, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        sys.stdout.write(printable_json(payload, indent=2) + "\n")
     elif text:
-        print(text)
+        print(printable(text))
 
 
 def emit_error(env_json: bool, err: KasirError) -> int:
     if env_json:
-        json.dump({"error": err.to_dict()}, sys.stdout, ensure_ascii=False)
-        sys.stdout.write("\n")
+        sys.stdout.write(printable_json({"error": err.to_dict()}) + "\n")
     else:
-        print(f"kasir: {err.message}", file=sys.stderr)
+        print(printable(f"kasir: {err.message}"), file=sys.stderr)
     return EXIT_CODES.get(err.code, 1)
-
-
-def parse_int(text: str, label: str, field_name: str | None = None) -> int:
-    try:
-        return int(str(text).strip().replace("_", ""))
-    except (TypeError, ValueError):
-        raise ValidationError(
-            _("{label} {text} is not a whole number. Amounts are whole numbers in the smallest "
-              "currency unit (100000 = Rp 100.000; 1000 = $10.00).", label=label, text=repr(text)),
-            field=field_name) from None
-
-
-def parse_limit(value) -> int:
-    n = parse_int(value, _("Limit"), "limit")
-    if not 1 <= n <= 500:
-        raise ValidationError(_("The limit must be between 1 and 500."), field="limit")
-    return n

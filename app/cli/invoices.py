@@ -7,10 +7,11 @@ services (SQLAlchemy) when they run: building the parser stays cheap.
 from __future__ import annotations
 
 from app.cli.customers import resolve_customer
-from app.cli.env import Parser, leaf, parse_int, parse_limit
+from app.cli.argtypes import parse_amount, parse_id, parse_int
+from app.cli.env import Parser, leaf, parse_limit
 from app.cli.output import history_text, invoice_line, invoice_text, receipt_text
 from app.domain.errors import ValidationError
-from app.domain.validation import DraftInput, LineInput, parse_due
+from app.domain.validation import DraftInput, LineInput, parse_due, parse_moment
 from app.i18n import _
 
 
@@ -18,7 +19,7 @@ def _lines(raw):
     lines = []
     for i, (desc, qty, unit) in enumerate(raw or (), start=1):
         lines.append(LineInput(desc, parse_int(qty, _("Line {n} quantity", n=i), f"lines[{i}].quantity"),
-                               parse_int(unit, _("Line {n} unit amount", n=i), f"lines[{i}].unit_amount")))
+                               parse_amount(unit, _("Line {n} unit amount", n=i), f"lines[{i}].unit_amount")))
     return tuple(lines)
 
 
@@ -37,9 +38,9 @@ def _draft_input(args, env, base=None):
         lines = tuple(LineInput(l.description, l.quantity, l.unit_amount) for l in base.lines)
     else:
         lines = ()
-    discount = parse_int(args.discount, _("Discount"), "discount") if given("discount") else (
+    discount = parse_amount(args.discount, _("Discount"), "discount") if given("discount") else (
         base.discount if base else 0)
-    tax = parse_int(args.tax, _("Tax"), "tax") if given("tax") else (base.tax if base else 0)
+    tax = parse_amount(args.tax, _("Tax"), "tax") if given("tax") else (base.tax if base else 0)
     due = parse_due(args.due) if given("due") else (base.due_at if base else None)
     memo = args.memo if given("memo") else (base.memo if base else "")
     return DraftInput(customer, currency, lines, discount, tax, due, memo)
@@ -93,7 +94,7 @@ def cmd_invoice_pay(args, env):
 
     paid_at = None
     if args.paid_at:
-        paid_at = parse_due(args.paid_at)
+        paid_at = parse_moment(args.paid_at, _("Paid at"), "paid_at")
     inv, receipt = invoices.mark_paid(
         env.ctx, args.id, invoices.PaymentInput(args.method, args.reference or "", paid_at))
     _auto_print(env, inv, receipt)
@@ -124,7 +125,7 @@ def cmd_invoice_list(args, env):
     from app.services.queries import InvoiceQuery, list_invoices  # SQLAlchemy: on use
 
     customer = resolve_customer(env.ctx, args.customer).id if args.customer else None
-    after = parse_int(args.after, _("Cursor"), "after") if args.after else None
+    after = parse_id(args.after, _("Cursor"), "after") if args.after else None
     page = list_invoices(env.ctx, InvoiceQuery(args.status, customer, args.search or "",
                                                parse_limit(args.limit), after))
     text = "\n".join(map(invoice_line, page.items)) or _("No invoices.")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from app.cli.env import Parser, parse_int
+from app.cli.argtypes import MAX_ID, parse_amount, parse_limit
+from app.cli.env import Parser
 from app.domain.errors import NotFoundError, ValidationError
 from app.domain.money import format_money
 from app.i18n import _
@@ -49,7 +50,7 @@ def _resolve(ctx, ref):
     from app.services.items import find_by_code, get_item, list_items  # SQLAlchemy: on use
 
     text = str(ref).strip()
-    if text.isdigit():
+    if text.isdigit() and int(text) <= MAX_ID:  # longer digits: only a barcode
         try:
             return get_item(ctx, int(text))
         except NotFoundError:
@@ -68,7 +69,7 @@ def cmd_item_add(args, env):
     from app.services.items import ItemInput, add_item  # SQLAlchemy: on use
 
     rec = add_item(env.ctx, ItemInput(args.code, args.name,
-                                      parse_int(args.price, _("Price"), "unit_amount"),
+                                      parse_amount(args.price, _("Price"), "unit_amount"),
                                       (args.currency or "").upper()))
     return rec.to_json(), _line(rec)
 
@@ -82,7 +83,7 @@ def cmd_item_edit(args, env):
     data = ItemInput(
         args.code if args.code is not None else cur.code,
         args.name if args.name is not None else cur.name,
-        parse_int(args.price, _("Price"), "unit_amount") if args.price is not None else cur.unit_amount,
+        parse_amount(args.price, _("Price"), "unit_amount") if args.price is not None else cur.unit_amount,
         args.currency.upper() if args.currency else cur.currency,
         False if args.inactive else (True if args.active else cur.active))
     rec = edit_item(env.ctx, cur.id, data)
@@ -92,7 +93,7 @@ def cmd_item_edit(args, env):
 def cmd_item_list(args, env):
     from app.services.items import list_items  # SQLAlchemy: on use
 
-    page = list_items(env.ctx, args.search or "", limit=parse_int(args.limit, _("Limit"), "limit"),
+    page = list_items(env.ctx, args.search or "", limit=parse_limit(args.limit),
                       include_inactive=args.all)
     return [i.to_json() for i in page.items], "\n".join(map(_line, page.items)) or _("No items.")
 

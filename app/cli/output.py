@@ -2,10 +2,27 @@
 
 from __future__ import annotations
 
+import json
+
 from app.domain.labels import STATUS_LABELS, method_label, status_label  # noqa: F401 (re-exported)
 from app.domain.records import CustomerRecord, HistoryRecord, InvoiceRecord, ReceiptRecord
 from app.domain.formatting import format_amount
+from app.domain.validation import UNSAFE_MULTILINE
 from app.i18n import _
+
+
+def printable(text: str) -> str:
+    """Text for a terminal: control characters, terminal escapes, bidi overrides and lone
+    surrogates shown as escapes (\\x1b, \\u202e), never sent raw. Validation refuses them
+    now; rows stored before that (or arriving from Plugipay) are printed this way."""
+    return UNSAFE_MULTILINE.sub(lambda m: ascii(m.group())[1:-1], text)
+
+
+def printable_json(payload, indent: int | None = None) -> str:
+    """JSON as before (non-ASCII letters kept), with the characters `printable` escapes
+    written as \\uXXXX: the same data for a program, nothing a terminal would obey."""
+    text = json.dumps(payload, ensure_ascii=False, indent=indent)
+    return UNSAFE_MULTILINE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _date(dt) -> str:

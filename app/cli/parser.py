@@ -16,7 +16,7 @@ from app.i18n import _
 from app import __version__, logs
 from app.cli import (collect, customers, demo, documents, invoices, items, printing, reconcile,
                      sandbox, sync, trust)
-from app.cli.env import CliEnv, Parser, common_options, emit, emit_error
+from app.cli.env import CliEnv, Parser, common_options, emit, emit_error, refuse_undecodable
 from app.domain.errors import KasirError, ValidationError
 
 # After `customer` and `invoice`, in the order `kasir --help` lists them.
@@ -52,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     wants_json = "--json" in argv
     env = None
     try:
+        refuse_undecodable(argv)
         # Only global options: the window. Skip building every command's parser
         # (and importing the feature packages) on the start-up path.
         only_globals, rest = common_options().parse_known_args(argv)

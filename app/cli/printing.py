@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, replace
 
+from app.cli.argtypes import parse_int, parse_limit, parse_seconds
 from app.cli.env import Parser
 from app.domain.errors import ValidationError
 from app.i18n import N_, _, gettext
@@ -29,7 +30,8 @@ def _profile_for(args, cfg):
             int(args.width))
     else:
         return None, None
-    columns = int(args.columns) if getattr(args, "columns", None) else (
+    columns = parse_int(args.columns, _("Columns"), "columns", lo=1, hi=200) if getattr(
+        args, "columns", None) else (
         cfg.columns if profile.name == cfg.profile else profile.columns[0])
     profile.font_for(columns)
     return profile.name, columns
@@ -69,7 +71,7 @@ def _config_from_args(args, cfg):
     if getattr(args, "codepage", None):
         out = replace(out, codepage=args.codepage.upper())
     if getattr(args, "timeout", None):
-        out = replace(out, timeout=float(args.timeout))
+        out = replace(out, timeout=parse_seconds(args.timeout, _("The timeout"), "timeout"))
     return out
 
 
@@ -107,7 +109,7 @@ def cmd_printer_status(args, env):
 def cmd_printer_jobs(args, env):
     from app.printing.queue import list_jobs
 
-    jobs = list_jobs(env.ctx, args.state, limit=int(args.limit))
+    jobs = list_jobs(env.ctx, args.state, limit=parse_limit(args.limit))
     lines = [f"{j.id:>5}  {gettext(JOB_STATES.get(j.state, j.state)):<9} {j.title}"
              + (" " + _("REPRINT") if j.reprint else "")
              + ("  " + _("[{attempts} tries: {error}]", attempts=j.attempts, error=j.last_error)

@@ -8,7 +8,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from app.i18n import N_, _, _n, gettext
-from app.cli.env import Parser, parse_int
+from app.cli.argtypes import check_output_path, parse_amount, parse_id, parse_int, parse_limit
+from app.cli.env import Parser
 from app.domain.errors import ValidationError
 
 CSV_OPTIONS = ("date_col", "amount_col", "credit_col", "debit_col", "type_col", "balance_col",
@@ -92,8 +93,8 @@ def flag_text(flag: str) -> str:
 def cmd_suggest(args, env):
     from app.reconcile.service import suggest
 
-    ids = [parse_int(x, _("Line id"), "line_id") for x in (args.line or [])]
-    results = suggest(env.ctx, ids or None, limit=parse_int(args.limit, _("Limit"), "limit"))
+    ids = [parse_id(x, _("Line id"), "line_id") for x in (args.line or [])]
+    results = suggest(env.ctx, ids or None, limit=parse_limit(args.limit))
     return [r.to_json() for r in results], _suggest_text(results, env)
 
 
@@ -122,6 +123,8 @@ def parse_confidence(text) -> int | None:
         return None
     try:
         value = Decimal(str(text).strip().rstrip("%"))
+        if not value.is_finite() or not 0 <= value <= 100:
+            raise InvalidOperation
     except InvalidOperation:
         raise ValidationError(_("{text} is not a confidence: give 0.9 or 90.", text=repr(text)),
                               field="min_confidence") from None
@@ -195,16 +198,23 @@ def _amounts(values, label, field):
             raise ValidationError(_("Write {label} as CURRENCY=AMOUNT, e.g. IDR=1500000.",
                                     label=label),
                                   field=field)
-        out[cur.strip().upper()] = parse_int(amount, f"{label} {cur}", field)
+        out[cur.strip().upper()] = parse_amount(amount, f"{label} {cur}", field)
     return out
+
+
+def _report_options(args) -> int:
+    """The width, and that --pdf can be written, checked before a shift is closed:
+    a refusal after closing it would have changed the database."""
+    width = parse_int(args.width, _("Width"), "width", lo=24, hi=120)
+    if args.pdf is not None:
+        check_output_path(args.pdf, "pdf")
+    return width
 
 
 def _report_out(rep, args):
     from app.reconcile.shift_print import shift_report_lines, shift_report_pdf
 
-    width = parse_int(args.width, _("Width"), "width")
-    if not 24 <= width <= 120:
-        raise ValidationError(_("The width must be between 24 and 120 columns."), field="width")
+    width = _report_options(args)
     text = "\n".join(shift_report_lines(rep, width))
     if args.pdf:
         shift_report_pdf(rep, args.pdf)
@@ -223,14 +233,15 @@ def cmd_shift_open(args, env):
 def cmd_shift_close(args, env):
     from app.reconcile.shift import close_shift
 
-    return _report_out(close_shift(env.ctx, _amounts(args.counted, _("Counted cash"), "counted"),
-                                   args.note or ""), args)
+    counted = _amounts(args.counted, _("Counted cash"), "counted")
+    _report_options(args)
+    return _report_out(close_shift(env.ctx, counted, args.note or ""), args)
 
 
 def cmd_shift_report(args, env):
     from app.reconcile.shift import shift_report
 
-    sid = parse_int(args.shift, _("Shift id"), "shift") if args.shift else None
+    sid = parse_id(args.shift, _("Shift id"), "shift") if args.shift else None
     return _report_out(shift_report(env.ctx, sid), args)
 
 

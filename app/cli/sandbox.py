@@ -36,13 +36,18 @@ def cmd_pay_session(args, env):
     from app.domain.errors import ConflictError, ValidationError
     from app.sandbox.buyer import BuyerError, pay_session
 
+    if not str(args.url).startswith(("http://", "https://")):
+        raise ValidationError(_("--url is the sandbox's address, like http://127.0.0.1:{port}.",
+                                port=DEFAULT_PORT), field="url")
+    if not args.session_id.strip() or not args.session_id.isprintable():
+        raise ValidationError(_("Give the checkout session's id (cs_…)."), field="session_id")
     try:
         session = pay_session(args.url, args.session_id, method=args.method)
     except BuyerError as err:
         cls = ConflictError if err.status == 409 else ValidationError
         raise cls(_("The sandbox refused to pay {session}: {message}",
                     session=args.session_id, message=err.message)) from None
-    except OSError as err:
+    except (OSError, ValueError) as err:  # ValueError: a URL urllib cannot use
         raise ValidationError(_("The sandbox at {url} cannot be reached ({error}). Start it "
                                 "with 'kasir sandbox'.", url=args.url, error=err)) from None
     text = _("Session {session} is now {status}.", session=session["id"],

@@ -18,7 +18,8 @@ from __future__ import annotations
 import getpass
 import sys
 
-from app.cli.env import Parser, parse_int
+from app.cli.argtypes import parse_int
+from app.cli.env import Parser
 from app.cli.output import format_date
 from app.i18n import N_, _, _n, gettext
 from app.domain.errors import ValidationError
@@ -197,7 +198,7 @@ def cmd_reminders(args, env):
                             every_days=reminder_settings(env.ctx)["everyDays"])
     elif args.every_days:
         cfg = set_reminders(env.ctx, enabled=True,
-                            every_days=parse_int(args.every_days, _("Days"), "every_days"))
+                            every_days=parse_int(args.every_days, _("Days"), "every_days", lo=1, hi=365))
     else:
         cfg = reminder_settings(env.ctx)
     text = (_n("Open invoices are emailed again every day until paid or void.",

@@ -6,9 +6,11 @@ from __future__ import annotations
 import getpass
 import sys
 
+from app.cli.argtypes import check_output_path
 from app.cli.env import Parser, emit
 from app.i18n import _, gettext
-from app.domain.errors import ValidationError
+from app.domain.errors import DatabaseUnusableError, ValidationError
+from app.store.db_file import check_database_path
 
 
 def _db_file(env):
@@ -103,6 +105,8 @@ def cmd_backup(args, env):
         return ([b.to_json() for b in found],
                 "\n".join(f"{b.taken_at:%Y-%m-%d %H:%M:%S}Z  {gettext(KIND_LABELS.get(b.kind, b.kind)):<14} {b.size:>10}  {b.path}"
                           for b in found) or _("No backups yet."))
+    if args.file is not None:
+        check_output_path(args.file, "file")
     info = make_backup(db, args.file)
     return info.to_json(), _("Backed up to {path} ({size} bytes).", path=info.path, size=info.size)
 
@@ -130,7 +134,14 @@ def cmd_restore(args, env):
 def cmd_check(args, env):
     from app.trust.checks import startup_check
 
-    report = startup_check(_db_file(env), full=True)
+    path = _db_file(env)
+    try:  # a folder, a device, another program's file, a place no file can be made
+        check_database_path(path)
+    except DatabaseUnusableError as err:
+        if not err.damaged:
+            raise
+        # damaged: the check below says so and names the newest backup that passes
+    report = startup_check(path, full=True)
     return _emit_and_exit(env, report.to_json(), report.message(), report.ok)
 
 

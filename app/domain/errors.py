@@ -6,6 +6,7 @@ VALIDATION_ERROR = "validation_error"
 NOT_FOUND = "not_found"
 CONFLICT = "conflict"
 PERMISSION_DENIED = "permission_denied"
+DATABASE_UNUSABLE = "database_unusable"
 
 
 class KasirError(Exception):
@@ -41,3 +42,10 @@ class ConflictError(KasirError):
 
 class PermissionDeniedError(KasirError):
     code = PERMISSION_DENIED
+
+
+class DatabaseUnusableError(KasirError):
+    """The database file cannot be opened as Kasir's: not SQLite, damaged, another
+    program's, a folder, or not writable. Nothing was written to it."""
+
+    code = DATABASE_UNUSABLE

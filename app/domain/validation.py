@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -15,6 +16,14 @@ MAX_LINES = 500
 MAX_DESCRIPTION = 500
 MAX_MEMO = 1000
 MAX_REASON = 500
+
+# Characters no stored text may hold: C0 and C1 controls (terminal escapes, bells, NUL),
+# DEL, lone surrogates (bytes that were not UTF-8), and the bidi overrides and isolates
+# that make "exe.txt" read as "txt.exe". Multi-line fields (notes, memo) keep \n and \t.
+UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+                    "\ud800-\udfff]")
+UNSAFE_MULTILINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f"
+                              "\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -76,39 +85,77 @@ def check_amount(value, name: str, label: str, problems: Problems, *, allow_zero
         problems.add(name, _("{label} is too large.", label=label))
 
 
-def clean_text(value, name: str, label: str, limit: int, problems: Problems) -> str:
+def unsafe_char(text: str, *, multiline: bool = False) -> str | None:
+    """The first character of `text` that must not be stored, shown as an escape, or None."""
+    found = (UNSAFE_MULTILINE if multiline else UNSAFE).search(text)
+    return None if found is None else ascii(found.group())[1:-1]
+
+
+def strip_unsafe(text: str, *, multiline: bool = False) -> str:
+    """`text` without the characters no stored text may hold (for a paste into the window)."""
+    return (UNSAFE_MULTILINE if multiline else UNSAFE).sub("", text)
+
+
+def clean_text(value, name: str, label: str, limit: int, problems: Problems, *,
+               multiline: bool = False) -> str:
+    """Stripped text, or a problem naming the field: not text, an unsafe character, too long.
+    `multiline` fields (notes, memo) may hold line breaks and tabs."""
     if value is None:
         return ""
     if not isinstance(value, str):
         problems.add(name, _("{label} must be text.", label=label))
         return ""
     text = value.strip()
-    if "\x00" in text:
-        problems.add(name, _("{label} contains a character that cannot be stored.", label=label))
+    bad = unsafe_char(text, multiline=multiline)
+    if bad is not None:
+        problems.add(name, _("{label} contains a control character ({char}), such as a terminal "
+                             "escape or a text-direction override: remove it.",
+                             label=label, char=bad))
     if len(text) > limit:
         problems.add(name, _("{label} is too long (at most {limit} characters).",
                              label=label, limit=limit))
     return text
 
 
-def parse_due(text: str | None) -> datetime | None:
-    """An ISO 8601 date or date-time; a bare date means the end of that day, UTC."""
+def _iso_moment(text: str) -> datetime:
+    """ValueError (or TypeError, OverflowError) unless `text` is an ISO 8601 date or
+    date-time; a bare date means the end of that day, UTC."""
+    if len(text) == 10:
+        d = datetime.strptime(text, "%Y-%m-%d")
+        return d.replace(hour=23, minute=59, second=59, tzinfo=timezone.utc)
+    dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.astimezone(timezone.utc)  # OverflowError past year 9999
+
+
+def parse_moment(text: str | None, label: str, field_name: str) -> datetime | None:
+    """A moment typed as ISO 8601, in UTC, or a refusal naming the argument."""
     if text is None or text == "":
         return None
     try:
-        if len(text) == 10:
-            d = datetime.strptime(text, "%Y-%m-%d")
-            return d.replace(hour=23, minute=59, second=59, tzinfo=timezone.utc)
-        dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except (ValueError, TypeError):
+        return _iso_moment(text)
+    except (ValueError, TypeError, OverflowError):
+        raise ValidationError(
+            _("{label} {text} is not a valid date. Use a date like 2026-12-31 "
+              "or a date and time like 2026-12-31T17:00:00+07:00.", label=label,
+              text=repr(text)),
+            field=field_name,
+        ) from None
+
+
+def parse_due(text: str | None) -> datetime | None:
+    """The due date: an ISO 8601 date or date-time; a bare date means the end of that day."""
+    if text is None or text == "":
+        return None
+    try:
+        return _iso_moment(text)
+    except (ValueError, TypeError, OverflowError):
         raise ValidationError(
             _("{text} is not a valid due date. Use a date like 2026-12-31 "
               "or a date and time like 2026-12-31T17:00:00+07:00.", text=repr(text)),
             field="due_at",
         ) from None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
-    return dt.astimezone(timezone.utc)
 
 
 def _clean_rate(data: DraftInput, problems: Problems):
@@ -174,7 +221,7 @@ def validate_draft(data: DraftInput, *, customer_required: bool = True) -> Draft
         problems.add("lines", _("The invoice total is too large."))
     check_amount(data.discount, "discount", _("Discount"), problems)
     check_amount(data.tax, "tax", _("Tax"), problems)
-    memo = clean_text(data.memo, "memo", _("Memo"), MAX_MEMO, problems)
+    memo = clean_text(data.memo, "memo", _("Memo"), MAX_MEMO, problems, multiline=True)
     rate = _clean_rate(data, problems)
     problems.raise_if_any()
     return DraftInput(data.customer_id, currency, tuple(lines), data.discount, data.tax,

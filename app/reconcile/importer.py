@@ -14,6 +14,7 @@ from app.i18n import _
 from app.domain.errors import NotFoundError, ValidationError
 from app.services.audit import record_history
 from app.services.context import Context
+from app.store.limits import text_limit
 from app.store.reconcile_models import BankMapping, BankStatement, StatementLine
 
 from .bulk import insert_lines
@@ -139,11 +140,14 @@ def import_statement(ctx: Context, data: bytes, fmt: str | None = None, *,
         s.add(stmt)
         s.flush()
         prints = Fingerprinter(st.bank, st.account)
+        ref_limit = text_limit("statement_lines", "bank_ref")
         for batch in _batches(lines, BATCH):
             fps = list(prints.each(batch))
             known = _known(s, fps)
             rows = [(stmt.id, bank_name, acct, st.currency, line.booked_on, line.amount,
-                     line.description, line.balance, line.bank_ref, fp,
+                     line.description, line.balance,
+                     # OFX allows 255-character FITIDs; the fingerprint keeps the whole one
+                     line.bank_ref[:ref_limit], fp,
                      "unmatched" if line.amount > 0 else "debit", now)
                     for fp, line in zip(fps, batch) if fp not in known]
             if rows:

@@ -45,7 +45,7 @@ def validate_customer(data: CustomerInput) -> CustomerInput:
         p.add("phone", _("{phone} is not a phone number: use digits, spaces, + and -.",
                          phone=repr(phone)))
     tax_id = clean_text(data.tax_id, "tax_id", _("Tax id"), 50, p)
-    notes = clean_text(data.notes, "notes", _("Notes"), 2000, p)
+    notes = clean_text(data.notes, "notes", _("Notes"), 2000, p, multiline=True)
     p.raise_if_any()
     return CustomerInput(name, email.lower(), phone, tax_id, notes)
 

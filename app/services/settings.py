@@ -38,6 +38,9 @@ class TaxSettings:
                 "pricesIncludeTax": self.prices_include_tax}
 
 
+MULTILINE_SHOP_FIELDS = ("address", "footer")  # may hold line breaks; the rest are one line
+
+
 @dataclass(frozen=True)
 class ShopProfile:
     name: str = "Toko Kasir"
@@ -126,7 +129,8 @@ def save_shop(ctx: Context, shop: ShopProfile) -> ShopProfile:
     p = Problems()
     cleaned = {}
     for f in fields(ShopProfile):
-        cleaned[f.name] = clean_text(getattr(shop, f.name), f.name, f.name.replace("_", " ").capitalize(), 500, p)
+        cleaned[f.name] = clean_text(getattr(shop, f.name), f.name, f.name.replace("_", " ").capitalize(), 500, p,
+                                     multiline=f.name in MULTILINE_SHOP_FIELDS)
     if not cleaned["name"]:
         p.add("name", _("Enter the shop's name: it heads every slip and invoice."))
     color = cleaned["accent_color"]

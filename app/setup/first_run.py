@@ -24,7 +24,8 @@ from app.services.audit import record_history
 from app.services.context import Context
 from app.services.pins import check_pin_rules
 from app.services.roles import login
-from app.services.settings import SHOP_KEY, ShopProfile, get_setting, save_shop
+from app.services.settings import (MULTILINE_SHOP_FIELDS, SHOP_KEY, ShopProfile, get_setting,
+                                   save_shop)
 from app.store.models import Invoice, Till
 from app.trust.staff import add_staff
 
@@ -72,7 +73,8 @@ def check_shop(shop: ShopProfile) -> ShopProfile:
     """The same rules as save_shop, without saving (raises ValidationError)."""
     p = Problems()
     cleaned = {f.name: clean_text(getattr(shop, f.name), f.name,
-                                  f.name.replace("_", " ").capitalize(), 500, p)
+                                  f.name.replace("_", " ").capitalize(), 500, p,
+                                  multiline=f.name in MULTILINE_SHOP_FIELDS)
                for f in fields(ShopProfile)}
     if not cleaned["name"]:
         p.add("name", _("Enter the shop's name: it heads every slip and invoice."))

@@ -9,6 +9,8 @@ from pathlib import Path
 from platformdirs import user_data_dir
 from sqlalchemy import Engine, create_engine, event
 
+from .db_file import check_database_path
+
 READ = "read"
 SINGLE_READ = "single_read"  # one SELECT: atomic by itself, no transaction needed
 
@@ -29,11 +31,26 @@ def to_url(db: str | os.PathLike | None) -> str:
     return f"sqlite:///{path}"
 
 
+def sqlite_path(db: str | os.PathLike | None) -> Path | None:
+    """The file a path or `sqlite:///` URL names (None for other URLs and memory)."""
+    text = str(default_db_path() if db is None else db)
+    if "://" not in text:
+        return Path(text).expanduser().resolve()
+    if text.startswith("sqlite:///") and not text.startswith("sqlite:///:memory:"):
+        return Path(text[len("sqlite:///"):].split("?", 1)[0])
+    return None
+
+
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
 def make_engine(db: str | os.PathLike | None = None, *, echo: bool = False) -> Engine:
+    """The engine for `db`. A SQLite file is checked first (app/store/db_file.py): one that
+    is not Kasir's database is refused with a DatabaseUnusableError and left untouched."""
+    path = sqlite_path(db)
+    if path is not None:
+        check_database_path(path)
     url = to_url(db)
     if url.startswith("sqlite"):
         engine = create_engine(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from . import limits
 from .engine import READ
 
 
@@ -14,6 +15,7 @@ class Store:
     def __init__(self, engine: Engine):
         self.engine = engine
         self._write = sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+        limits.install(self._write)  # over-long text is refused before it is written
         self._read = sessionmaker(
             bind=engine.execution_options(kasir_mode=READ), expire_on_commit=False
         )
