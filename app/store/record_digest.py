@@ -19,10 +19,11 @@ from collections import defaultdict
 from datetime import datetime, timezone
 from typing import Callable, Iterable
 
-from sqlalchemy import select
+from sqlalchemy import Boolean, Integer, Text, select, type_coerce
 
 from .models import Customer, Invoice, InvoiceLine, Item, Payment, PaymentTender, Receipt, Till
 from .trust_models import StaffAccount
+from .types import UTCDateTime
 
 DIGEST_VERSION = "1"
 
@@ -61,13 +62,25 @@ def register_invoice_part(name: str, collect: Callable) -> None:
 
 
 def _value(v):
+    """Times as SQLite stores them (naive UTC, SQLAlchemy's spelling), booleans as 0/1."""
     if isinstance(v, datetime):
         if v.tzinfo is not None:
             v = v.astimezone(timezone.utc).replace(tzinfo=None)
-        return v.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return v.strftime("%Y-%m-%d %H:%M:%S.%f")
     if isinstance(v, bool):
         return int(v)
     return v
+
+
+def _col(t, name):
+    """A column read as stored: times as their text (a respelling or garbage shows
+    instead of being parsed away or raising), booleans as the stored integer."""
+    c = t.c[name]
+    if isinstance(c.type, UTCDateTime):
+        return type_coerce(c, Text).label(name)
+    if isinstance(c.type, Boolean):
+        return type_coerce(c, Integer).label(name)
+    return c
 
 
 def _pick(obj, names) -> dict:
@@ -87,7 +100,7 @@ def _rows(conn, table, where_col, ids: list[int], names) -> dict[int, list[dict]
     if not ids:
         return out
     t = table.__table__
-    cols = [t.c[n] for n in names]
+    cols = [_col(t, n) for n in names]
     key = t.c[where_col]
     for start in range(0, len(ids), 500):
         part = ids[start:start + 500]
@@ -107,7 +120,7 @@ def invoice_children(conn, ids: list[int]) -> dict[int, dict]:
     for iid in ids:
         ps = sorted(pays.get(iid, ()), key=lambda p: p["id"])
         for p in ps:
-            p["tenders"] = sorted(tenders.get(p["id"], ()), key=lambda t: (t["position"], t["id"]))
+            p["tenders"] = sorted(tenders.get(p["id"], ()), key=lambda t: t["id"])
         extra = {"payments": ps,
                  "receipts": sorted(receipts.get(iid, ()), key=lambda r: r["id"])}
         out[iid] = extra
@@ -122,7 +135,7 @@ def invoice_state(inv, lines: Iterable, children: dict) -> dict:
     _model, names = FIELDS["invoice"]
     state = _pick(inv, names)
     state["lines"] = sorted((_pick(l, LINE_FIELDS) for l in lines),
-                            key=lambda l: (l["position"], l["id"] or 0))
+                            key=lambda l: l["id"] or 0)
     state.update(children)
     return state
 
@@ -153,7 +166,7 @@ def current_digests(conn, entity_type: str, chunk: int = 2000):
     t = model.__table__
     last = None
     while True:
-        q = select(*[t.c[n] for n in names]).order_by(t.c.id).limit(chunk)
+        q = select(*[_col(t, n) for n in names]).order_by(t.c.id).limit(chunk)
         if last is not None:
             q = q.where(t.c.id > last)
         rows = [r._mapping for r in conn.execute(q)]

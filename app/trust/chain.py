@@ -188,7 +188,12 @@ def verify_connection(conn, should_stop=None) -> ChainReport:
              else check_rows(read_rows(conn, digests), head))
     if not digests:
         return chain
-    records = check_records(conn)
+    try:
+        records = check_records(conn)
+    except Exception as exc:  # a value no reader expects: a finding, never a crash
+        return ChainReport(chain.checked, chain.problems + (ChainProblem(
+            "changed", None, None, _("The records could not be read as Kasir wrote them: "
+                                     "{error}.", error=exc)),), RecordsReport())
     found = tuple(ChainProblem(f.kind, f.seq, f.history_id, f.message) for f in records.findings)
     return ChainReport(chain.checked, chain.problems + found, records)
 

@@ -62,12 +62,25 @@ def _describe(entity_type: str, entity_id: int) -> str:
     return _("{noun} {id}", noun=gettext(NOUNS[entity_type]), id=entity_id)
 
 
+def _has_predigest(conn) -> bool:
+    """Does the history hold entries about records written before digests (an older
+    version, or a bulk import)? Only then may a customer, item or till lack history."""
+    t = HistoryEntry.__table__
+    return conn.execute(select(t.c.id).where(t.c.state_digest.is_(None),
+                                             t.c.entity_type.in_(list(FIELDS))).limit(1)
+                        ).first() is not None
+
+
 def check_records(conn) -> RecordsReport:
     report = RecordsReport()
     predigest = 0
     lenient_unrecorded: dict[str, int] = {}
+    old_data = _has_predigest(conn)
     for etype in FIELDS:
         latest = _latest_entries(conn, etype)
+        # Records older than the first one with a digest may lack history (see STRICT).
+        with_digest = [eid for eid, e in latest.items() if e[4] is not None]
+        epoch = min(with_digest) if with_digest else None
         seen: set[int] = set()
         records = checked = 0
         for rid, dig in current_digests(conn, etype):
@@ -76,7 +89,7 @@ def check_records(conn) -> RecordsReport:
             entry = latest.get(rid)
             what = _describe(etype, rid)
             if entry is None:
-                if etype in STRICT:
+                if etype in STRICT or not old_data or (epoch is not None and rid > epoch):
                     report.findings.append(RecordFinding("unrecorded", etype, rid, None, None, _(
                         "{what} has no history entry at all: it was added outside Kasir, or "
                         "its history was deleted.", what=what)))
@@ -93,7 +106,7 @@ def check_records(conn) -> RecordsReport:
                     "{what} was changed outside Kasir: it no longer matches its last history "
                     "entry #{seq} ({action} by {operator}).", what=what, seq=seq, action=action,
                     operator=operator)))
-        for rid in sorted(set(latest) - seen):
+        for rid in sorted(set(latest) - seen, key=lambda x: (not isinstance(x, int), str(x))):
             seq, hid, action, operator, _dig = latest[rid]
             report.findings.append(RecordFinding("deleted", etype, rid, seq, hid, _(
                 "{what} is gone: history entry #{seq} ({action} by {operator}) names it, but "
