@@ -19,7 +19,7 @@ from collections import defaultdict
 from datetime import datetime, timezone
 from typing import Callable, Iterable
 
-from sqlalchemy import Boolean, Integer, Text, select, type_coerce
+from sqlalchemy import Boolean, Integer, Text, bindparam, select, type_coerce
 
 from .models import Customer, Invoice, InvoiceLine, Item, Payment, PaymentTender, Receipt, Till
 from .trust_models import StaffAccount
@@ -95,16 +95,28 @@ def digest(state: dict) -> str:
 
 # ------------------------------------------------------------- reading children
 
+_STATEMENTS: dict = {}
+
+
+def _statement(table, where_col: str, names):
+    """Built once: composing a SELECT costs more than running it on a sale's few rows."""
+    key = (table, where_col, names)
+    stmt = _STATEMENTS.get(key)
+    if stmt is None:
+        t = table.__table__
+        owner = t.c[where_col]
+        stmt = _STATEMENTS[key] = select(owner.label("_owner"), *[_col(t, n) for n in names]
+                                         ).where(owner.in_(bindparam("ids", expanding=True)))
+    return stmt
+
+
 def _rows(conn, table, where_col, ids: list[int], names) -> dict[int, list[dict]]:
     out: dict[int, list[dict]] = defaultdict(list)
     if not ids:
         return out
-    t = table.__table__
-    cols = [_col(t, n) for n in names]
-    key = t.c[where_col]
+    stmt = _statement(table, where_col, names)
     for start in range(0, len(ids), 500):
-        part = ids[start:start + 500]
-        for r in conn.execute(select(key.label("_owner"), *cols).where(key.in_(part))):
+        for r in conn.execute(stmt, {"ids": ids[start:start + 500]}):
             m = r._mapping
             out[m["_owner"]].append(_pick(m, names))
     return out
