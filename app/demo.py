@@ -1,14 +1,18 @@
 """Demo data: a small Indonesian shop's customers, catalogue and invoices, so a
-new user (and the screenshots) see a till at work. Goes through the services."""
+new user (and the screenshots) see a till at work. The shop, catalogue and
+customers go through the services; the invoices too on PostgreSQL, and in bulk
+on a SQLite file (app/demo_bulk.py)."""
 
 from __future__ import annotations
 
 import random
-from dataclasses import replace
-from datetime import timedelta
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
+from app.demo_bulk import can_bulk_write, write_sales
 from app.domain.validation import DraftInput, LineInput
 from app.services.audit import record_history
 from app.services.context import Context
@@ -72,19 +76,28 @@ def _save_shop(ctx: Context) -> None:
         save_shop(ctx, ShopProfile(**DEMO_SHOP))
 
 
-def seed_demo(ctx: Context, invoices: int = 60, seed: int = 7) -> int:
-    """Create customers, items and `invoices` invoices in every state. Returns the count."""
-    rng = random.Random(seed)
-    _save_shop(ctx)
-    _add_items(ctx)
-    customers = [add_customer(ctx, CustomerInput(n, e, p, t)) for n, e, p, t in CUSTOMERS]
-    base_clock = ctx.clock
-    start = base_clock() - timedelta(days=invoices // 2 + 10)
-    made = 0
+@dataclass(frozen=True)
+class Sale:
+    """One demo sale, planned: what is sold when, and how it ends."""
+    at: datetime
+    data: DraftInput
+    outcome: str  # draft | open | paid | void | write_off
+    method: str = ""  # for paid: cash, transfer or edc
+    reason: str = ""  # for void and write_off
+
+
+VOID_REASON = "Salah input pesanan"
+WRITE_OFF_REASON = "Pelanggan tidak dapat dihubungi"
+
+
+def plan_sales(rng: random.Random, customer_ids: list[int], invoices: int,
+               now: datetime) -> Iterator[Sale]:
+    """The demo's invoices, one every 12 hours or so up to ten days ago: a mix of
+    drafts, open, paid (mostly), voided and written-off sales."""
+    start = now - timedelta(days=invoices // 2 + 10)
     for i in range(invoices):
         at = start + timedelta(hours=12 * i + rng.randint(0, 5))
-        c = replace(ctx, clock=lambda at=at: at)
-        cust = rng.choice(customers)
+        cust = rng.choice(customer_ids)
         lines = tuple(
             LineInput(name, rng.randint(1, 4), price)
             for _, name, price in rng.sample(ITEMS, rng.randint(1, 4)))
@@ -96,22 +109,56 @@ def seed_demo(ctx: Context, invoices: int = 60, seed: int = 7) -> int:
             due = at + timedelta(days=1)
         memo = rng.choice(("", "", "Pesanan meja 4", "Transfer ke BCA 123-456-7890",
                            "PO-2026-118", "Bawa pulang"))
-        data = DraftInput(cust.id, "IDR", lines, discount, tax, due, memo)
+        data = DraftInput(cust, "IDR", lines, discount, tax, due, memo)
         roll = rng.random()
         if roll < 0.08:
-            create_draft(c, data)
+            yield Sale(at, data, "draft")
+        elif roll < 0.6:
+            yield Sale(at, data, "paid", rng.choice(("cash", "cash", "transfer", "edc")))
+        elif roll < 0.66:
+            yield Sale(at, data, "void", reason=VOID_REASON)
+        elif roll < 0.69:
+            yield Sale(at, data, "write_off", reason=WRITE_OFF_REASON)
         else:
-            inv = create_and_issue(c, data)
-            if roll < 0.6:
-                method = rng.choice(("cash", "cash", "transfer", "edc"))
-                ref = f"TRF {inv.local_number}" if method == "transfer" else ""
-                paid = replace(c, clock=lambda at=at: at + timedelta(minutes=3))
-                mark_paid(paid, inv.id, PaymentInput(method, ref))
-            elif roll < 0.66:
-                void(c, inv.id, "Salah input pesanan")
-            elif roll < 0.69:
-                write_off(c, inv.id, "Pelanggan tidak dapat dihubungi")
-        made += 1
+            yield Sale(at, data, "open")
+
+
+def _sell(ctx: Context, sale: Sale) -> None:
+    """One planned sale through the services, an action at a time."""
+    c = replace(ctx, clock=lambda at=sale.at: at)
+    if sale.outcome == "draft":
+        create_draft(c, sale.data)
+        return
+    inv = create_and_issue(c, sale.data)
+    if sale.outcome == "paid":
+        ref = f"TRF {inv.local_number}" if sale.method == "transfer" else ""
+        paid = replace(c, clock=lambda at=sale.at: at + timedelta(minutes=3))
+        mark_paid(paid, inv.id, PaymentInput(sale.method, ref))
+    elif sale.outcome == "void":
+        void(c, inv.id, sale.reason)
+    elif sale.outcome == "write_off":
+        write_off(c, inv.id, sale.reason)
+
+
+def seed_demo(ctx: Context, invoices: int = 60, seed: int = 7, *, progress=None) -> int:
+    """Create customers, items and `invoices` invoices in every state. Returns the count.
+    On a SQLite file the invoices are written in bulk (app/demo_bulk.py: 20,000 in
+    seconds, same rows, history chain and numbers as the services write); elsewhere
+    (PostgreSQL) one action at a time. `progress(done, total)` is called as it goes."""
+    rng = random.Random(seed)
+    _save_shop(ctx)
+    _add_items(ctx)
+    customers = [add_customer(ctx, CustomerInput(n, e, p, t)) for n, e, p, t in CUSTOMERS]
+    sales = plan_sales(rng, [c.id for c in customers], invoices, ctx.clock())
+    if can_bulk_write(ctx):
+        made = write_sales(ctx, sales, invoices, progress=progress)
+    else:
+        made = 0
+        for sale in sales:
+            _sell(ctx, sale)
+            made += 1
+            if progress:
+                progress(made, invoices)
     # A couple of dollar invoices for the tourist trade.
     usd = create_and_issue(ctx, DraftInput(customers[4].id, "USD",
                                            (LineInput("Coffee tasting for two", 1, 2450),), 0, 0,

@@ -3,15 +3,14 @@
     python scripts/render_document_images.py [--out docs/images] [--dpi 90]
 
 Draws a demo invoice (fixed data, no database) with app.documents and turns
-page 1 into PNG with poppler's pdftoppm (Debian: poppler-utils). Also writes
-receipt-pdf.png beside it.
+page 1 into PNG with pypdfium2 (from the package index, in the test extras: the
+same renderer the reference-image tests use). Also writes receipt-pdf.png beside it.
 """
 
 from __future__ import annotations
 
 import argparse
-import shutil
-import subprocess
+import io
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -56,11 +55,18 @@ def demo_records():
 
 
 def png_of_page_one(pdf: bytes, dpi: int) -> bytes:
-    tool = shutil.which("pdftoppm")
-    if tool is None:
-        sys.exit("pdftoppm is missing: install poppler-utils.")
-    return subprocess.run([tool, "-png", "-r", str(dpi), "-f", "1", "-l", "1", "-"],
-                          input=pdf, capture_output=True, check=True).stdout
+    try:
+        import pypdfium2 as pdfium
+    except ImportError:
+        sys.exit("pypdfium2 is missing: pip install -e '.[test]' (or pip install pypdfium2).")
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        image = doc[0].render(scale=dpi / 72).to_pil().convert("RGB")
+    finally:
+        doc.close()
+    buf = io.BytesIO()
+    image.save(buf, "PNG", optimize=True)
+    return buf.getvalue()
 
 
 def main(argv=None) -> int:

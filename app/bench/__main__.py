@@ -18,7 +18,7 @@ from app.services.context import Context, open_store
 
 from . import cases_db, cases_process
 from .dataset import build_database
-from .reconcile_bench import reconcile_row
+from .reconcile_bench import import_rows, reconcile_row
 from .report import Row, format_table, missing, write_json
 from .sync_bench import sync_row
 
@@ -101,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     run("sync", lambda: sync_row(sync_ops, results / "sync-work"))
     run("reconcile", lambda: reconcile_row(10_000 if args.quick else 100_000,
                                            1_000 if args.quick else 10_000, results))
+    run("reconcile", lambda: import_rows(30_000 if args.quick else 300_000, results))
     for p in (work, Path(f"{work}-wal"), Path(f"{work}-shm")):
         p.unlink(missing_ok=True)
     shutil.rmtree(results / "sync-work", ignore_errors=True)

@@ -1,9 +1,9 @@
 """Build a realistic shop database of N invoices fast, for the benchmarks.
 
 The schema comes from the real migrations (`open_store`), then rows are
-written with raw sqlite3 `executemany` in one transaction, secondary indexes
-dropped during the load and rebuilt after (with the exact DDL read back from
-the file), `synchronous=OFF` for the build only. Amounts are integers. The
+written by the shared bulk writer (app/bulk_load.py: raw sqlite3 `executemany`
+in one transaction, secondary indexes dropped during the load and rebuilt
+after, `synchronous=OFF` for the build only). Amounts are integers. The
 history entries are linked into a valid hash chain with the app's own
 `entry_hash`, so `kasir`'s integrity check passes on the result.
 
@@ -21,10 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from app.services.context import open_store
-from app.store import search
-from app.store.history_chain import CONTENT, GENESIS, canonical_at as canon, entry_hash
-from app.store.migrate import head_revisions
+from app.bulk_load import HistoryChain, bulk_connection, insert, set_number_series
 
 BUILDER_VERSION = 4
 TILLS = ("T1", "T2", "T3")
@@ -100,27 +97,8 @@ def build_database(n: int, folder: Path, *, seed: int = 2026, force: bool = Fals
 def _fill(path: Path, n: int, seed: int, mix: str = "shop") -> dict:
     rng = random.Random(seed)
     ts = _ts_formatter()
-    con = sqlite3.connect(path, isolation_level=None)
-    con.execute("PRAGMA journal_mode=OFF")  # build only; the app sets WAL when it opens
-    con.execute("PRAGMA synchronous=OFF")
-    con.execute("PRAGMA cache_size=-200000")
-    con.execute("PRAGMA temp_store=MEMORY")
-    indexes = con.execute("SELECT name, sql FROM sqlite_master WHERE type='index' "
-                          "AND sql IS NOT NULL AND tbl_name IN ('invoices','invoice_lines',"
-                          "'payments','receipts','history','customers','outbox')").fetchall()
-    con.execute("BEGIN")
-    for name, _ in indexes:
-        con.execute(f'DROP INDEX "{name}"')
-    search.drop_triggers(con.execute)  # the search index is filled once, at the end
-    counts = _write_rows(con, n, rng, ts, mix)
-    for _, sql in indexes:
-        con.execute(sql)
-    search.create(con.execute)
-    con.execute("COMMIT")
-    con.execute("ANALYZE")
-    con.execute("PRAGMA journal_mode=WAL")
-    con.close()
-    return counts
+    with bulk_connection(path, private=True) as con:
+        return _write_rows(con, n, rng, ts, mix)
 
 
 def _customers(n_cust: int, rng: random.Random, ts) -> list[tuple]:
@@ -139,24 +117,8 @@ def _customers(n_cust: int, rng: random.Random, ts) -> list[tuple]:
 ACTIONS = {"paid": "pay", "void": "void", "uncollectible": "write_off"}
 
 
-def _chain_hasher():
-    """app.store.history_chain.entry_hash without its per-call set-up (same bytes: a test
-    checks the built chain with the app's own verifier)."""
-    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
-    sha = hashlib.sha256
-    assert CONTENT == ("id", "chain_seq", "entity_type", "entity_id", "action",
-                       "operator", "till_code", "at", "before", "after", "note",
-                       "approved_by"), "the chain's content changed: update the builder"
-
-    def chain_hash(prev: str, values: list) -> str:
-        return sha(f"{prev}\n{encode(values)}".encode("utf-8")).hexdigest()
-
-    return chain_hash
-
-
 def _write_rows(con, n: int, rng: random.Random, ts, mix: str = "shop") -> dict:
-    chain_hash = _chain_hasher()
-
+    chain = HistoryChain()
     n_cust = max(10, n // 50)
     cust = _customers(n_cust, rng, ts)
     names = [c[1] for c in cust]
@@ -165,8 +127,7 @@ def _write_rows(con, n: int, rng: random.Random, ts, mix: str = "shop") -> dict:
     step = now_off / max(n, 1)
     counters = {t: 0 for t in TILLS}
     rcounters = {t: 0 for t in TILLS}
-    line_id = pay_id = hist_id = 0
-    prev_hash = GENESIS
+    line_id = pay_id = 0
     outbox_id = 0
     totals = dict(invoices=0, lines=0, payments=0, receipts=0, history=0, customers=n_cust,
                   outbox=0)
@@ -175,7 +136,7 @@ def _write_rows(con, n: int, rng: random.Random, ts, mix: str = "shop") -> dict:
     rnd = rng.random
     chunk = 20000
     for base in range(0, n, chunk):
-        inv_rows, line_rows, pay_rows, rec_rows, hist_rows, out_rows = [], [], [], [], [], []
+        inv_rows, line_rows, pay_rows, rec_rows, out_rows = [], [], [], [], []
         for iid in range(base + 1, min(n, base + chunk) + 1):
             created = int((iid - 1) * step) + int(rnd() * 60)
             till = TILLS[iid % 3]
@@ -237,12 +198,7 @@ def _write_rows(con, n: int, rng: random.Random, ts, mix: str = "shop") -> dict:
             if status in ("paid", "void", "uncollectible"):
                 events.append((ACTIONS[status], paid_at or void_at or wo_at, snap))
             for action, at, after_text in events:
-                hist_id += 1
-                h = chain_hash(prev_hash, [hist_id, hist_id, "invoice", iid, action, op, till,
-                                           canon(at), None, after_text, "", None])
-                hist_rows.append((hist_id, "invoice", iid, action, op, till, at, None,
-                                  after_text, "", None, hist_id, prev_hash, h))
-                prev_hash = h
+                chain.add("invoice", iid, action, op, till, at, None, after_text)
             if status == "paid":
                 pay_id += 1
                 method = ("cash", "cash", "transfer", "edc")[int(rnd() * 4)]
@@ -257,43 +213,25 @@ def _write_rows(con, n: int, rng: random.Random, ts, mix: str = "shop") -> dict:
                 out_rows.append((outbox_id, f"kasir_bench_{outbox_id:024d}", f"invoice:{iid}",
                                  "invoice.issue", json.dumps({"invoiceId": iid}), "pending",
                                  0, None, "", c_at, None))
-        con.executemany("INSERT INTO invoices VALUES (" + ",".join("?" * 26) + ")", inv_rows)
-        con.executemany("INSERT INTO invoice_lines (id, invoice_id, position, description, "
-                        "quantity, unit_amount, amount) VALUES (?,?,?,?,?,?,?)", line_rows)
-        con.executemany("INSERT INTO payments (id, invoice_id, amount, currency, method, "
-                        "reference, operator, paid_at, recorded_at, cash_received, change) "
-                        "VALUES (?,?,?,?,?,?,?,?,?,?,0)",
-                        [r + ((r[2] if r[4] == "cash" else 0),) for r in pay_rows])
-        con.executemany("INSERT INTO payment_tenders (payment_id, position, method, amount, "
-                        "reference) VALUES (?,0,?,?,?)",
-                        [(r[0], r[4], r[2], r[5]) for r in pay_rows])
-        con.executemany("INSERT INTO receipts VALUES (?,?,?,?,?,?,?,?)", rec_rows)
-        con.executemany("INSERT INTO history (id, entity_type, entity_id, action, operator, "
-                        "till_code, at, before, after, note, approved_by, chain_seq, prev_hash, "
-                        "entry_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", hist_rows)
-        con.executemany("INSERT INTO outbox VALUES (?,?,?,?,?,?,?,?,?,?,?)", out_rows)
-        for key, rows in (("invoices", inv_rows), ("lines", line_rows), ("payments", pay_rows),
-                          ("receipts", rec_rows), ("history", hist_rows), ("outbox", out_rows)):
-            totals[key] += len(rows)
-    con.executemany("INSERT OR REPLACE INTO number_series VALUES (?,?,?)",
-                    [(t, "invoice", counters[t]) for t in TILLS]
-                    + [(t, "receipt", rcounters[t]) for t in TILLS])
-    _check_chain_sample(hist_rows)
-    con.execute("INSERT OR REPLACE INTO history_chain_head (id, last_seq, last_hash) VALUES (1, ?, ?)",
-                (hist_id, prev_hash))
+        totals["history"] += len(chain.rows)
+        chain.flush(con)
+        totals["lines"] += insert(con, "invoice_lines", line_rows,
+                                  ("id", "invoice_id", "position", "description", "quantity",
+                                   "unit_amount", "amount"))
+        for key, table, rows in (("invoices", "invoices", inv_rows),
+                                 ("payments", "payments",
+                                  [r + ((r[2] if r[4] == "cash" else 0), 0) for r in pay_rows]),
+                                 ("receipts", "receipts", rec_rows),
+                                 ("outbox", "outbox", out_rows)):
+            totals[key] += insert(con, table, rows)
+        insert(con, "payment_tenders", [(r[0], 0, r[4], r[2], r[5]) for r in pay_rows],
+               ("payment_id", "position", "method", "amount", "reference"))
+    set_number_series(con, {**{(t, "invoice"): counters[t] for t in TILLS},
+                            **{(t, "receipt"): rcounters[t] for t in TILLS}})
+    chain.close(con)
     con.executemany("INSERT OR REPLACE INTO tills (id, code, name, created_at) VALUES (?,?,?,?)",
                     [(i + 1, t, f"Kasir {i + 1}", ts(0)) for i, t in enumerate(TILLS)])
     return totals
-
-
-def _check_chain_sample(rows: list[tuple]) -> None:
-    """The fast hasher must agree with the app's own: check some links."""
-    for row in rows[:3] + rows[-3:]:
-        content = dict(zip(("id", "entity_type", "entity_id", "action", "operator", "till_code",
-                            "at", "before", "after", "note", "approved_by", "chain_seq"), row))
-        if entry_hash(row[12], {k: content[k] for k in CONTENT}) != row[13]:
-            raise RuntimeError("The benchmark builder's history hash no longer matches "
-                               "app.store.history_chain.entry_hash: update app/bench/dataset.py.")
 
 
 def customer_names(path: Path, limit: int = 50) -> list[str]:

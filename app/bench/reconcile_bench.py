@@ -83,3 +83,110 @@ def reconcile_row(n_open: int, n_lines: int, results: Path, repeat: int = 3) -> 
     return Row(label, round(t, 3), "s", round(b, 3), target=2.0,
                baseline_what="reading the same lines and candidates in raw sqlite3",
                note=f"first run {first:.2f} s; {with_any:,} of {len(got):,} lines got a suggestion")
+
+
+# ── importing a long statement ───────────────────────────────────────────
+IMPORT_CHILD = r'''
+import csv, hashlib, io, json, resource, sqlite3, sys, time
+mode, csv_path, db_path = sys.argv[1:4]
+data = open(csv_path, "rb").read()
+started = time.perf_counter()
+if mode == "kasir":
+    from app.reconcile.csv_format import PRESETS
+    from app.reconcile.importer import import_statement
+    from app.services.context import Context, open_store
+    store = open_store(db_path)
+    started = time.perf_counter()
+    res = import_statement(Context(store, operator="bench", till="T1"), data, "csv",
+                           mapping=PRESETS["bca"], filename="long.csv")
+    added = res.added
+    store.dispose()
+else:  # the floor: csv parse, sqlite3 executemany of the same rows, one transaction
+    con = sqlite3.connect(db_path, isolation_level=None)
+    con.execute("BEGIN IMMEDIATE")
+    con.execute("INSERT INTO bank_statements (bank, account, currency, format, filename, "
+                "imported_by, imported_at, lines_added, lines_skipped) VALUES "
+                "('BCA', '', 'IDR', 'csv', 'long.csv', 'bench', '2026-12-06 10:00:00.000000', 0, 0)")
+    rows = csv.reader(io.StringIO(data.decode()))
+    def lines():
+        for r in rows:
+            if len(r) < 5 or not r[0][:1].isdigit():
+                continue
+            d, m, y = r[0].split("/")
+            amount = int(r[3].split(".")[0].replace(",", "")) * (-1 if r[3].endswith("DB") else 1)
+            yield (1, "BCA", "", "IDR", f"{y}-{m}-{d}", amount, r[1], None, "",
+                   hashlib.sha256(repr(r).encode()).hexdigest(),
+                   "unmatched" if amount > 0 else "debit", "2026-12-06 10:00:00.000000")
+    con.executemany("INSERT INTO statement_lines (statement_id, bank, account, currency, "
+                    "booked_on, amount, description, balance, bank_ref, fingerprint, state, "
+                    "created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", lines())
+    added = con.execute("SELECT COUNT(*) FROM statement_lines").fetchone()[0]
+    con.execute("COMMIT")
+    con.close()
+seconds = time.perf_counter() - started
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux -> MB
+print(json.dumps({"seconds": seconds, "peak_mb": peak, "added": added}))
+'''
+
+
+def long_statement(path: Path, n_lines: int, seed: int = 17) -> int:
+    """A BCA-style export of `n_lines` lines (about 19 MB for 300,000); its size."""
+    rng = random.Random(seed)
+    balance = 10_000_000
+    with path.open("w", encoding="utf-8", newline="\n") as f:
+        f.write("Informasi Rekening - Mutasi Rekening\nNo. rekening : 1234567890\n\n"
+                "Tanggal Transaksi,Keterangan,Cabang,Jumlah,Saldo\n")
+        for i in range(n_lines):
+            amount = rng.randint(1, 190) * 500 * (1 if rng.random() < 0.8 else -1)
+            balance += amount
+            day = 1 + i * 28 // n_lines
+            f.write(f'{day:02d}/11/2026,TRF T1-{i:06d} ANI,0000,'
+                    f'"{abs(amount):,}.00 {"CR" if amount > 0 else "DB"}","{balance:,}.00"\n')
+    return path.stat().st_size
+
+
+def _child(mode: str, csv_path: Path, db: Path) -> dict:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")])))
+    out = subprocess.run([sys.executable, "-c", IMPORT_CHILD, mode, str(csv_path), str(db)],
+                         capture_output=True, text=True, env=env, cwd=str(root))
+    if out.returncode:
+        raise RuntimeError(f"{mode} import failed: {out.stderr.strip()[-300:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def import_rows(n_lines: int, results: Path) -> list[Row]:
+    """Import of an `n_lines` statement (app.reconcile.importer.import_statement, in a
+    child process of its own: its peak memory is the process's), beside the raw csv
+    parse + sqlite3 executemany of the same rows into the same table."""
+    label = f"reconcile import {n_lines:,}-line statement"
+    from app.services.context import open_store
+
+    work = results / "import-work"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    try:
+        csv_path = work / "long.csv"
+        size = long_statement(csv_path, n_lines)
+        empty = work / "empty.db"
+        open_store(empty).dispose()
+        for name in ("kasir.db", "raw.db"):
+            shutil.copyfile(empty, work / name)
+        kasir = _child("kasir", csv_path, work / "kasir.db")
+        raw = _child("raw", csv_path, work / "raw.db")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    what = "csv parse + sqlite3 executemany of the same rows, one transaction"
+    note = f"{size / 2**20:.1f} MB file, {kasir['added']:,} lines added"
+    return [
+        Row(f"{label}: time", round(kasir["seconds"], 2), "s", round(raw["seconds"], 2),
+            target=10.0, baseline_what=what, note=note),
+        Row(f"{label}: peak memory", round(kasir["peak_mb"]), "MB", round(raw["peak_mb"]),
+            target=400.0, baseline_what=what + " (peak RSS of its process)",
+            note="peak RSS of a child process that only imports"),
+    ]

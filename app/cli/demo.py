@@ -23,5 +23,7 @@ def cmd_demo(args, env):
         raise ValidationError(_("The demo can make between 0 and 100000 invoices."))
     if args.if_empty and not is_empty(env.ctx):
         return {"created": 0}, _("The database already has invoices: no demo data added.")
-    made = seed_demo(env.ctx, n)
+    from app.demo_bulk import terminal_progress
+
+    made = seed_demo(env.ctx, n, progress=terminal_progress())
     return {"created": made}, _("Added {count} demo invoices.", count=made)

@@ -55,6 +55,7 @@ def cmd_import(args, env):
               result.added, file=path.name, format=result.format, bank=result.bank,
               account=result.account, credits=result.credits, debits=result.debits,
               skipped=result.skipped)
+    text = "\n".join((text, *result.notes))  # e.g. dates read day-first: say so
     return result.to_json(), text
 
 

@@ -9,8 +9,6 @@ import sys
 from app.cli.env import Parser, emit
 from app.i18n import _, gettext
 from app.domain.errors import ValidationError
-from app.store.backup import KIND_LABELS, sqlite_file
-from app.services.roles import role_label
 
 
 def _db_file(env):

@@ -35,10 +35,12 @@ class FontSet:
 
 
 def font_dirs() -> list[Path]:
-    """Where to look: $KASIR_FONT_DIR, the usual system folders, reportlab's own."""
+    """Where to look: $KASIR_FONT_DIR, the repo's resources/fonts (DejaVu Sans, so that
+    documents look the same on every machine), the usual system folders, reportlab's own."""
     dirs = []
     if os.environ.get("KASIR_FONT_DIR"):
         dirs.append(Path(os.environ["KASIR_FONT_DIR"]))
+    dirs.append(Path(__file__).resolve().parents[2] / "resources" / "fonts")  # shipped in the repo
     dirs += [Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/TTF"),
              Path("/usr/share/fonts/dejavu"), Path("/usr/local/share/fonts"),
              Path.home() / "Library/Fonts", Path("/Library/Fonts")]

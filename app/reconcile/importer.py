@@ -1,10 +1,12 @@
-"""Importing a statement file: parse everything first, then store the new lines
-in one transaction. A bad file imports nothing; a re-import adds nothing twice."""
+"""Importing a statement file: its lines streamed into the database in batches,
+all in one transaction. A bad file imports nothing; a re-import adds nothing twice."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import itertools
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Iterable, Iterator
 
 from sqlalchemy import select
 
@@ -14,13 +16,17 @@ from app.services.audit import record_history
 from app.services.context import Context
 from app.store.reconcile_models import BankMapping, BankStatement, StatementLine
 
-from .csv_format import PRESETS, CsvMapping, parse_csv, validate_mapping
+from .bulk import insert_lines
+from .csv_detect import detect_mapping
+from .csv_format import PRESETS, CsvMapping, iter_csv, no_lines, refuse_binary, validate_mapping
 from .mt940_format import parse_mt940
 from .ofx_format import parse_ofx
-from .parsed import ParsedStatement, fingerprints
+from .parsed import Fingerprinter, ParsedLine, ParsedStatement
 
 FORMATS = ("csv", "ofx", "mt940")
 MAX_FILE = 20 * 1024 * 1024
+BATCH = 5000  # lines parsed, de-duplicated and inserted at a time
+LOOKUP = 900  # fingerprints per IN (...) look-up, under every database's parameter limit
 
 
 @dataclass(frozen=True)
@@ -34,11 +40,13 @@ class ImportResult:
     skipped: int
     credits: int
     debits: int
+    notes: tuple[str, ...] = ()  # what was guessed while reading, e.g. day-first dates
 
     def to_json(self) -> dict:
         return {"statementId": self.statement_id, "bank": self.bank, "account": self.account,
                 "currency": self.currency, "format": self.format, "added": self.added,
-                "skipped": self.skipped, "credits": self.credits, "debits": self.debits}
+                "skipped": self.skipped, "credits": self.credits, "debits": self.debits,
+                "notes": list(self.notes)}
 
 
 def detect_format(name: str, data: bytes) -> str:
@@ -55,71 +63,108 @@ def detect_format(name: str, data: bytes) -> str:
     return "csv"
 
 
-def parse_statement(data: bytes, fmt: str, mapping: CsvMapping | None = None,
-                    bank: str = "", account: str = "") -> ParsedStatement:
+def stream_statement(data: bytes, fmt: str, mapping: CsvMapping | None = None,
+                     bank: str = "", account: str = "") -> tuple[ParsedStatement, Iterable[ParsedLine]]:
+    """The statement's header and its lines, the lines of a CSV read as they are
+    consumed. A CSV without a mapping gets the one its header row points to."""
     if fmt == "csv":
         if mapping is None:
-            raise ValidationError(_("A CSV statement needs a column mapping: --mapping NAME "
-                                    "(bca, mandiri, bri or one you saved) or --date-col, "
-                                    "--description-col and --amount-col."), field="mapping")
-        st = parse_csv(data, mapping)
-    elif fmt == "ofx":
-        st = parse_ofx(data, bank)
-    elif fmt == "mt940":
-        st = parse_mt940(data, bank)
+            found = detect_mapping(data)
+            mapping, notes = found.mapping, found.notes
+        else:
+            notes = ()
+        head, lines = iter_csv(data, mapping)
+        head = replace(head, notes=notes + head.notes)
+    elif fmt in ("ofx", "mt940"):
+        refuse_binary(data)
+        if fmt == "ofx":
+            head = parse_ofx(data, bank)
+        else:
+            head = parse_mt940(data, bank)
+        lines, head = head.lines, replace(head, lines=())
     else:
         raise ValidationError(_("Unknown statement format {fmt}. Choose csv, ofx or mt940.",
                                 fmt=repr(fmt)),
                               field="format")
     if bank or account:
-        st = ParsedStatement(bank or st.bank, account or st.account, st.currency, st.format,
-                             st.lines)
-    return st
+        head = replace(head, bank=bank or head.bank, account=account or head.account)
+    return head, lines
+
+
+def parse_statement(data: bytes, fmt: str, mapping: CsvMapping | None = None,
+                    bank: str = "", account: str = "") -> ParsedStatement:
+    head, lines = stream_statement(data, fmt, mapping, bank, account)
+    parsed = tuple(lines)
+    if not parsed:
+        raise no_lines()
+    return replace(head, lines=parsed)
+
+
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    it = iter(items)
+    while batch := list(itertools.islice(it, size)):
+        yield batch
+
+
+def _known(s, prints: list[str]) -> set[str]:
+    known: set[str] = set()
+    for i in range(0, len(prints), LOOKUP):
+        known.update(s.execute(select(StatementLine.fingerprint)
+                               .where(StatementLine.fingerprint.in_(prints[i:i + LOOKUP]))).scalars())
+    return known
 
 
 def import_statement(ctx: Context, data: bytes, fmt: str | None = None, *,
                      mapping: CsvMapping | None = None, bank: str = "", account: str = "",
                      filename: str = "") -> ImportResult:
+    """Stream the file's lines into the database in batches, inside one transaction:
+    a bad line anywhere rolls back all of it; memory stays flat however long the
+    statement is (a batch of lines, plus a digest per line to tell copies apart)."""
     if len(data) > MAX_FILE:
         raise ValidationError(_("The file is larger than 20 MB; is it really a statement?"),
                               field="file")
     if not data.strip():
         raise ValidationError(_("The file is empty."), field="file")
     fmt = (fmt or detect_format(filename, data)).lower()
-    st = parse_statement(data, fmt, mapping, bank.strip(), account.strip())
-    prints = fingerprints(st.bank, st.account, st.lines)
+    st, lines = stream_statement(data, fmt, mapping, bank.strip(), account.strip())
+    bank_name, acct = st.bank[:64], st.account[:64]
     now = ctx.now()
+    added = total = credits = 0
     with ctx.store.unit_of_work() as uow:
         s = uow.session
-        known: set[str] = set()
-        for i in range(0, len(prints), 500):
-            chunk = prints[i:i + 500]
-            known.update(s.execute(select(StatementLine.fingerprint)
-                                   .where(StatementLine.fingerprint.in_(chunk))).scalars())
-        new = [(fp, line) for fp, line in zip(prints, st.lines) if fp not in known]
-        if not new:
-            return ImportResult(None, st.bank, st.account, st.currency, fmt, 0, len(prints),
-                                0, 0)
-        stmt = BankStatement(bank=st.bank[:64], account=st.account[:64], currency=st.currency,
+        stmt = BankStatement(bank=bank_name, account=acct, currency=st.currency,
                              format=fmt, filename=Path(filename).name[:200],
                              imported_by=ctx.operator, imported_at=now,
-                             lines_added=len(new), lines_skipped=len(prints) - len(new))
+                             lines_added=0, lines_skipped=0)
         s.add(stmt)
         s.flush()
-        s.add_all(StatementLine(
-            statement_id=stmt.id, bank=st.bank[:64], account=st.account[:64],
-            currency=st.currency, booked_on=line.booked_on, amount=line.amount,
-            description=line.description, balance=line.balance, bank_ref=line.bank_ref,
-            fingerprint=fp, state="unmatched" if line.amount > 0 else "debit", created_at=now)
-            for fp, line in new)
-        credits = sum(1 for _, l in new if l.amount > 0)
+        prints = Fingerprinter(st.bank, st.account)
+        for batch in _batches(lines, BATCH):
+            fps = list(prints.each(batch))
+            known = _known(s, fps)
+            rows = [(stmt.id, bank_name, acct, st.currency, line.booked_on, line.amount,
+                     line.description, line.balance, line.bank_ref, fp,
+                     "unmatched" if line.amount > 0 else "debit", now)
+                    for fp, line in zip(fps, batch) if fp not in known]
+            if rows:
+                insert_lines(s, rows)
+            total += len(batch)
+            added += len(rows)
+            credits += sum(1 for r in rows if r[5] > 0)
+        if not total:
+            raise no_lines()
+        skipped = total - added
+        if not added:  # nothing new: the statement row goes with the rolled-back transaction
+            return ImportResult(None, st.bank, st.account, st.currency, fmt, 0, skipped, 0, 0,
+                                st.notes)
+        stmt.lines_added, stmt.lines_skipped = added, skipped
         record_history(s, ctx, "statement", stmt.id, "import", None,
                        {"format": fmt, "bank": st.bank, "account": st.account,
-                        "added": len(new), "skipped": len(prints) - len(new)},
+                        "added": added, "skipped": skipped},
                        Path(filename).name[:200])
         uow.commit()
-    return ImportResult(stmt.id, st.bank, st.account, st.currency, fmt, len(new),
-                        len(prints) - len(new), credits, len(new) - credits)
+    return ImportResult(stmt.id, st.bank, st.account, st.currency, fmt, added, skipped,
+                        credits, added - credits, st.notes)
 
 
 # ------------------------------------------------------------------ mappings

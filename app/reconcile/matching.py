@@ -87,14 +87,21 @@ class LineSuggestions:
     suggestions: tuple[Suggestion, ...]
     flag: str = ""  # "", no_match, underpaid, overpaid, ambiguous, review
     note: str = ""
+    credit: Credit | None = None  # the line itself: its date, amount and description
 
     @property
     def best(self) -> Suggestion | None:
         return self.suggestions[0] if self.suggestions else None
 
     def to_json(self) -> dict:
-        return {"lineId": self.line_id, "flag": self.flag or None, "note": self.note or None,
-                "suggestions": [s.to_json() for s in self.suggestions]}
+        """What the text output shows, at least: the line's date, amount and description."""
+        line = {}
+        if self.credit is not None:
+            c = self.credit
+            line = {"bookedOn": c.booked_on.isoformat() if c.booked_on else None,
+                    "amount": c.amount, "currency": c.currency, "description": c.description}
+        return {"lineId": self.line_id, **line, "flag": self.flag or None,
+                "note": self.note or None, "suggestions": [s.to_json() for s in self.suggestions]}
 
 
 @dataclass
@@ -156,7 +163,7 @@ class Matcher:
 
     def suggest(self, credit: Credit, limit: int = 5) -> LineSuggestions:
         if credit.amount <= 0:
-            return LineSuggestions(credit.id, (), "", "A debit: nothing to match.")
+            return LineSuggestions(credit.id, (), "", "A debit: nothing to match.", credit)
         cur = credit.currency
         refs = {i: (k, n) for i, k, n in self.refs.find(credit.description)
                 if self.by_id[i].currency == cur}
@@ -330,7 +337,7 @@ class Matcher:
         out.sort(key=lambda s: (-s.confidence, abs(s.difference), s.invoice_ids))
         if not out:
             return LineSuggestions(credit.id, (), "no_match",
-                                   _("No open invoice matches this credit."))
+                                   _("No open invoice matches this credit."), credit)
         best = out[0]
         if len(out) > 1 and out[1].confidence >= best.confidence - AMBIGUOUS_GAP \
                 and out[1].confidence >= 35:
@@ -348,4 +355,4 @@ class Matcher:
             flag, note = "review", _("Only weak evidence; check before confirming.")
         else:
             flag, note = "", ""
-        return LineSuggestions(credit.id, tuple(out[:limit]), flag, note)
+        return LineSuggestions(credit.id, tuple(out[:limit]), flag, note, credit)

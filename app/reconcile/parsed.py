@@ -31,6 +31,8 @@ class ParsedStatement:
     currency: str
     format: str
     lines: tuple[ParsedLine, ...] = field(default=())
+    notes: tuple[str, ...] = ()  # what the reader guessed, for the person importing
+    date_format: str = ""  # the one a CSV's dates were read with
 
 
 def to_minor(value: Decimal, currency: str, where: str = "") -> int:
@@ -102,12 +104,22 @@ def fingerprint(bank: str, account: str, line: ParsedLine, occurrence: int) -> s
 
 
 def fingerprints(bank: str, account: str, lines) -> list[str]:
-    seen: dict[tuple, int] = {}
-    out = []
-    for line in lines:
-        key = (line.booked_on, line.amount, clean_description(line.description).upper(),
-               line.balance, line.bank_ref)
-        n = seen.get(key, 0)
-        seen[key] = n + 1
-        out.append(fingerprint(bank, account, line, n))
-    return out
+    return list(Fingerprinter(bank, account).each(lines))
+
+
+class Fingerprinter:
+    """Fingerprints of a file's lines in order, as they stream past: identical lines
+    are told apart by which copy they are. Only repeated lines are counted by
+    content; the rest cost one 16-byte digest each."""
+
+    def __init__(self, bank: str, account: str):
+        self.bank, self.account = bank, account
+        self._seen: dict[bytes, int] = {}
+
+    def each(self, lines):
+        for line in lines:
+            first = fingerprint(self.bank, self.account, line, 0)
+            key = bytes.fromhex(first[:32])
+            n = self._seen.get(key, 0)
+            self._seen[key] = n + 1
+            yield first if n == 0 else fingerprint(self.bank, self.account, line, n)

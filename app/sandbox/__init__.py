@@ -19,6 +19,18 @@ mark-uncollectible``, ``POST /_sandbox/subscription-invoices``, ``POST
 /_sandbox/reset``, ``GET|POST /_sandbox/faults``, ``GET /_sandbox/stats``;
 ``GET /_sandbox/health`` needs no key.
 
+Against a hostile client: everything but the health check and the hosted pages
+is authenticated before it is routed (a stranger gets 401, never a 404 that
+maps the routes). Every write with an ``Idempotency-Key`` goes through one
+layer in the dispatcher (same key and bytes: the first answer replayed; other
+bytes: 409 ``conflict``); a signed write without a key is refused as a replay
+(401 ``replayed_signature``) if its signature was already accepted within the
+clock window (``replay.py``). ``Content-Length`` is checked before the body is
+read: malformed or conflicting 400 ``bad_request``, chunked or missing on a
+write 411 ``length_required``, over ``--max-body`` (1 MiB) 413
+``payload_too_large``, not all sent within ``--read-timeout`` 408; each closes
+the connection.
+
 List pages: newest first unless ``order=asc``; ``meta.cursor`` is the position
 after the page's last item (present whenever the page is not empty) and
 ``meta.hasMore`` says whether more items exist now.

@@ -16,7 +16,8 @@ import urllib.error
 import urllib.request
 from typing import Sequence
 
-from .dispatch import DEFAULT_DASHBOARD_KEY, DEFAULT_KEY_ID, DEFAULT_SECRET, SandboxConfig
+from .dispatch import (DEFAULT_DASHBOARD_KEY, DEFAULT_KEY_ID, DEFAULT_SECRET, MAX_BODY, READ_TIMEOUT,
+                       SandboxConfig)
 from .faults import Faults
 from .server import SandboxServer
 
@@ -36,6 +37,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="an extra key with read scopes only (its writes get 403 insufficient_scope)")
     parser.add_argument("--read-secret", default=None, help="the secret of --read-key-id")
     parser.add_argument("--tolerance", type=int, default=300, help="allowed signature timestamp skew in seconds (default 300)")
+    parser.add_argument("--max-body", type=int, default=MAX_BODY, help=f"largest request body in bytes, else 413 (default {MAX_BODY})")
+    parser.add_argument("--read-timeout", type=float, default=READ_TIMEOUT,
+                        help=f"seconds to wait for an announced body, else 408 (default {READ_TIMEOUT:g})")
     faults = parser.add_argument_group("fault injection (all changeable at runtime via POST /_sandbox/faults)")
     faults.add_argument("--fail-rate", type=float, default=0.0, help="0..1: answer 500 internal_error before doing anything")
     faults.add_argument("--drop-rate", type=float, default=0.0, help="0..1: do the work, commit, then close the connection unanswered")
@@ -66,6 +70,7 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
         db_path=args.db, key_id=key_id, secret=secret, dashboard_key=args.dashboard_key,
         tolerance=args.tolerance, faults=faults,
         read_key_id=args.read_key_id, read_secret=args.read_secret,
+        max_body=args.max_body, read_timeout=args.read_timeout,
     )
 
 

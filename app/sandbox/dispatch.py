@@ -17,12 +17,15 @@ from .common import DOC_URL, ApiError, iso, validation
 from .context import Ctx, Reply
 from .dashboard import Dashboard, routes as dashboard_routes
 from .faults import FaultInjector, Faults
+from .replay import NonceCache, refuse_replay
 from .store import Store
 
 DEFAULT_KEY_ID = "ak_test_sandbox"
 DEFAULT_SECRET = "sk_test_sandbox_secret_do_not_use_in_production"
 DEFAULT_DASHBOARD_KEY = "pk_test_sandbox"
 WRITE_METHODS = ("POST", "PATCH", "PUT", "DELETE")
+MAX_BODY = 1024 * 1024  # bytes; a larger Content-Length is refused (413) unread
+READ_TIMEOUT = 30.0     # seconds a client may take to send what it announced
 
 Handler = Callable[[Ctx], Reply]
 
@@ -37,6 +40,8 @@ class SandboxConfig:
     faults: Faults = field(default_factory=Faults)
     read_key_id: str | None = None
     read_secret: str | None = None
+    max_body: int = MAX_BODY
+    read_timeout: float = READ_TIMEOUT
 
 
 @dataclass
@@ -71,6 +76,7 @@ class SandboxApp:
         self.faults = FaultInjector(config.faults)
         self.creds = Credentials(config.key_id, config.secret, config.dashboard_key, config.tolerance,
                                  config.read_key_id, config.read_secret)
+        self.nonces = NonceCache(config.tolerance)
         self.dashboard = Dashboard(self)
         self.api_routes = _compile(customers.ROUTES + invoices.ROUTES + receipts.ROUTES + events.ROUTES)
         self.sandbox_routes = _compile(dashboard_routes(self))
@@ -88,13 +94,17 @@ class SandboxApp:
             now = self.faults.now()
             if path == "/_sandbox/health":
                 return Response(200, envelope({"ok": True}, None, now))
-            if path.startswith("/_sandbox/"):
-                authenticate(self.creds, method, raw_path, headers, body, now, dashboard_only=True)
-                return self._run(self.sandbox_routes, method, raw_path, headers, body, base_url, now)
-            if path.startswith("/i/") and method == "GET":
+            if path.startswith("/i/") and method == "GET":  # the public hosted invoice page
                 page = invoices.hosted_page(self.store, path[3:], iso(now), base_url)
                 if page is not None:
                     return Response(200, page.encode(), "text/html; charset=utf-8")
+                raise ApiError(404, "not_found", "No such invoice page")
+            # Everything else is authenticated before it is routed: a 404 or 405
+            # to a stranger would map the routes for them.
+            dashboard_only = path.startswith("/_sandbox/")
+            authenticate(self.creds, method, raw_path, headers, body, now, dashboard_only=dashboard_only)
+            if dashboard_only:
+                return self._run(self.sandbox_routes, method, raw_path, headers, body, base_url, now)
             raise ApiError(404, "not_found", f"No route {method} {path}")
         except ApiError as err:
             return error_response(err, self.faults.now())
@@ -112,8 +122,16 @@ class SandboxApp:
             err = ApiError(429, "rate_limited", f"Too many requests: retry after {wait}s", {"Retry-After": str(wait)})
             return error_response(err, now)
         principal = authenticate(self.creds, method, raw_path, headers, body, now)
-        check_scope(principal, method, raw_path)
-        response = self._run(self.api_routes, method, raw_path, headers, body, base_url, now)
+        claimed = refuse_replay(self.nonces, headers, now) if method in WRITE_METHODS else None
+        try:
+            check_scope(principal, method, raw_path)
+            response = self._run(self.api_routes, method, raw_path, headers, body, base_url, now)
+        except BaseException:
+            if claimed:
+                self.nonces.release(claimed)
+            raise
+        if claimed and response.status >= 400:
+            self.nonces.release(claimed)
         response.drop = drop
         return response
 

@@ -11,7 +11,8 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from .dispatch import Response, SandboxApp, SandboxConfig
+from .common import ApiError
+from .dispatch import Response, SandboxApp, SandboxConfig, error_response
 
 
 class _HTTPServer(ThreadingHTTPServer):
@@ -58,9 +59,51 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # quiet: benchmarks
         pass
 
+    def _body_length(self) -> int:
+        """The announced body length, checked before a byte of the body is read."""
+        if self.headers.get("Transfer-Encoding"):
+            raise ApiError(411, "length_required",
+                           "Chunked or encoded bodies are not accepted: send Content-Length")
+        values = self.headers.get_all("Content-Length") or []
+        if not values:
+            if self.command in ("POST", "PUT", "PATCH"):
+                raise ApiError(411, "length_required", f"{self.command} needs a Content-Length header")
+            return 0
+        text = values[0].strip()
+        if len(set(v.strip() for v in values)) > 1 or not text.isdigit() or not text.isascii():
+            raise ApiError(400, "bad_request",
+                           "Content-Length must be one whole number of bytes (0 or more)")
+        length = int(text)
+        limit = self.server.app.config.max_body
+        if length > limit:
+            raise ApiError(413, "payload_too_large",
+                           f"Body of {length} bytes is over the limit of {limit} bytes")
+        return length
+
+    def _read_body(self) -> bytes:
+        length = self._body_length()
+        if length == 0:
+            return b""
+        self.connection.settimeout(self.server.app.config.read_timeout)
+        try:
+            raw = self.rfile.read(length)
+        except (TimeoutError, OSError):
+            raw = b""
+        finally:
+            self.connection.settimeout(self.timeout)
+        if len(raw) != length:
+            raise ApiError(408, "request_timeout",
+                           f"The body did not arrive in full: Content-Length announced {length} bytes")
+        return raw
+
     def _serve(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length > 0 else b""
+        try:
+            raw = self._read_body()
+        except ApiError as err:
+            # The rest of the connection can no longer be framed: answer, then close.
+            self.close_connection = True
+            self._send(error_response(err, self.server.app.faults.now()), close=True)
+            return
         host = self.headers.get("Host") or "%s:%d" % self.server.server_address[:2]
         response: Response = self.server.app.handle(
             self.command, self.path, self.headers, raw, f"http://{host}"
@@ -73,13 +116,21 @@ class _Handler(BaseHTTPRequestHandler):
             except OSError:
                 pass
             return
-        self.send_response(response.status)
-        self.send_header("Content-Type", response.content_type)
-        self.send_header("Content-Length", str(len(response.body)))
-        for name, value in response.headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(response.body)
+        self._send(response)
+
+    def _send(self, response: Response, close: bool = False) -> None:
+        try:
+            self.send_response(response.status)
+            self.send_header("Content-Type", response.content_type)
+            self.send_header("Content-Length", str(len(response.body)))
+            for name, value in response.headers.items():
+                self.send_header(name, value)
+            if close:
+                self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(response.body)
+        except OSError:  # the client went away
+            self.close_connection = True
 
     do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _serve
 

@@ -44,7 +44,7 @@ _FLAGS = {
     "tolerance": "--tolerance", "fail_rate": "--fail-rate", "drop_rate": "--drop-rate",
     "read_key_id": "--read-key-id", "read_secret": "--read-secret",
     "latency_ms": "--latency-ms", "rate_limit": "--rate-limit", "clock_skew": "--clock-skew",
-    "seed": "--seed",
+    "seed": "--seed", "max_body": "--max-body", "read_timeout": "--read-timeout",
 }
 _CAMEL = {
     "fail_rate": "failRate", "drop_rate": "dropRate", "latency_ms": "latencyMs",

@@ -26,8 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not (os.environ.get("KASIR_BUILD_BUNDLE") or os.environ.get("KASIR_BUNDLE_DIR")),
-                       reason="set KASIR_BUILD_BUNDLE=1 to build and run the PyInstaller bundle"),
+    pytest.mark.opt_in("KASIR_BUILD_BUNDLE", "KASIR_BUNDLE_DIR"),  # deselected otherwise
     pytest.mark.timeout(900),
 ]
 

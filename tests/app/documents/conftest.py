@@ -1,15 +1,13 @@
 """Sample records and PDF tools for the document tests.
 
-PDFs are read back with poppler's pdftotext and rendered with pdftoppm
-(Debian package poppler-utils). Without them these tests fail on purpose, with
-a message saying what to install: a layout check that quietly skips is no check.
+PDFs are read back and rendered with pypdfium2 (PDFium, the engine of Chrome's
+PDF viewer, from the package index: no system tool needed). Text comes with a
+box per character, grouped here into words and lines as `pdftotext -layout` /
+`-bbox` would; pages render to Pillow images for the pixel checks.
 """
 
 from __future__ import annotations
 
-import io
-import shutil
-import subprocess
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from types import SimpleNamespace
@@ -23,13 +21,6 @@ from app.services.settings import ShopProfile
 WIB = timezone(timedelta(hours=7), "WIB")
 T0 = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)
 REFERENCE_DIR = Path(__file__).parent / "reference"
-
-
-def _poppler(tool: str) -> str:
-    path = shutil.which(tool)
-    if path is None:
-        pytest.fail(f"{tool} is missing: install poppler-utils (apt-get install poppler-utils).")
-    return path
 
 
 def make_invoice(**kw) -> InvoiceRecord:
@@ -85,38 +76,113 @@ def make_customer(**kw) -> CustomerRecord:
     return CustomerRecord(**base)
 
 
+def _open_pdf(data: bytes):
+    import pypdfium2 as pdfium
+
+    return pdfium.PdfDocument(data)
+
+
+def _page_words(page) -> list[tuple[str, float, float, float, float]]:
+    """(word, xMin, yMin, xMax, yMax) on one page, y measured down from the top edge
+    as pdftotext does; a word is a run of non-blank characters on one line."""
+    height = page.get_height()
+    textpage = page.get_textpage()
+    words: list[tuple[str, float, float, float, float]] = []
+    chars: list[tuple[str, tuple[float, float, float, float]]] = []
+
+    def flush():
+        if chars:
+            text = "".join(c for c, _ in chars)
+            left = min(b[0] for _, b in chars)
+            right = max(b[2] for _, b in chars)
+            bottom = min(b[1] for _, b in chars)
+            top = max(b[3] for _, b in chars)
+            words.append((text, left, height - top, right, height - bottom))
+            chars.clear()
+
+    for i in range(textpage.count_chars()):
+        ch = textpage.get_text_range(i, 1)
+        if not ch or ch.isspace():
+            flush()
+            continue
+        box = textpage.get_charbox(i, loose=True)  # the font's advance x ascent..descent
+        if chars:
+            prev = chars[-1][1]
+            # a jump back or to another baseline ends the word even without a blank
+            if box[0] < prev[0] - 0.5 or abs(box[1] - prev[1]) > (prev[3] - prev[1]) / 2:
+                flush()
+        chars.append((ch, box))
+    flush()
+    textpage.close()
+    return words
+
+
+def _layout_lines(words) -> list[str]:
+    """Words gathered into lines by their vertical middle, left to right, with wide
+    gaps kept as runs of spaces (like `pdftotext -layout`)."""
+    rows: list[list] = []
+    for w in sorted(words, key=lambda w: ((w[2] + w[4]) / 2, w[1])):
+        mid, size = (w[2] + w[4]) / 2, w[4] - w[2]
+        if rows and abs(rows[-1][0] - mid) <= size / 2:
+            rows[-1][1].append(w)
+        else:
+            rows.append([mid, [w]])
+    out = []
+    for _, row in rows:
+        row.sort(key=lambda w: w[1])
+        line, last_x = "", None
+        for text, x0, y0, x1, y1 in row:
+            if last_x is not None:
+                gap = x0 - last_x
+                line += " " * max(1, round(gap / max((y1 - y0) * 0.3, 1.0)))
+            line += text
+            last_x = x1
+        out.append(line)
+    return out
+
+
 def pdf_to_text(data: bytes, *, layout: bool = True, raw: bool = False) -> str:
-    """The text of a PDF. `raw` keeps content-stream order and rotated text (the stamp)."""
-    mode = ["-raw"] if raw else ["-layout"] if layout else []
-    cmd = [_poppler("pdftotext")] + mode + ["-", "-"]
-    return subprocess.run(cmd, input=data, capture_output=True, check=True).stdout.decode()
+    """The text of a PDF, pages separated by form feeds. `layout` lines words up by
+    position; `raw` (or layout=False) keeps content-stream order and turned text
+    (the stamp)."""
+    pdf = _open_pdf(data)
+    pages = []
+    try:
+        for page in pdf:
+            if raw or not layout:
+                textpage = page.get_textpage()
+                pages.append(textpage.get_text_range().replace("\r\n", "\n") + "\n")
+                textpage.close()
+            else:
+                pages.append("\n".join(_layout_lines(_page_words(page))) + "\n")
+            page.close()
+    finally:
+        pdf.close()
+    return "\f".join(pages) + "\f"
 
 
 def pdf_word_boxes(data: bytes) -> list[tuple[str, float, float, float, float, int]]:
-    """(word, xMin, yMin, xMax, yMax, page) for every word, from pdftotext -bbox."""
-    import re
-
-    out = subprocess.run([_poppler("pdftotext"), "-bbox", "-", "-"], input=data,
-                         capture_output=True, check=True).stdout.decode()
-    words, page = [], 0
-    for line in out.splitlines():
-        if "<page " in line:
-            page += 1
-        m = re.search(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
-                      r'yMax="([\d.]+)">(.*)</word>', line)
-        if m:
-            words.append((m.group(5), *map(float, m.groups()[:4]), page))
+    """(word, xMin, yMin, xMax, yMax, page) for every word, in points from the page's
+    top-left corner, pages counted from 1."""
+    pdf = _open_pdf(data)
+    words = []
+    try:
+        for number, page in enumerate(pdf, start=1):
+            words += [(*w, number) for w in _page_words(page)]
+            page.close()
+    finally:
+        pdf.close()
     return words
 
 
 def pdf_page_png(data: bytes, page: int = 1, dpi: int = 50):
     """Page `page` as an RGB Pillow image (colour too: a new accent must show)."""
-    from PIL import Image
-
-    out = subprocess.run([_poppler("pdftoppm"), "-png", "-r", str(dpi), "-f", str(page),
-                          "-l", str(page), "-", ], input=data, capture_output=True,
-                         check=True).stdout
-    return Image.open(io.BytesIO(out)).convert("RGB")
+    pdf = _open_pdf(data)
+    try:
+        bitmap = pdf[page - 1].render(scale=dpi / 72)
+        return bitmap.to_pil().convert("RGB")
+    finally:
+        pdf.close()
 
 
 def dark_pixels(image, box, below: int = 100) -> int:
@@ -154,7 +220,7 @@ def kit():
 
 # A page is "the same" when on average it is within one level and no more than
 # 0.3 % of its pixels moved by more than a quarter of the range: room for another
-# poppler's anti-aliasing, too little for one totals row more or less (~0.8 %).
+# PDFium's anti-aliasing, too little for one totals row more or less (~0.8 %).
 MAX_MEAN_DIFF = 1.0
 MAX_FAR_SHARE = 0.003
 
@@ -178,9 +244,9 @@ def reference_check():
         if os.environ.get("KASIR_UPDATE_REFERENCES") == "1":
             image.save(path, optimize=True)
             return
-        if document_fonts().family != "DejaVu Sans":
-            pytest.skip("reference pages are drawn with DejaVu Sans (fonts-dejavu-core), "
-                        f"found {document_fonts().family}")
+        assert document_fonts().family == "DejaVu Sans", (
+            "reference pages are drawn with DejaVu Sans, shipped in resources/fonts; "
+            f"found {document_fonts().family}")
         assert path.exists(), f"{path} is missing: run with KASIR_UPDATE_REFERENCES=1 once"
         expected = Image.open(path).convert("RGB")
         mean, far = image_difference(image, expected)

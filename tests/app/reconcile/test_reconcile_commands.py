@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import datetime
 
 import pytest
 
@@ -37,10 +37,12 @@ def invoices(kasir):
 
 
 def test_import_suggest_confirm_report_loop(kasir, invoices, tmp_path):
-    day = date.today()  # the invoices were issued today: a transfer cannot predate them
-    rows = [(day, f"TRF {invoices[0]['localNumber'].lower()} BUDI SANTOSO", 150_000),
-            (day, "TRF DARI SITI AMINAH", 150_000), (day, "BIAYA ADM", -5_000),
-            (day, "SETORAN TUNAI", 12_345)]
+    # the transfers arrive after the invoices were issued (on the real clock), not
+    # before: a credit older than its invoice is rightly a weaker match
+    DAY = datetime.now().astimezone().date()
+    rows = [(DAY, f"TRF {invoices[0]['localNumber'].lower()} BUDI SANTOSO", 150_000),
+            (DAY, "TRF DARI SITI AMINAH", 150_000), (DAY, "BIAYA ADM", -5_000),
+            (DAY, "SETORAN TUNAI", 12_345)]
     f = tmp_path / "bca.csv"
     f.write_bytes(bca_csv(rows))
     code, res = kasir("reconcile", "import", str(f), "--mapping", "bca")
@@ -52,6 +54,11 @@ def test_import_suggest_confirm_report_loop(kasir, invoices, tmp_path):
     by_line = {s["lineId"]: s for s in sug}
     assert by_line[1]["suggestions"][0]["invoiceIds"] == [invoices[0]["id"]]
     assert by_line[4]["flag"] == "no_match"
+    # the JSON carries what the text shows: each line's date, amount and description
+    assert {k: by_line[4][k] for k in ("bookedOn", "amount", "currency", "description")} == {
+        "bookedOn": DAY.isoformat(), "amount": 12_345, "currency": "IDR",
+        "description": "SETORAN TUNAI"}
+    assert by_line[1]["description"].startswith("TRF ") and by_line[1]["amount"] == 150_000
 
     code, auto = kasir("reconcile", "auto", "--min-confidence", "0.9")
     assert code == 0 and [o["lineId"] for o in auto if o["confirmed"]] == [1]
@@ -61,7 +68,7 @@ def test_import_suggest_confirm_report_loop(kasir, invoices, tmp_path):
     code, err = kasir("reconcile", "confirm", "4", str(invoices[2]["id"]))
     assert code == 5 and err["error"]["code"] == "conflict"
 
-    code, rep = kasir("reconcile", "report", "--from", day.isoformat(), "--to", day.isoformat())
+    code, rep = kasir("reconcile", "report", "--from", DAY.isoformat(), "--to", DAY.isoformat())
     assert rep["summary"]["IDR"]["matched"] == 2
     assert [a["lineId"] for a in rep["needsAttention"]] == [4]
     assert [u["invoiceId"] for u in rep["unpaidInvoices"]] == [invoices[2]["id"]]

@@ -166,7 +166,7 @@ def test_empty_file_and_unknown_format(ctx):
         import_statement(ctx, b"  \n", "csv", mapping=PRESETS["bca"])
     with pytest.raises(ValidationError, match="Unknown statement format"):
         import_statement(ctx, b"x", "qif")
-    with pytest.raises(ValidationError, match="needs a column mapping"):
+    with pytest.raises(ValidationError, match="does not recognise this statement's columns"):
         import_statement(ctx, b"a,b\n", "csv")
 
 

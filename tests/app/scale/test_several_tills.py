@@ -208,6 +208,7 @@ def test_models_match_migrations_on_postgres(pg_url):
 
 
 @pytest.mark.slow
+@pytest.mark.opt_in("KASIR_SLOW")
 def test_five_tills_soak(pg_url):
     stats.reset()
     open_store(pg_url).dispose()

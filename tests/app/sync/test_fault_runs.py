@@ -53,7 +53,7 @@ def test_fault_runs(fast_sandbox, tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not os.environ.get("KASIR_SOAK_RUNS"), reason="set KASIR_SOAK_RUNS=5000")
+@pytest.mark.opt_in("KASIR_SOAK_RUNS")  # KASIR_SOAK_RUNS=5000
 def test_fault_soak(fast_sandbox, tmp_path):
     n = int(os.environ["KASIR_SOAK_RUNS"])
     _runs(fast_sandbox, tmp_path, range(10_000, 10_000 + n))
