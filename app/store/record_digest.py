@@ -152,6 +152,23 @@ def invoice_state(inv, lines: Iterable, children: dict) -> dict:
     return state
 
 
+def invoice_digest(inv, lines: Iterable, payments: Iterable, receipts: Iterable) -> str:
+    """The same digest for writers that build rows without the ORM (the bulk
+    loader): `inv`, lines, receipts as dicts or objects with the FIELDS names;
+    each payment a dict with its `tenders`."""
+    pays = []
+    for p in payments:
+        d = _pick(p, PAYMENT_FIELDS)
+        d["tenders"] = sorted((_pick(t, TENDER_FIELDS) for t in p["tenders"]),
+                              key=lambda t: t["id"])
+        pays.append(d)
+    children = {"payments": sorted(pays, key=lambda p: p["id"]),
+                "receipts": sorted((_pick(r, RECEIPT_FIELDS) for r in receipts),
+                                   key=lambda r: r["id"])}
+    children.update({name: [] for name in INVOICE_PARTS})
+    return digest(invoice_state(inv, lines, children))
+
+
 # ------------------------------------------------------------- at write time
 
 def digest_in_session(session, entity_type: str, entity_id) -> str | None:
