@@ -37,18 +37,9 @@ def db_path(tmp_path):
 
 
 @pytest.fixture
-def store(db_path, request):
+def store(db_path):
     s = open_store(db_path)
     yield s
-    try:
-        from app.trust.chain import verify
-        r = verify(s)
-        if not r.ok:
-            with open("/tmp/tamper_bench/probe.log", "a") as fh:
-                fh.write(f"{request.node.nodeid}: {r.summary()[:400]}\n")
-    except Exception as exc:
-        with open("/tmp/tamper_bench/probe.log", "a") as fh:
-            fh.write(f"{request.node.nodeid}: EXC {exc!r}\n")
     s.dispose()
 
 

@@ -23,7 +23,8 @@ from .report import Row, format_table, missing, write_json
 from .sync_bench import sync_row
 
 DEFAULT_OUT = Path("bench-results") / "bench.json"
-ALL = ("build", "startup", "list", "search", "open", "sale", "slip", "pdf", "sync", "reconcile")
+ALL = ("build", "startup", "list", "search", "open", "sale", "refund", "slip", "pdf", "sync",
+       "reconcile")
 
 
 def parse(argv):
@@ -93,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         run("search", lambda: cases_db.search_rows(ctx, work, max(5, repeat // 2)))
         run("open", lambda: cases_db.open_row(ctx, work, repeat))
         run("sale", lambda: cases_db.sale_rows(ctx, work, repeat))
+        run("refund", lambda: cases_db.refund_row(ctx, work, repeat))
         run("slip", lambda: cases_db.slip_row(ctx, work, repeat))
         run("pdf", lambda: cases_db.pdf_row(ctx, work, repeat))
     finally:

@@ -196,6 +196,38 @@ def sale_rows(ctx, path: Path, repeat: int) -> list[Row]:
                 baseline_what="two one-row write transactions in raw sqlite3 (fsync floor)")]
 
 
+def refund_row(ctx, path: Path, repeat: int) -> Row:
+    """One refund (number, refund row, invoice total, history, outbox: one
+    transaction), beside a one-row write transaction (the fsync floor)."""
+    from app.domain.refunds import RefundInput
+    from app.services.refunds import refund
+
+    con = sqlite3.connect(path, isolation_level=None, timeout=30)
+    con.execute("PRAGMA synchronous=FULL")
+    con.execute("CREATE TABLE IF NOT EXISTS bench_floor (x INTEGER)")
+    con.execute("INSERT INTO bench_floor VALUES (0)")
+    paid = [r[0] for r in con.execute(
+        "SELECT id FROM invoices WHERE status = 'paid' AND amount_paid > amount_refunded "
+        "ORDER BY id DESC LIMIT ?", (repeat * 4,))]
+    if not paid:
+        con.close()
+        return missing("refund (1 transaction)", "ms", "no paid invoice in the database")
+    it = iter(paid * 4)
+    data = RefundInput(amount=1, method="cash")
+
+    def floor():
+        con.execute("BEGIN IMMEDIATE")
+        con.execute("UPDATE bench_floor SET x = x + 1")
+        con.execute("COMMIT")
+
+    refund(ctx, next(it), data)  # imports and statement caches warm, as in a running app
+    t = median_time(lambda: refund(ctx, next(it), data), repeat=repeat)
+    b = median_time(floor, repeat=repeat)
+    con.close()
+    return Row("refund (1 transaction)", ms(t), "ms", ms(b), target=10.0,
+               baseline_what="a one-row write transaction in raw sqlite3 (fsync floor)")
+
+
 def slip_row(ctx, path: Path, repeat: int) -> Row:
     ref = _a_paid_invoice(path)
     profile = next((p for p in PROFILES.values() if getattr(p, "paper_mm", 0) == 80), None) \

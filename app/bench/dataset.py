@@ -12,7 +12,6 @@ schema heads and this module's version."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import random
 import sqlite3
@@ -22,6 +21,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from app.bulk_load import HistoryChain, bulk_connection, insert, set_number_series
+from app.services.context import open_store
+from app.store.migrate import head_revisions
 
 BUILDER_VERSION = 4
 TILLS = ("T1", "T2", "T3")
@@ -48,6 +49,13 @@ class BuildInfo:
     seconds: float  # 0 when the cached file was reused
     cached: bool
     rows: dict
+
+
+# Columns named: later migrations add columns (with defaults) after these.
+_INVOICE_COLUMNS = tuple(("id, till_code, local_number, plugipay_id, number, hosted_url, customer_id, "
+                          "currency, status, subtotal, discount, tax, total, amount_paid, due_at, "
+                          "issued_at, paid_at, voided_at, written_off_at, reason, memo, sync_state, "
+                          "created_by, created_at, updated_at, version").split(", "))
 
 
 def _ts_formatter():
@@ -121,7 +129,6 @@ def _write_rows(con, n: int, rng: random.Random, ts, mix: str = "shop") -> dict:
     chain = HistoryChain()
     n_cust = max(10, n // 50)
     cust = _customers(n_cust, rng, ts)
-    names = [c[1] for c in cust]
     con.executemany("INSERT INTO customers VALUES (?,?,?,?,?,?,?,?,?)", cust)
     now_off = SPAN_DAYS * 86400
     step = now_off / max(n, 1)
@@ -218,8 +225,8 @@ def _write_rows(con, n: int, rng: random.Random, ts, mix: str = "shop") -> dict:
         totals["lines"] += insert(con, "invoice_lines", line_rows,
                                   ("id", "invoice_id", "position", "description", "quantity",
                                    "unit_amount", "amount"))
-        for key, table, rows in (("invoices", "invoices", inv_rows),
-                                 ("payments", "payments",
+        totals["invoices"] += insert(con, "invoices", inv_rows, _INVOICE_COLUMNS)
+        for key, table, rows in (("payments", "payments",
                                   [r + ((r[2] if r[4] == "cash" else 0), 0) for r in pay_rows]),
                                  ("receipts", "receipts", rec_rows),
                                  ("outbox", "outbox", out_rows)):

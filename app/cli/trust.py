@@ -124,8 +124,6 @@ def cmd_audit_verify(args, env):
 
 
 def cmd_backup(args, env):
-    from app.i18n import gettext
-
     from app.store.backup import KIND_LABELS, list_backups, make_backup
 
     db = _db_file(env)

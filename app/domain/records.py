@@ -96,6 +96,7 @@ class InvoiceRecord:
     created_at: datetime
     updated_at: datetime
     lines: tuple[LineRecord, ...] = field(default=())
+    amount_refunded: int = 0  # issue 15: the invoice stays paid; refunds are summed here
 
     @property
     def amount_due(self) -> int:
@@ -106,6 +107,10 @@ class InvoiceRecord:
         """Per rate: base, discount share and tax (empty when tax was typed)."""
         return stored_groups(((l.quantity, l.unit_amount, l.tax_rate, l.shelf_unit_amount)
                               for l in self.lines), self.discount, self.total)
+
+    @property
+    def fully_refunded(self) -> bool:
+        return self.amount_paid > 0 and self.amount_refunded >= self.amount_paid
 
     @property
     def display_number(self) -> str:
@@ -129,6 +134,8 @@ class InvoiceRecord:
             "total": self.total,
             "amountPaid": self.amount_paid,
             "amountDue": self.amount_due,
+            "amountRefunded": self.amount_refunded,
+            "fullyRefunded": self.fully_refunded,
             "dueAt": iso(self.due_at),
             "issuedAt": iso(self.issued_at),
             "paidAt": iso(self.paid_at),

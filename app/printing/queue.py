@@ -73,6 +73,8 @@ def _title(kind: str, slip: dict) -> str:
         return f"Receipt {slip['payment']['receipt_number']} ({slip.get('local_number')})"
     if kind == "test":
         return "Test slip"
+    if kind == "refund" and slip.get("refund"):
+        return f"Refund {slip['refund']['number']} ({slip.get('local_number')})"
     return f"Invoice {slip.get('local_number')}"
 
 

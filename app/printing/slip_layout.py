@@ -15,6 +15,7 @@ from datetime import datetime, timezone, tzinfo
 from app.domain.formatting import format_amount
 from app.i18n import N_, _, gettext, using_language
 from app.domain.labels import method_label, shop_footer
+from app.domain.refunds import reason_label
 
 from .encoding import FoldReport, fold
 from .slip_model import Slip
@@ -31,6 +32,9 @@ LABELS = {
     "amount": N_("Amount"), "scan": N_("Scan to pay"), "phone": N_("Tel."), "tax_id": N_("Tax id"),
     "status_void": N_("*** VOID ***"), "status_uncollectible": N_("*** WRITTEN OFF ***"),
     "status_paid": N_("PAID"),
+    "refund": N_("REFUND"), "refund_no": N_("Refund no."), "invoice_no": N_("Invoice no."),
+    "returned": N_("Returned"), "given_back": N_("GIVEN BACK"), "reason": N_("Reason"),
+    "approved": N_("Approved by"), "refunded": N_("Refunded in all"), "signature": N_("Signature"),
 }
 
 
@@ -154,6 +158,10 @@ def _layout(slip: Slip, columns: int, codepage: str, *, tz: tzinfo | None,
         _footer(b, slip)
         return b.blocks
     b.rule()
+    if slip.refund:
+        _refund(b, slip, L, money, tz)
+        _footer(b, slip)
+        return b.blocks
     if slip.payment:
         b.pair(L["receipt_no"], slip.payment.receipt_number)
     b.pair(L["number"], slip.local_number, bold=True)
@@ -204,6 +212,38 @@ def _layout(slip: Slip, columns: int, codepage: str, *, tz: tzinfo | None,
                 b.blocks.append(Qr(slip.hosted_url))
     _footer(b, slip)
     return b.blocks
+
+
+def _refund(b: _Builder, slip: Slip, L: _Labels, money, tz) -> None:
+    """The refund slip: which invoice, what came back, how the money went back."""
+    r = slip.refund
+    b.pair(L["refund_no"], r.number, bold=True)
+    b.pair(L["invoice_no"], slip.local_number)
+    if slip.plugipay_number:
+        b.pair(L["plugipay"], slip.plugipay_number)
+    b.pair(L["date"], local_time(slip.at, tz))
+    b.pair(L["operator"], r.operator)
+    if r.approved_by:
+        b.pair(L["approved"], r.approved_by)
+    if slip.customer:
+        b.pair(L["customer"], slip.customer)
+    if slip.lines:
+        b.rule()
+        b.para(L["returned"], bold=True)
+        for item in slip.lines:
+            b.para(item.description)
+            b.pair(f"  {item.quantity} x {money(item.unit_amount)}", money(item.amount))
+    b.rule()
+    b.pair(L["given_back"], money(r.amount), bold=True, tall=True)
+    b.pair(L["method"], method_label(r.method))
+    b.pair(L["reason"], reason_label(r.reason))
+    if r.note:
+        b.para(f"{L['memo']}: {r.note}")
+    b.pair(L["total"], money(slip.total))
+    b.pair(L["refunded"], money(r.refunded_total))
+    b.rule()
+    b.line()
+    b.pair(L["signature"], "_" * min(16, b.w // 2))
 
 
 def _footer(b: _Builder, slip: Slip) -> None:

@@ -51,6 +51,20 @@ class SlipPayment:
 
 
 @dataclass(frozen=True)
+class SlipRefund:
+    """Money given back (issue 15): the refund slip's own part."""
+
+    number: str  # the refund's local number, T1-F000001
+    amount: int
+    method: str  # cash | transfer | edc | other
+    reason: str  # Plugipay's reason code
+    note: str
+    operator: str
+    approved_by: str
+    refunded_total: int  # everything given back on the invoice so far, this one included
+
+
+@dataclass(frozen=True)
 class Slip:
     kind: str  # invoice | receipt | test
     shop: SlipShop
@@ -76,6 +90,7 @@ class Slip:
     reprint_at: str = ""  # set on reprints: the slip then says REPRINT and when
     extra: tuple[str, ...] = field(default=())  # free lines (the test slip)
     lang: str = ""  # the shop's language, which the slip prints in ("": the current one)
+    refund: SlipRefund | None = None  # kind "refund": the lines are the lines returned
     chain: str = ""  # issue 17: the history chain's head when the slip was made (#seq·hash8)
 
     @property
@@ -94,6 +109,7 @@ class Slip:
         kw["lines"] = tuple(SlipLine(**l) for l in data.get("lines") or ())
         kw["payment"] = SlipPayment(**data["payment"]) if data.get("payment") else None
         kw["extra"] = tuple(data.get("extra") or ())
+        kw["refund"] = SlipRefund(**data["refund"]) if data.get("refund") else None
         return cls(**kw)
 
     def as_reprint(self, at: datetime) -> "Slip":

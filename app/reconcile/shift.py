@@ -19,6 +19,7 @@ from app.services.context import Context
 from app.services.roles import require_role
 from app.store.models import HistoryEntry, Invoice, Payment, PaymentTender, Receipt
 from app.store.reconcile_models import Shift, StatementMatch
+from app.services.refunds import refunds_by_method
 
 EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
 
@@ -31,14 +32,6 @@ def _history(s, till, operator, start, end, actions):
     if end is not None:
         q = q.where(HistoryEntry.at < end)
     return list(s.execute(q.order_by(HistoryEntry.id)).scalars())
-
-
-def cash_refunds(s, till: str, operator: str, start: datetime, end: datetime | None
-                 ) -> dict[str, int]:
-    """Cash paid back over the counter in the shift, per currency: what leaves the
-    drawer. The one place the drawer's expected cash learns of refunds (issue 14
-    leaves it empty; the refunds work fills it in)."""
-    return {}
 
 
 def build_report(s, till: str, operator: str, start: datetime, end: datetime | None,
@@ -98,16 +91,16 @@ def build_report(s, till: str, operator: str, start: datetime, end: datetime | N
         return out
 
     voids, write_offs = changes("void", "voided"), changes("write_off", "writtenOff")
+    refunded = refunds_by_method(s, start, end, till=till, operator=operator)
     currencies = set(totals) | set(opening_float or {}) | set(counted or {})
-    refunds = cash_refunds(s, till, operator, start, end)
     cash = {}
     for cur in sorted(currencies):
         fl = int((opening_float or {}).get(cur, 0))
         received, change = drawer.get(cur, (0, 0))
         kept = received - change
+        given_back = refunded.get((cur, "cash"), 0)  # cash refunds left the drawer
         row = {"float": fl, "cashPayments": kept, "cashReceived": received, "change": change,
-               "cashRefunds": refunds.get(cur, 0),
-               "expected": fl + kept - refunds.get(cur, 0),
+               "cashRefunds": given_back, "expected": fl + kept - given_back,
                "counted": None, "difference": None}
         if counted is not None:
             row["counted"] = int(counted.get(cur, 0))
@@ -121,6 +114,8 @@ def build_report(s, till: str, operator: str, start: datetime, end: datetime | N
     return {"till": till, "operator": operator, "from": iso(start), "to": iso(end or now),
             "invoicesIssued": len(issued), "invoices": issued, "payments": payments,
             "voids": voids, "writeOffs": write_offs, "paymentsUndone": len(undone),
+            "refunds": [{"currency": c, "method": m, "amount": a}
+                        for (c, m), a in sorted(refunded.items())],
             "totals": {c: totals[c] for c in sorted(totals)}, "cash": cash}
 
 

@@ -82,13 +82,16 @@ def shift_report_lines(report: dict, width: int = 42) -> list[str]:
             out.append(_pair("  " + _("Change given"), m(c["change"], cur), width))
         out.append(_pair("  " + _("Cash taken"), m(c["cashPayments"], cur), width))
         if c.get("cashRefunds"):
-            out.append(_pair("  " + _("Cash refunds"), m(c["cashRefunds"], cur), width))
+            out.append(_pair("  " + _("Cash refunded"), "-" + m(c["cashRefunds"], cur), width))
         out.append(_pair("  " + _("Expected"), m(c["expected"], cur), width))
         if c.get("counted") is not None:
             out.append(_pair("  " + _("Counted"), m(c["counted"], cur), width))
             diff = c["difference"]
             word = _("Over") if diff > 0 else _("Short") if diff < 0 else _("Difference")
             out.append(_pair(f"  {word}", m(abs(diff), cur), width))
+    for r in report.get("refunds", []):  # issue 15: refunds by method
+        out.append(_pair(_("Refunded {method}", method=method_label(r["method"])),
+                         m(r["amount"], r["currency"]), width))
     if report.get("paymentsUndone"):
         out.append(_pair(_("Bank matches undone"), str(report["paymentsUndone"]), width))
     out.append(rule)

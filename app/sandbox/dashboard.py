@@ -13,6 +13,7 @@ from .context import Ctx, Reply
 from .customers import create_customer
 from .faults import FaultInjector
 from .invoices import create_invoice, mark_uncollectible, pay_invoice, void_invoice
+from .refunds import create_refund
 from .store import Store
 
 
@@ -46,6 +47,14 @@ class Dashboard:
 
     def mark_uncollectible(self, invoice_id: str) -> dict:
         return mark_uncollectible(self.app.store, invoice_id, self._now(), self.base_url)
+
+    def refund_invoice(self, invoice_id: str, amount: int | None = None,
+                       reason: str = "requested_by_customer") -> dict:
+        """A refund made in the dashboard (everything left when `amount` is None)."""
+        body: dict[str, Any] = {"sourceType": "invoice", "sourceId": invoice_id, "reason": reason}
+        if amount is not None:
+            body["amount"] = amount
+        return create_refund(self.app.store, body, self._now())
 
     def create_subscription_invoice(self, **body: Any) -> dict:
         """An open, numbered invoice with a ``subscriptionId`` (``sub_...``), as a
@@ -95,6 +104,11 @@ def routes(app: SandboxState) -> list:
     def uncollectible(ctx: Ctx) -> Reply:
         return Reply(mark_uncollectible(ctx.store, ctx.params[0], ctx.now_iso, ctx.base_url))
 
+    def refund(ctx: Ctx) -> Reply:
+        body = {"reason": "requested_by_customer", **ctx.body, "sourceType": "invoice",
+                "sourceId": ctx.params[0]}
+        return Reply(create_refund(ctx.store, body, ctx.now_iso), status=201)
+
     def subscription(ctx: Ctx) -> Reply:
         return Reply(subscription_invoice(app, ctx.body, ctx.now_iso, ctx.base_url), status=201)
 
@@ -111,12 +125,14 @@ def routes(app: SandboxState) -> list:
         return Reply(app.faults.update(ctx.body).as_json())
 
     def stats(ctx: Ctx) -> Reply:
-        return Reply({t: ctx.store.count(t) for t in ("customers", "invoices", "receipts", "events", "idempotency")})
+        return Reply({t: ctx.store.count(t) for t in ("customers", "invoices", "receipts", "events", "refunds",
+                                                 "idempotency")})
 
     return [
         ("POST", r"/_sandbox/invoices/([^/]+)/pay", pay),
         ("POST", r"/_sandbox/invoices/([^/]+)/void", void),
         ("POST", r"/_sandbox/invoices/([^/]+)/mark-uncollectible", uncollectible),
+        ("POST", r"/_sandbox/invoices/([^/]+)/refund", refund),
         ("POST", r"/_sandbox/subscription-invoices", subscription),
         ("POST", r"/_sandbox/reset", reset),
         ("GET", r"/_sandbox/faults", get_faults),

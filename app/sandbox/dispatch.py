@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 from urllib.parse import parse_qsl, urlsplit
 
-from . import customers, events, invoices, receipts
+from . import customers, events, invoices, receipts, refunds
 from .auth import Credentials, authenticate, check_scope, principal_of
 from .common import DOC_URL, ApiError, iso, validation
 from .context import Ctx, Reply
@@ -78,7 +78,8 @@ class SandboxApp:
                                  config.read_key_id, config.read_secret)
         self.nonces = NonceCache(config.tolerance)
         self.dashboard = Dashboard(self)
-        self.api_routes = _compile(customers.ROUTES + invoices.ROUTES + receipts.ROUTES + events.ROUTES)
+        self.api_routes = _compile(customers.ROUTES + invoices.ROUTES + receipts.ROUTES + events.ROUTES
+                                   + refunds.ROUTES)
         self.sandbox_routes = _compile(dashboard_routes(self))
 
     def close(self) -> None:

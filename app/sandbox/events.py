@@ -16,6 +16,8 @@ EVENT_TYPES = {
     "plugipay.invoice.marked_uncollectible.v1": "An invoice was written off.",
     "plugipay.invoice.sent.v1": "An invoice was emailed to the customer.",
     "plugipay.receipt.created.v1": "A receipt was issued for a payment.",
+    "plugipay.refund.created.v1": "A refund was made.",
+    "plugipay.refund.succeeded.v1": "A refund reached the customer.",
 }
 
 

@@ -43,9 +43,14 @@ CREATE TABLE IF NOT EXISTS idempotency (
     body_hash TEXT NOT NULL, status INTEGER NOT NULL, response BLOB NOT NULL,
     created_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS refunds (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL, source_id TEXT NOT NULL, status TEXT NOT NULL,
+    amount INTEGER NOT NULL, doc TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS refunds_source ON refunds(source_id);
 """
 
-TABLES = ("customers", "invoices", "receipts", "events")
+TABLES = ("customers", "invoices", "receipts", "events", "refunds")
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 

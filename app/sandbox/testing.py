@@ -172,6 +172,12 @@ class SandboxProcess:
     def mark_uncollectible(self, invoice_id: str) -> dict:
         return self.dashboard("POST", f"/_sandbox/invoices/{invoice_id}/mark-uncollectible", {})
 
+    def refund_invoice(self, invoice_id: str, amount: int | None = None,
+                       reason: str = "requested_by_customer") -> dict:
+        """A refund made in the dashboard (everything left when `amount` is None)."""
+        body = {"reason": reason, **({"amount": amount} if amount is not None else {})}
+        return self.dashboard("POST", f"/_sandbox/invoices/{invoice_id}/refund", body)
+
     def create_subscription_invoice(self, **body: Any) -> dict:
         """Keys as the API spells them: customerId, currency, lines, dueAt, subscriptionId."""
         return self.dashboard("POST", "/_sandbox/subscription-invoices", body)

@@ -31,7 +31,7 @@ def invoice_record(inv: Invoice, now: datetime, *, with_lines: bool = True) -> I
         paid_at=inv.paid_at, voided_at=inv.voided_at, written_off_at=inv.written_off_at,
         reason=inv.reason, memo=inv.memo, sync_state=inv.sync_state,
         created_by=inv.created_by, created_at=inv.created_at, updated_at=inv.updated_at,
-        lines=lines,
+        lines=lines, amount_refunded=inv.amount_refunded or 0,
     )
 
 

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from app.store.models import NumberSeries
 
-PREFIXES = {"invoice": "", "receipt": "R"}
+PREFIXES = {"invoice": "", "receipt": "R", "refund": "F"}
 
 
 def next_number(session: Session, till: str, kind: str) -> str:

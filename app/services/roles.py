@@ -28,6 +28,7 @@ GUARDED = {
     "shift_close": "manager",
     "staff_manage": "manager",
     "conflict_resolve": "manager",
+    "refund": "manager",
 }
 WHAT = {
     "void": N_("void an invoice"),
@@ -36,6 +37,7 @@ WHAT = {
     "shift_close": N_("close a shift"),
     "staff_manage": N_("manage staff accounts"),
     "conflict_resolve": N_("resolve a sync conflict"),
+    "refund": N_("refund a payment"),
 }
 ROLE_LABELS = {"cashier": N_("cashier"), "manager": N_("manager"), "owner": N_("owner")}
 

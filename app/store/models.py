@@ -74,6 +74,7 @@ class Invoice(Base):
     tax: Mapped[int] = mapped_column(BigInt, default=0)
     total: Mapped[int] = mapped_column(BigInt, default=0)
     amount_paid: Mapped[int] = mapped_column(BigInt, default=0)
+    amount_refunded: Mapped[int] = mapped_column(BigInt, default=0, server_default="0")  # refunds
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -6,3 +6,4 @@ import app.store.reconcile_models  # noqa: F401,E402
 import app.store.sync_models  # noqa: F401,E402
 import app.store.print_models  # noqa: F401,E402
 from app.store import trust_models  # noqa: F401,E402  (issue 7: staff, history chain)
+from app.store import refund_models  # noqa: F401,E402  (issue 15: refunds)

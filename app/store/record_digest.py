@@ -22,6 +22,7 @@ from typing import Callable, Iterable
 from sqlalchemy import Boolean, Integer, Text, bindparam, select, type_coerce
 
 from .models import Customer, Invoice, InvoiceLine, Item, Payment, PaymentTender, Receipt, Till
+from .refund_models import Refund, RefundLine
 from .trust_models import StaffAccount
 from .types import UTCDateTime
 
@@ -29,7 +30,8 @@ DIGEST_VERSION = "1"
 
 FIELDS = {
     "invoice": (Invoice, ("id", "till_code", "local_number", "customer_id", "currency", "status",
-                          "subtotal", "discount", "tax", "total", "amount_paid", "due_at",
+                          "subtotal", "discount", "tax", "total", "amount_paid",
+                          "amount_refunded", "due_at",
                           "issued_at", "paid_at", "voided_at", "written_off_at", "reason",
                           "memo", "created_by", "created_at")),
     "customer": (Customer, ("id", "name", "email", "phone", "tax_id", "notes", "created_at")),
@@ -167,6 +169,27 @@ def invoice_digest(inv, lines: Iterable, payments: Iterable, receipts: Iterable)
                                    key=lambda r: r["id"])}
     children.update({name: [] for name in INVOICE_PARTS})
     return digest(invoice_state(inv, lines, children))
+
+
+REFUND_FIELDS = ("id", "till_code", "local_number", "amount", "currency", "method", "reason",
+                 "note", "by_lines", "source", "operator", "approved_by", "created_at")
+REFUND_LINE_FIELDS = ("id", "line_position", "description", "quantity", "unit_amount")
+
+
+def _refunds(conn, ids: list[int]) -> dict[int, list[dict]]:
+    """Issue 15's refunds of these invoices, with their lines (Plugipay's id and the
+    sync state are left out, like an invoice's)."""
+    refunds = _rows(conn, Refund, "invoice_id", ids, REFUND_FIELDS)
+    lines = _rows(conn, RefundLine, "refund_id", [r["id"] for rs in refunds.values() for r in rs],
+                  REFUND_LINE_FIELDS)
+    for rs in refunds.values():
+        rs.sort(key=lambda r: r["id"])
+        for r in rs:
+            r["lines"] = sorted(lines.get(r["id"], ()), key=lambda l: l["id"])
+    return refunds
+
+
+register_invoice_part("refunds", _refunds)
 
 
 # ------------------------------------------------------------- at write time

@@ -215,6 +215,10 @@ class Gateway:
                                                            order="asc"))
         return [e.raw for e in page.data], page.cursor, page.has_more
 
+    def list_refunds(self, cursor: str | None = None, limit: int = 100):
+        page = self._guard(lambda: self.client.refunds.list(limit=limit, cursor=cursor))
+        return [r.raw for r in page.data], page.cursor, page.has_more
+
     def invoice_receipt(self, invoice_id: str) -> dict | None:
         try:
             return self.get(f"/api/v1/invoices/{invoice_id}/receipt")

@@ -34,6 +34,7 @@ from app.store.sync_models import InvoiceEmail, OutboxRequest
 from .conflicts import UNFINISHED, refresh_invoice_states
 from .gateway import compact
 from .mapping import apply_remote, customer_body, invoice_body
+from .refund_sync import OPERATION as REFUND, accepted as refund_accepted, refund_body
 
 
 class Defer(Exception):
@@ -117,6 +118,8 @@ def build_request(s, op: OutboxOperation):
         return "POST", f"{base}/void", {}
     if op.operation == "invoice.send_email":
         return "POST", f"{base}/send-email", ({"to": p["to"]} if p.get("to") else {})
+    if op.operation == REFUND:
+        return "POST", "/api/v1/refunds", refund_body(p, inv.plugipay_id)
     raise ValueError(f"unknown outbox operation {op.operation}")
 
 
@@ -183,6 +186,8 @@ def _accepted(s, ctx, op: OutboxOperation, data) -> None:
     elif op.operation in ("invoice.issue", "invoice.pay") and isinstance(data, dict):
         inv = s.get(Invoice, p["invoiceId"])
         apply_remote(s, ctx, inv, data)
+    elif op.operation == REFUND:
+        refund_accepted(s, op, data)
     elif op.operation == "invoice.send_email":
         mail = s.execute(select(InvoiceEmail).where(
             InvoiceEmail.idempotency_key == op.idempotency_key)).scalar_one_or_none()

@@ -24,6 +24,7 @@ from app.store.sync_models import SyncCursor
 from .conflicts import UNFINISHED, record_conflict, refresh_invoice_state
 from .gateway import Gateway
 from .mapping import apply_remote, import_invoice, is_own, local_customer_for, remote_status
+from .refund_sync import apply_remote_refund
 from .refusals import local_state, remote_summary
 
 EVENTS_CURSOR = "events"
@@ -35,6 +36,7 @@ class PullStats:
     events: int = 0
     imported: int = 0
     updated: int = 0
+    refunds: int = 0  # refunds made elsewhere, recorded at the till
     pages: int = 0
     changed_invoices: set = field(default_factory=set)
 
@@ -144,6 +146,13 @@ class Puller:
         if r is not None:
             r.plugipay_id = doc["id"]
 
+    def _refund(self, s, doc: dict, stats: PullStats) -> None:
+        if apply_remote_refund(s, self.ctx, doc) == "recorded":
+            stats.refunds += 1
+            inv = s.execute(select(Invoice.id).where(
+                Invoice.plugipay_id == (doc.get("invoiceId") or doc.get("sourceId")))).scalar()
+            stats.changed_invoices.add(inv)
+
     # ── the feed ──────────────────────────────────────────────────
     def pull_events(self) -> PullStats:
         stats = PullStats()
@@ -168,6 +177,9 @@ class Puller:
                     elif e.get("type") == "plugipay.receipt.created.v1":
                         s.flush()
                         self._receipt(s, data)
+                    elif e.get("type", "").startswith("plugipay.refund."):
+                        s.flush()
+                        self._refund(s, data, stats)
                 _set_cursor(s, self.ctx, EVENTS_CURSOR, next_cursor)
                 uow.commit()
             cursor = next_cursor or cursor
@@ -187,6 +199,24 @@ class Puller:
             with self.ctx.store.unit_of_work() as uow:
                 for remote in items:
                     self._apply(uow.session, remote, stats)
+                    uow.session.flush()
+                uow.commit()
+            if not more or not cursor:
+                break
+        self.reconcile_refunds(stats)
+        return stats
+
+    def reconcile_refunds(self, stats: PullStats | None = None) -> PullStats:
+        """Walk Plugipay's refund list: a refund the feed could not tell (events
+        expired while the till was away) is recorded all the same, once."""
+        stats = stats or PullStats()
+        cursor = None
+        while True:
+            items, cursor, more = self.gw.list_refunds(cursor)
+            stats.pages += 1
+            with self.ctx.store.unit_of_work() as uow:
+                for doc in reversed(items):  # oldest first, as they were made
+                    self._refund(uow.session, doc, stats)
                     uow.session.flush()
                 uow.commit()
             if not more or not cursor:

@@ -17,6 +17,7 @@ from app.store.models import Invoice, OutboxOperation
 
 from .conflicts import BLOCKING, record_conflict
 from .mapping import apply_remote, remote_status
+from .refund_sync import OPERATION as REFUND, refused_message as refund_refused
 
 # Operations whose refusal leaves nothing on Plugipay to build on: later
 # operations of the same invoice/customer wait until a manager decides.
@@ -102,9 +103,12 @@ def refuse_operation(s: Session, ctx: Context, op: OutboxOperation, code: str, m
     if not blocking:
         op.done_at = ctx.now()
     what = _WHAT.get(op.operation)
-    text = _("Plugipay refused to {what} ({code}): {message}",
-             what=gettext(what) if what else op.operation,
-             code=f"{status} {code}" if status else code, message=message)
+    if op.operation == REFUND:
+        text = refund_refused(s, op, code, message)
+    else:
+        text = _("Plugipay refused to {what} ({code}): {message}",
+                 what=gettext(what) if what else op.operation,
+                 code=f"{status} {code}" if status else code, message=message)
     if blocking:
         text += " " + _("It stays at this till until a manager retries it (after fixing the "
                         "cause) or accepts that it is kept locally.")

@@ -121,3 +121,15 @@ def test_unknown_benchmark_name_is_refused(tmp_path, capsys):
 
     assert main(["--only", "nonsense", "--out", str(tmp_path / "x.json")]) == 2
     assert "unknown benchmark" in capsys.readouterr().err
+
+
+def test_the_refund_row_measures_a_refund_beside_the_fsync_floor(tmp_path, capsys):
+    from app.bench.__main__ import main
+
+    out = tmp_path / "res" / "bench.json"
+    assert main(["--invoices", "2000", "--out", str(out), "--repeat", "5",
+                 "--only", "build,refund"]) == 0
+    [row] = [r for r in json.loads(out.read_text())["results"]
+             if r["name"] == "refund (1 transaction)"]
+    assert row["value"] > 0 and row["baseline"] > 0 and row["target"] == "< 10.0 ms"
+    print(row)

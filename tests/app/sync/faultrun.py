@@ -19,7 +19,10 @@ from app.services.context import Context, open_store, utcnow
 from app.services.customers import CustomerInput, add_customer, edit_customer
 from app.services.invoices import (PaymentInput, create_and_issue, create_draft, issue,
                                    mark_paid, void, write_off)
+from app.domain.refunds import RefundInput, RefundLineInput
+from app.services.refunds import refund
 from app.store.models import Customer, Invoice, OutboxOperation
+from app.store.refund_models import Refund
 from app.store.sync_models import InvoiceEmail, SyncConflict
 from app.sync.emails import send_invoice
 from app.sync.engine import SyncEngine
@@ -38,6 +41,9 @@ class RunResult:
     requests: int = 0
     passes: int = 0
     duplicates: int = 0
+    refunds: int = 0            # till refunds made
+    refund_duplicates: int = 0  # refunds Plugipay holds twice (must stay 0)
+    refunds_lost: int = 0       # till refunds Plugipay never got (must stay 0)
     problems: list = field(default_factory=list)
 
 
@@ -100,19 +106,24 @@ def fault_run(sbx, store, seed: int, client=None) -> RunResult:
         customers = [add_customer(ctx, CustomerInput(f"Pelanggan {i}", f"p{i}@example.com")).id
                      for i in range(rng.randint(1, 2))]
         invoices: list[int] = []
+        paid: list[int] = []
         for _ in range(rng.randint(3, 8)):
             act = rng.random()
             try:
-                if act < 0.35 or not invoices:
+                if act < 0.30 or not invoices:
                     inv = create_and_issue(ctx, draft_input(rng.choice(customers),
                                            lines=(("Kopi", rng.randint(1, 3), 18000),)))
                     invoices.append(inv.id); res.actions["issue"] += 1
-                elif act < 0.45:
+                elif act < 0.38:
                     d = create_draft(ctx, draft_input(rng.choice(customers)))
                     issue(ctx, d.id)
                     invoices.append(d.id); res.actions["draft+issue"] += 1
-                elif act < 0.65:
-                    mark_paid(ctx, rng.choice(invoices), PaymentInput("cash")); res.actions["pay"] += 1
+                elif act < 0.55:
+                    target = rng.choice(invoices)
+                    mark_paid(ctx, target, PaymentInput("cash")); res.actions["pay"] += 1
+                    paid.append(target)
+                elif act < 0.68 and paid:
+                    _refund(ctx, rng, paid); res.actions["refund"] += 1
                 elif act < 0.78:
                     void(ctx, rng.choice(invoices), "salah input"); res.actions["void"] += 1
                 elif act < 0.84:
@@ -128,6 +139,11 @@ def fault_run(sbx, store, seed: int, client=None) -> RunResult:
             if rng.random() < 0.4:  # online for a moment; otherwise the till is offline
                 engine.run_pass(max_sends=rng.randint(1, 6), reconcile=False)
                 res.passes += 1
+        if not res.actions["refund"]:  # every run has refunds in it
+            inv = create_and_issue(ctx, draft_input(rng.choice(customers),
+                                   lines=(("Teh", 2, 9000),)))
+            mark_paid(ctx, inv.id, PaymentInput("cash"))
+            _refund(ctx, rng, [inv.id]); res.actions["refund"] += 1
         sbx.set_faults(fail_rate=0, drop_rate=0, rate_limit=0, latency_ms=0)
         reports = engine.drain(max_passes=200, sleep=time.sleep)
         res.passes += len(reports)
@@ -140,7 +156,39 @@ def fault_run(sbx, store, seed: int, client=None) -> RunResult:
     return res
 
 
+def _refund(ctx, rng, candidates) -> None:
+    """Part of a sale given back: by lines or by an amount, sometimes all of it."""
+    target = rng.choice(candidates)
+    if rng.random() < 0.5:
+        data = RefundInput(lines=(RefundLineInput(0, 1),), method="cash")
+    else:
+        data = RefundInput(amount=rng.choice([1000, 5000, 9000]), method="transfer")
+    refund(ctx, target, data)
+
+
+def _check_refunds(client, store, res: RunResult) -> None:
+    """Every till refund is on Plugipay exactly once, with its amount."""
+    remote = every_page(lambda c: client.refunds.list(limit=100, cursor=c))
+    keys = Counter((r.get("metadata") or {}).get("kasirRefundId") for r in remote)
+    res.refund_duplicates = sum(n - 1 for n in keys.values() if n > 1)
+    by_id = {r["id"]: r for r in remote}
+    with store.reader() as uow:
+        local = uow.session.execute(select(Refund)).scalars().all()
+        res.refunds = sum(1 for r in local if r.source == "till")
+        for r in local:
+            doc = by_id.get(r.plugipay_id)
+            if doc is None or doc["amount"] != r.amount or keys[str(r.id)] > 1:
+                res.refunds_lost += doc is None
+                res.problems.append(f"refund {r.local_number} ({r.amount}): Plugipay "
+                                    f"{doc and doc['amount']}, x{keys[str(r.id)]}")
+            if r.sync_state != "synced":
+                res.problems.append(f"refund {r.local_number} sync_state {r.sync_state}")
+    if len(remote) != len(local):
+        res.problems.append(f"{len(remote)} refunds on Plugipay for {len(local)} at the till")
+
+
 def _check(client, store, res: RunResult) -> None:
+    _check_refunds(client, store, res)
     remote_invoices = every_page(lambda c: client.invoices.list(limit=100, cursor=c))
     remote_customers = every_page(lambda c: client.customers.list(limit=100, cursor=c))
     sent_events = every_page(lambda c: client.events.list(limit=100, cursor=c,

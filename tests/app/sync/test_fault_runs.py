@@ -31,6 +31,10 @@ def _runs(sandbox, tmp_path, seeds):
         totals["requests"] += r.requests
         totals["passes"] += r.passes
         totals["duplicates"] += r.duplicates
+        totals["refunds"] += r.refunds
+        totals["refund_duplicates"] += r.refund_duplicates
+        totals["refunds_lost"] += r.refunds_lost
+        totals["runs_with_refunds"] += r.refunds > 0
         faults.update(r.faults)
         actions.update(r.actions)
         if r.problems:
@@ -41,6 +45,7 @@ def _runs(sandbox, tmp_path, seeds):
     client.close()
     assert not failed, failed[:3]
     assert totals["duplicates"] == 0
+    assert totals["refund_duplicates"] == 0 and totals["refunds_lost"] == 0
     return totals, faults
 
 
@@ -48,6 +53,7 @@ def test_fault_runs(fast_sandbox, tmp_path):
     n = int(os.environ.get("KASIR_FAULT_RUNS", "200"))
     totals, faults = _runs(fast_sandbox, tmp_path, range(n))
     assert totals["runs"] >= min(n, 200)
+    assert totals["runs_with_refunds"] == totals["runs"]  # refunds in every run
     # The runs did meet every kind of fault.
     assert faults["500"] and faults["network_error"] and faults["401"]
 

@@ -19,7 +19,9 @@ from sqlalchemy.pool import StaticPool
 from app.domain.tenders import Tender
 from app.domain.validation import DraftInput, LineInput
 from app.services import invoices
+from app.domain.refunds import RefundInput, RefundLineInput
 from app.services.customers import CustomerInput, add_customer
+from app.services.refunds import refund
 from app.services.items import ItemInput, add_item
 from app.services.roles import login, with_approval
 from app.setup.first_run import TillInfo, register_till
@@ -44,6 +46,10 @@ TABLES = {
                         ("Invoice", "(SELECT invoice_id FROM payments p WHERE p.id = payment_id)")),
     "receipts": (("number", "amount", "currency", "issued_at", "payment_id", "invoice_id"),
                  ("Invoice", "invoice_id")),
+    "refunds": (("amount", "currency", "method", "reason", "note", "by_lines", "operator",
+                 "created_at", "invoice_id"), ("Invoice", "invoice_id")),
+    "refund_lines": (("line_position", "description", "quantity", "unit_amount", "refund_id"),
+                     ("Invoice", "(SELECT invoice_id FROM refunds r WHERE r.id = refund_id)")),
     "customers": (("name", "email", "phone", "tax_id", "notes", "created_at"), ("Customer", "id")),
     "items": (("code", "name", "unit_amount", "currency", "active", "tax_rate"), ("Item", "id")),
     "staff": (("name", "display_name", "role", "pin_hash", "active"), ("Staff account", "id")),
@@ -82,6 +88,10 @@ def pristine(tmp_path_factory):
                 invoices.void(with_approval(cashier, "void", "olga", "4821"), inv.id, "salah")
     invoices.create_draft(cashier, DraftInput(None, "IDR", (LineInput("Roti", 1, 15000),),
                                               0, 0, None, ""))
+    manager = with_approval(cashier, "refund", "olga", "4821")
+    refund(manager, 1, RefundInput(amount=5000, note="kembalian"))
+    refund(with_approval(cashier, "refund", "olga", "4821"), 4,
+           RefundInput(lines=(RefundLineInput(1, 1),), method="transfer"))
     report = verify(store)
     assert report.ok, report.summary()
     assert report.records.counts["invoice"]["checked"] == 13
@@ -119,6 +129,8 @@ def test_the_issue_edits_are_detected_and_named(pristine):
         "update payments set amount=5 where id=1": "Invoice 1 was changed",
         "update payment_tenders set amount=1 where id=1": "Invoice 1 was changed",
         "update receipts set amount=1 where id=1": "Invoice 1 was changed",
+        "update refunds set amount=1 where invoice_id=1": "Invoice 1 was changed",
+        "update invoices set amount_refunded=0 where id=1": "Invoice 1 was changed",
         "update customers set name='Maling' where id=2": "Customer 2 was changed",
         "update staff set role='owner' where name='cici'": "Staff account 2 was changed",
         "update staff set pin_hash=(select pin_hash from staff where name='cici') "
@@ -154,14 +166,16 @@ def test_history_wiped_names_every_invoice_and_staff_account(pristine):
 
 def test_last_entry_cut_and_head_moved_back_is_detected(pristine):
     conn = _copy(pristine)
-    last_id, seq = conn.execute("select id, chain_seq from history "
-                                "order by chain_seq desc limit 1").fetchone()
+    last_id, seq, etype, eid = conn.execute(
+        "select id, chain_seq, entity_type, entity_id from history order by chain_seq desc "
+        "limit 1").fetchone()
+    assert etype == "invoice"  # the refund of invoice 4
     prev = conn.execute("select entry_hash from history where chain_seq=?", (seq - 1,)).fetchone()
     conn.execute("delete from history where id=?", (last_id,))
     conn.execute("update history_chain_head set last_seq=?, last_hash=?", (seq - 1, prev[0]))
     report = _verify(conn)
     assert not report.ok
-    assert "Invoice 13 has no history entry" in _messages(report)
+    assert f"Invoice {eid} was changed outside Kasir" in _messages(report)
 
 
 def test_a_record_deleted_is_named_with_its_last_entry(pristine):

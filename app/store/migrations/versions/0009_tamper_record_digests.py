@@ -4,16 +4,16 @@ written from now on carries the digest of the record's state after the change
 keep no digest (NULL) and their hash; `audit verify` names the records whose
 latest entry predates digests as not yet covered, until their next change.
 
-Revision ID: 0008_tamper
-Revises: 0007_till
+Revision ID: 0009_tamper
+Revises: 0008_refunds
 Create Date: 2026-12-06 21:15:00
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0008_tamper"
-down_revision = "0007_till"
+revision = "0009_tamper"
+down_revision = "0008_refunds"
 branch_labels = None
 depends_on = None
 
