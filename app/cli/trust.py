@@ -84,18 +84,20 @@ def _emit_and_exit(env, payload, text, ok: bool) -> int:
     return 0 if ok else 1
 
 
-def _anchors_of(target: str):
+def _anchors_of(target: str, env):
     """The anchors kept at `target`: "plugipay" (read back through the SDK) or a backup."""
-    from app.trust.anchors import backup_anchors, plugipay_anchors
+    from app.trust.anchors import backup_anchors, local_tills, plugipay_anchors
 
     if target.lower() != "plugipay":
         return backup_anchors(target)
     from app.sync import credentials
     from app.sync.gateway import Gateway, GatewayError
 
+    with env.ctx.store.reader() as uow:
+        tills = local_tills(uow.session.connection()) | {env.ctx.till}
     gateway = Gateway(credentials.require())
     try:
-        return plugipay_anchors(gateway)
+        return plugipay_anchors(gateway, tills)
     except GatewayError as exc:
         raise ValidationError(_("Plugipay could not be asked for the anchors: {error}",
                                 error=exc), field="against") from None
@@ -113,7 +115,7 @@ def cmd_audit_verify(args, env):
         text += "\n" + "\n".join("  - " + p.message for p in report.problems[1:20])
     payload, ok = report.to_json(), report.ok
     for target in args.against or ():  # issue 17: anchors kept outside the database
-        anchors = _anchors_of(target)
+        anchors = _anchors_of(target, env)
         with env.ctx.store.reader() as uow:
             found = check_anchors(uow.session.connection(), anchors)
         payload.setdefault("anchors", []).append({"against": target, **found.to_json()})

@@ -41,8 +41,8 @@ def customer_body(payload: dict, local_id: int, *, create: bool) -> dict:
     if create:
         body["externalId"] = str(local_id)
         body["metadata"] = {"source": "kasir"}
-    if payload.get("kasirChain"):  # issue 17: the till's chain head, an anchor outside the file
-        body["metadata"] = {"source": "kasir", "kasirChain": payload["kasirChain"]}
+        if payload.get("kasirChain"):  # issue 17: the chain head, an anchor outside the file
+            body["metadata"]["kasirChain"] = payload["kasirChain"]
     return body
 
 

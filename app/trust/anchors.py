@@ -19,7 +19,7 @@ from app.domain.errors import ValidationError
 from app.i18n import _
 from app.store.backup import backup_head, manifest_path
 from app.store.history_chain import read_head
-from app.store.models import HistoryEntry
+from app.store.models import HistoryEntry, Invoice, Till
 
 _ANCHOR = re.compile(r"^(\d{1,18}):([0-9a-f]{64})$")
 
@@ -101,16 +101,27 @@ def check_anchors(conn, anchors: list[Anchor]) -> AnchorReport:
 
 # ------------------------------------------------------------------ sources
 
-def plugipay_anchors(gateway, limit: int = 100) -> list[Anchor]:
+def local_tills(conn) -> set[str]:
+    """The till codes this database knows (its tills table and its invoices)."""
+    codes = set(conn.execute(select(Till.__table__.c.code)).scalars())
+    return codes | set(conn.execute(select(Invoice.__table__.c.till_code).distinct()).scalars())
+
+
+def plugipay_anchors(gateway, tills=None, limit: int = 100) -> list[Anchor]:
     """Every `kasirChain` in the metadata of the invoices Plugipay holds, read back
     through the SDK (`gateway`: app.sync.gateway.Gateway, or anything with its
-    `list_invoices(cursor, limit)`)."""
+    `list_invoices(cursor, limit)`). `tills`: only invoices numbered by these tills
+    (`T1-000123`): another database's tills on the same Plugipay account keep
+    their own chain."""
     out: list[Anchor] = []
     cursor = None
     while True:
         docs, cursor, more = gateway.list_invoices(cursor, limit)
         for d in docs:
             meta = d.get("metadata") or {}
+            till = str(meta.get("kasirLocalNumber") or "").rsplit("-", 1)[0]
+            if tills is not None and till not in tills:
+                continue
             name = d.get("number") or meta.get("kasirLocalNumber") or d.get("id")
             a = parse_anchor(meta.get("kasirChain"), _("Plugipay invoice {number}", number=name))
             if a is not None:

@@ -161,3 +161,30 @@ def test_slip_and_z_report_print_the_chain_head(ctx, customer, store):
         head = read_head(uow.session.connection())
     assert report["chain"] == short_code(head)  # the head after the shift's seal
     assert any(report["chain"] in line for line in shift_report_lines(report, 42))
+
+
+def test_another_databases_invoices_on_the_same_account_are_not_anchors(synced, db_path,
+                                                                       sandbox, capsys):
+    """A second shop database (till T9) syncs to the same Plugipay account: its chain is
+    its own, and this database's check neither reads it nor fails on it."""
+    from app.services.context import Context, open_store
+    from app.services.customers import CustomerInput, add_customer
+
+    other = open_store(db_path.parent / "other.db")
+    try:
+        octx = Context(other, operator="ana", till="T9")
+        cust = add_customer(octx, CustomerInput("Lain", "lain@example.com"))
+        create_and_issue(octx, draft_input(cust.id))
+        engine = SyncEngine(other, till="T9", credentials=creds_for(sandbox),
+                            backoff=Backoff(base=0.01, cap=0.05), remind=False, timeout=5)
+        try:
+            engine.drain(max_passes=20)
+        finally:
+            engine.close()
+    finally:
+        other.dispose()
+    assert len(sandbox.client().invoices.list(limit=100).data) == 4
+    code, out, _ = _cli(capsys, "audit", "verify", "--against", "plugipay", "--json",
+                        "--db", str(db_path), "--operator", "ana")
+    assert code == 0, out
+    assert json.loads(out)["anchors"][0]["checked"] == 3
