@@ -42,20 +42,25 @@ class RecordsReport:
 
 
 def _latest_entries(conn, entity_type: str) -> dict[int, tuple]:
-    """entity id -> (seq, history id, action, operator, digest of the latest entry
-    carrying one, or None)."""
+    """entity id -> (seq, history id, digest) of its latest entry carrying a digest
+    (or of its latest entry, digest None). Small tuples: a big till has millions."""
     t = HistoryEntry.__table__
-    q = (select(t.c.entity_id, t.c.chain_seq, t.c.id, t.c.action, t.c.operator,
-                t.c.state_digest)
+    q = (select(t.c.entity_id, t.c.chain_seq, t.c.id, t.c.state_digest)
          .where(t.c.entity_type == entity_type).order_by(t.c.entity_id, t.c.id))
     out: dict[int, tuple] = {}
-    for eid, seq, hid, action, operator, dig in conn.execute(q):
+    for eid, seq, hid, dig in conn.execute(q):
         prev = out.get(eid)
-        if dig is None and prev is not None and prev[4] is not None:
-            dig = prev[4]  # an entry without a digest keeps the one before it
-            seq, hid, action, operator = prev[:4]
-        out[eid] = (seq, hid, action, operator, dig)
+        if dig is None and prev is not None and prev[2] is not None:
+            continue  # an entry without a digest keeps the one before it
+        out[eid] = (seq, hid, dig)
     return out
+
+
+def _action_of(conn, history_id: int) -> tuple[str, str]:
+    """(action, operator) of an entry, for a finding."""
+    t = HistoryEntry.__table__
+    row = conn.execute(select(t.c.action, t.c.operator).where(t.c.id == history_id)).first()
+    return (row[0], row[1]) if row else ("?", "?")
 
 
 def _describe(entity_type: str, entity_id: int) -> str:
@@ -79,7 +84,7 @@ def check_records(conn) -> RecordsReport:
     for etype in FIELDS:
         latest = _latest_entries(conn, etype)
         # Records older than the first one with a digest may lack history (see STRICT).
-        with_digest = [eid for eid, e in latest.items() if e[4] is not None]
+        with_digest = [eid for eid, e in latest.items() if e[2] is not None]
         epoch = min(with_digest) if with_digest else None
         seen: set[int] = set()
         records = checked = 0
@@ -96,18 +101,20 @@ def check_records(conn) -> RecordsReport:
                 else:
                     lenient_unrecorded[etype] = lenient_unrecorded.get(etype, 0) + 1
                 continue
-            seq, hid, action, operator, stored = entry
+            seq, hid, stored = entry
             if stored is None:
                 predigest += 1
                 continue
             checked += 1
             if stored != dig:
+                action, operator = _action_of(conn, hid)
                 report.findings.append(RecordFinding("changed", etype, rid, seq, hid, _(
                     "{what} was changed outside Kasir: it no longer matches its last history "
                     "entry #{seq} ({action} by {operator}).", what=what, seq=seq, action=action,
                     operator=operator)))
         for rid in sorted(set(latest) - seen, key=lambda x: (not isinstance(x, int), str(x))):
-            seq, hid, action, operator, _dig = latest[rid]
+            seq, hid, _dig = latest[rid]
+            action, operator = _action_of(conn, hid)
             report.findings.append(RecordFinding("deleted", etype, rid, seq, hid, _(
                 "{what} is gone: history entry #{seq} ({action} by {operator}) names it, but "
                 "the {table} table no longer holds it. It was deleted outside Kasir.",
