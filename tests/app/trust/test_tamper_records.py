@@ -278,3 +278,25 @@ def test_check_agrees_with_audit_verify(pristine, tmp_path):
         assert checked.ok == verdict.ok == (n == 0), what
         if not verdict.ok:
             assert verdict.summary() in checked.problems, what
+
+
+def test_the_commands_from_the_issue(pristine, tmp_path, capsys):
+    """`sqlite3 db "update invoices set total=1 where id=2"`: `kasir audit verify` and
+    `kasir check` both refuse it and name the invoice; `delete from history; delete from
+    history_chain_head` no longer answers ok with 0 checked."""
+    from app.cli import main
+
+    for sql, named in (("update invoices set total=1 where id=2", "Invoice 2 was changed"),
+                       ("delete from history; delete from history_chain_head",
+                        "Invoice 1 has no history entry at all")):
+        path = tmp_path / f"shop{len(sql)}.db"
+        disk = sqlite3.connect(path)
+        pristine.backup(disk)
+        disk.executescript(sql)
+        disk.close()
+        db = ["--db", str(path), "--operator", "ana"]
+        assert main(["audit", "verify", *db]) == 1
+        out = capsys.readouterr().out
+        assert named in out and "Records changed outside Kasir" in out
+        assert main(["check", *db]) == 1
+        assert named in capsys.readouterr().out
