@@ -25,7 +25,7 @@ LOADED_TABLES = ("invoices", "invoice_lines", "payments", "receipts", "history",
                  "outbox")
 HISTORY_COLUMNS = ("id", "entity_type", "entity_id", "action", "operator", "till_code", "at",
                    "before", "after", "note", "approved_by", "chain_seq", "prev_hash",
-                   "entry_hash")
+                   "entry_hash", "state_digest")
 
 
 @contextmanager
@@ -124,16 +124,19 @@ class HistoryChain:
 
     def add(self, entity_type: str, entity_id: int, action: str, operator: str, till: str,
             at: str, before: str | None, after: str | None, note: str = "",
-            approved_by: str | None = None) -> None:
+            approved_by: str | None = None, state_digest: str | None = None) -> None:
         """`at` is stored text ('YYYY-MM-DD HH:MM:SS.ffffff', UTC); `before`/`after`
-        are JSON text as JSONText writes it (see json_text)."""
+        are JSON text as JSONText writes it (see json_text); `state_digest`: the
+        record's digest after the change (app/store/record_digest.py), hashed last."""
         self.last_id += 1
         self.last_seq += 1
-        h = self._hash(self.last_hash, [self.last_id, self.last_seq, entity_type, entity_id,
-                                        action, operator, till, self._canon(at), before, after,
-                                        note, approved_by])
+        values = [self.last_id, self.last_seq, entity_type, entity_id, action, operator, till,
+                  self._canon(at), before, after, note, approved_by]
+        if state_digest is not None:
+            values.append(state_digest)
+        h = self._hash(self.last_hash, values)
         row = (self.last_id, entity_type, entity_id, action, operator, till, at, before, after,
-               note, approved_by, self.last_seq, self.last_hash, h)
+               note, approved_by, self.last_seq, self.last_hash, h, state_digest)
         self.rows.append(row)
         if len(self._sample) < 3:
             self._sample.append(row)
@@ -156,7 +159,7 @@ class HistoryChain:
         """The fast hasher must agree with the app's own: check some links."""
         for row in self._sample:
             content = dict(zip(HISTORY_COLUMNS, row))
-            if entry_hash(row[12], {k: content[k] for k in CONTENT}) != row[13]:
+            if entry_hash(row[12], {k: content[k] for k in CONTENT + ("state_digest",)}) != row[13]:
                 raise RuntimeError("The bulk writer's history hash no longer matches "
                                    "app.store.history_chain.entry_hash: update app/bulk_load.py.")
 

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from app.demo_bulk import can_bulk_write, write_sales
 from app.domain.validation import DraftInput, LineInput
+from app.services.audit import record_history
 from app.services.context import Context
 from app.services.customers import CustomerInput, add_customer
 from app.services.invoices import (PaymentInput, create_and_issue, create_draft, mark_paid,
@@ -53,8 +54,12 @@ def _add_items(ctx: Context) -> None:
     with ctx.store.unit_of_work() as uow:
         for code, name, price in ITEMS:
             if uow.session.execute(select(Item).where(Item.code == code)).scalar() is None:
-                uow.session.add(Item(code=code, name=name, unit_amount=price, currency="IDR",
-                                     active=True, created_at=now, updated_at=now))
+                item = Item(code=code, name=name, unit_amount=price, currency="IDR",
+                            active=True, created_at=now, updated_at=now)
+                uow.session.add(item)
+                uow.session.flush()  # issue 17: every record has its history entry
+                record_history(uow.session, ctx, "item", item.id, "create", None,
+                               {"code": code, "name": name, "unitAmount": price})
         uow.commit()
 
 

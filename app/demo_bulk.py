@@ -29,6 +29,7 @@ from app.services.numbering import PREFIXES
 from app.services.payments import settlement_for, tenders_json
 from app.store.engine import is_sqlite
 from app.store.history_chain import canonical_at
+from app.store.record_digest import invoice_digest
 
 CHUNK = 5000  # sales written per executemany round
 INVOICE_COLUMNS = ("id", "till_code", "local_number", "customer_id", "currency", "status",
@@ -131,16 +132,36 @@ def _write_sale(ctx: Context, sale, rows: _Rows, chain: HistoryChain, series: di
                                unit_amount=l.unit_amount, tax_rate=None,
                                shelf_unit_amount=None) for l in data.lines])
 
+    line_ids = range(rows.ids["invoice_lines"], rows.ids["invoice_lines"] + len(inv.lines))
+    pays: list[dict] = []
+    receipts: list[dict] = []
+    issued_at = paid_at = voided_at = written_off_at = None
+
+    def state() -> str:  # the invoice's digest now, as app/store/record_digest.py makes it
+        return invoice_digest(
+            {"id": inv.id, "till_code": till, "local_number": inv.local_number,
+             "customer_id": inv.customer_id, "currency": inv.currency, "status": inv.status,
+             "subtotal": inv.subtotal, "discount": inv.discount, "tax": inv.tax,
+             "total": inv.total, "amount_paid": inv.amount_paid, "amount_refunded": 0,
+             "due_at": inv.due_at,
+             "issued_at": issued_at, "paid_at": paid_at, "voided_at": voided_at,
+             "written_off_at": written_off_at, "reason": inv.reason, "memo": inv.memo,
+             "created_by": op, "created_at": when},
+            [{"id": i, "position": n, "description": l.description, "quantity": l.quantity,
+              "unit_amount": l.unit_amount, "amount": line_amount(l.quantity, l.unit_amount),
+              "tax_rate": l.tax_rate, "shelf_unit_amount": l.shelf_unit_amount}
+             for n, (i, l) in enumerate(zip(line_ids, inv.lines))], pays, receipts)
+
     def history(action, before, after, note="", at_text=when):
         chain.add("invoice", inv.id, action, op, till, at_text, json_text(before),
-                  json_text(after), note)
+                  json_text(after), note, state_digest=state())
 
     def outbox(operation, payload, at_text=when):
+        payload = {**payload, "kasirChain": f"{chain.last_seq}:{chain.last_hash}"}  # as enqueue
         rows.add("outbox", _key(), f"invoice:{inv.id}", operation, json_text(payload),
                  "pending", 0, "", at_text)
 
     history("create", None, snapshot(inv))
-    issued_at = paid_at = voided_at = written_off_at = None
     sync_state, version, updated = "local", 1, when
     if sale.outcome != "draft":
         before = snapshot(inv)
@@ -157,10 +178,19 @@ def _write_sale(ctx: Context, sale, rows: _Rows, chain: HistoryChain, series: di
         settled = settlement_for(amount, sale.method, reference, ())
         pay_id = rows.add("payments", inv.id, amount, inv.currency, sale.method, reference, op,
                           paid_at, paid_at, settled.cash_received, settled.change)
+        pays.append({"id": pay_id, "amount": amount, "currency": inv.currency,
+                     "method": sale.method, "reference": reference, "operator": op,
+                     "paid_at": paid_at, "recorded_at": paid_at,
+                     "cash_received": settled.cash_received, "change": settled.change,
+                     "tenders": []})
         for position, t in enumerate(settled.tenders):
-            rows.add("payment_tenders", pay_id, position, t.method, t.amount, t.reference)
+            tid = rows.add("payment_tenders", pay_id, position, t.method, t.amount, t.reference)
+            pays[-1]["tenders"].append({"id": tid, "position": position, "method": t.method,
+                                        "amount": t.amount, "reference": t.reference})
         number = _take(series, till, "receipt")
-        rows.add("receipts", number, inv.id, pay_id, amount, inv.currency, paid_at)
+        rid = rows.add("receipts", number, inv.id, pay_id, amount, inv.currency, paid_at)
+        receipts.append({"id": rid, "number": number, "payment_id": pay_id, "amount": amount,
+                         "currency": inv.currency, "issued_at": paid_at})
         inv.amount_paid, inv.status, version = inv.total, "paid", 3
         note = METHOD_LABELS[sale.method] + (f", ref {reference}" if reference else "")
         tenders = tenders_json(settled)

@@ -86,14 +86,45 @@ def _emit_and_exit(env, payload, text, ok: bool) -> int:
     return 0 if ok else 1
 
 
+def _anchors_of(target: str, env):
+    """The anchors kept at `target`: "plugipay" (read back through the SDK) or a backup."""
+    from app.trust.anchors import backup_anchors, local_tills, plugipay_anchors
+
+    if target.lower() != "plugipay":
+        return backup_anchors(target)
+    from app.sync import credentials
+    from app.sync.gateway import Gateway, GatewayError
+
+    with env.ctx.store.reader() as uow:
+        tills = local_tills(uow.session.connection()) | {env.ctx.till}
+    gateway = Gateway(credentials.require())
+    try:
+        return plugipay_anchors(gateway, tills)
+    except GatewayError as exc:
+        raise ValidationError(_("Plugipay could not be asked for the anchors: {error}",
+                                error=exc), field="against") from None
+    finally:
+        gateway.close()
+
+
 def cmd_audit_verify(args, env):
+    from app.trust.anchors import check_anchors
     from app.trust.chain import verify
 
     report = verify(env.ctx.store)
     text = report.summary()
     if not report.ok and len(report.problems) > 1:
         text += "\n" + "\n".join("  - " + p.message for p in report.problems[1:20])
-    return _emit_and_exit(env, report.to_json(), text, report.ok)
+    payload, ok = report.to_json(), report.ok
+    for target in args.against or ():  # issue 17: anchors kept outside the database
+        anchors = _anchors_of(target, env)
+        with env.ctx.store.reader() as uow:
+            found = check_anchors(uow.session.connection(), anchors)
+        payload.setdefault("anchors", []).append({"against": target, **found.to_json()})
+        ok = ok and found.ok
+        text += "\n" + found.summary()
+        text += "".join("\n  - " + p for p in found.problems[1:20])
+    return _emit_and_exit(env, payload, text, ok)
 
 
 def cmd_backup(args, env):
@@ -169,8 +200,12 @@ def register(subparsers, common) -> None:
 
     audit = subparsers.add_parser("audit", help="the tamper-evident history").add_subparsers(
         dest="subcommand", metavar="ACTION", required=True, parser_class=Parser)
-    leaf(audit, "verify", cmd_audit_verify,
-         "check the whole history chain; names the first entry altered, removed or inserted")
+    p = leaf(audit, "verify", cmd_audit_verify,
+             "check the whole history chain and every record against it; names what was "
+             "altered, removed or inserted")
+    p.add_argument("--against", action="append", metavar="plugipay|BACKUP",
+                   help="also compare the chain with the anchors Plugipay keeps, or a backup "
+                        "(or its manifest): shows a chain cut back or rebuilt (repeatable)")
 
     p = leaf(subparsers, "backup", cmd_backup,
              "back up the database now (to FILE, or to the backups folder next to it)")

@@ -3,6 +3,9 @@ reprinted) through the print queue like every slip."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from app.services.audit import chain_code
 from app.services.queries import get_invoice
 from app.services.refunds import get_refund
 
@@ -30,7 +33,8 @@ def refund_slip_from_records(refund, invoice, shop) -> Slip:
 def build_refund_slip(ctx, refund_ref, *, reprint: bool = False) -> Slip:
     """The slip of a refund (id, `T1-F000001` or `re_...`)."""
     refund = get_refund(ctx, refund_ref)
-    slip = refund_slip_from_records(refund, get_invoice(ctx, refund.invoice_id), shop_of(ctx))
+    slip = replace(refund_slip_from_records(refund, get_invoice(ctx, refund.invoice_id),
+                                            shop_of(ctx)), chain=chain_code(ctx))  # issue 17
     return slip.as_reprint(ctx.now()) if reprint else slip
 
 

@@ -251,6 +251,8 @@ def _footer(b: _Builder, slip: Slip) -> None:
     footer = shop_footer(slip.shop.footer)  # empty: thanks, in the slip's language
     if footer:
         b.para(footer, center=True)
+    if slip.chain:  # issue 17: the history's head, an anchor outside the database
+        b.para(slip.chain, center=True)
 
 
 def render_slip_lines(slip: Slip, columns: int, codepage: str = "CP858", *,

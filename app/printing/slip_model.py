@@ -13,6 +13,7 @@ from datetime import datetime
 from app.i18n import _
 from app.domain.errors import ConflictError, NotFoundError, ValidationError
 from app.domain.labels import METHOD_LABELS
+from app.services.audit import chain_code
 from app.services.queries import get_invoice, invoice_receipts
 from app.services.settings import get_print_language, get_shop
 
@@ -90,6 +91,7 @@ class Slip:
     extra: tuple[str, ...] = field(default=())  # free lines (the test slip)
     lang: str = ""  # the shop's language, which the slip prints in ("": the current one)
     refund: SlipRefund | None = None  # kind "refund": the lines are the lines returned
+    chain: str = ""  # issue 17: the history chain's head when the slip was made (#seq·hash8)
 
     @property
     def transfer_reference(self) -> str:
@@ -167,7 +169,7 @@ def build_slip(ctx, invoice_ref, kind: str = "invoice", *, receipt_number: str |
         elif receipts:
             receipt = receipts[-1]
     slip = replace(slip_from_records(kind, invoice, shop_of(ctx), receipt),
-                   lang=get_print_language(ctx))
+                   lang=get_print_language(ctx), chain=chain_code(ctx))
     return slip.as_reprint(ctx.now()) if reprint else slip
 
 

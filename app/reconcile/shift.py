@@ -14,6 +14,7 @@ from app.domain.currency import get_currency
 from app.domain.errors import ConflictError, NotFoundError, ValidationError
 from app.domain.records import iso
 from app.services.audit import record_history, seal
+from app.store.history_chain import session_head, short_code
 from app.services.context import Context
 from app.services.roles import require_role
 from app.store.models import HistoryEntry, Invoice, Payment, PaymentTender, Receipt
@@ -244,6 +245,7 @@ def close_shift(ctx: Context, counted: dict | None, note: str = "") -> dict:
                        {"cash": rep["cash"], "totals": rep["totals"]}, row.note)
         # Sealed in the history chain: a later change to anything before it shows.
         rep = {**rep, "seal": seal(s, ctx, "shift", row.id, {"report": rep})}
+        rep["chain"] = short_code(session_head(s))  # issue 17: printed as the Z report's anchor
         row.report = rep  # a new dict, so the JSON column sees the change
         out = {**_summary(row), **rep}
         uow.commit()

@@ -97,6 +97,8 @@ def shift_report_lines(report: dict, width: int = 42) -> list[str]:
     out.append(rule)
     if report.get("state") == "closed":
         out.append(_pair(_("Closed by"), str(report.get("closedBy") or "-")[:width - 11], width))
+    if report.get("chain"):  # issue 17: the history chain's head at the close
+        out.append(_pair(_("History"), report["chain"], width))
     return [l for chunk in out for l in chunk.split("\n")]
 
 

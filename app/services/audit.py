@@ -7,7 +7,7 @@ import uuid
 from sqlalchemy.orm import Session
 
 from app.i18n import _
-from app.store.history_chain import append
+from app.store.history_chain import anchor_text, append, read_head, session_head, short_code
 from app.store.models import HistoryEntry, OutboxOperation
 
 from .context import Context
@@ -31,6 +31,9 @@ def record_history(session: Session, ctx: Context, entity_type: str, entity_id: 
 def enqueue(session: Session, ctx: Context, aggregate: str, operation: str, payload: dict) -> str:
     """Queue an operation for Plugipay with its idempotency key fixed now, before any send."""
     key = f"kasir_{uuid.uuid4().hex}"
+    # The chain head as it stands with this action's entry: Plugipay keeps it in the
+    # metadata, an anchor outside the file (issue 17; app/trust/anchors.py).
+    payload = {**payload, "kasirChain": anchor_text(session_head(session))}
     session.add(OutboxOperation(
         idempotency_key=key, aggregate=aggregate, operation=operation, payload=payload,
         state="pending", attempts=0, created_at=ctx.now(), next_attempt_at=None,
@@ -45,3 +48,9 @@ def seal(session, ctx, kind: str, entity_id: int, payload: dict, note: str = "")
     entry = record_history(session, ctx, kind, entity_id, "seal", None, payload,
                            note or _("{kind} {id} closed and sealed", kind=kind, id=entity_id))
     return entry.entry_hash
+
+
+def chain_code(ctx) -> str:
+    """The history chain's head as printed on slips and Z reports: `#1234·a1b2c3d4`."""
+    with ctx.store.reader() as uow:
+        return short_code(read_head(uow.session.connection()))

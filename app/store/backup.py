@@ -7,6 +7,7 @@ the database holds no secret (credentials live in the OS keyring)."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sqlite3
@@ -119,9 +120,42 @@ def make_backup(db_path, dest=None, *, kind: str = "manual", now: datetime | Non
         if target == src.resolve():
             raise ValidationError(_("The backup must go to another file than the database."))
     copy_database(src, target, should_stop)
+    write_manifest(target, kind, now)
     if dest is None:
         rotate(src, kind, keep)
     return BackupInfo(target, kind, now, target.stat().st_size)
+
+
+def manifest_path(backup: Path) -> Path:
+    return backup.with_name(backup.name + ".manifest.json")
+
+
+def backup_head(backup: Path) -> tuple[int, str] | None:
+    """The history chain's head as a backup file holds it (None: older than the chain)."""
+    conn = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+    try:
+        row = conn.execute("SELECT last_seq, last_hash FROM history_chain_head WHERE id = 1"
+                           ).fetchone()
+    except sqlite3.DatabaseError:
+        row = None
+    finally:
+        conn.close()
+    return (row[0], row[1]) if row else None
+
+
+def write_manifest(backup: Path, kind: str, now: datetime) -> Path:
+    """Beside each backup, what it held: the chain head (`seq:hash`), kind and time.
+    Manifests stay when old backups are rotated away: small anchors of the history
+    that `kasir audit verify --against` compares the live chain with (issue 17)."""
+    head = backup_head(backup)
+    data = {"kind": kind, "takenAt": now.astimezone(timezone.utc).isoformat().replace(
+        "+00:00", "Z"), "file": backup.name,
+        "chain": f"{head[0]}:{head[1]}" if head else None}
+    path = manifest_path(backup)
+    part = path.with_name(path.name + ".part")
+    part.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    os.replace(part, path)
+    return path
 
 
 def list_backups(db_path, kind: str | None = None) -> list[BackupInfo]:

@@ -8,9 +8,10 @@ import hashlib
 import json
 from datetime import timezone
 
-from sqlalchemy import Text, select, type_coerce
+from sqlalchemy import Text, inspect, select, type_coerce
 
 from .models import HistoryEntry
+from .record_digest import digest_in_session
 from .trust_models import HistoryChainHead
 from .types import JSONText
 
@@ -20,6 +21,9 @@ HEAD_ID = 1
 CONTENT = ("id", "chain_seq", "entity_type", "entity_id", "action", "operator", "till_code",
            "at", "before", "after", "note", "approved_by")
 RAW_TEXT = ("at", "before", "after")  # read as stored, not as parsed Python values
+# Issue 17: the digest of the record's state after the change (app/store/record_digest.py).
+# Hashed after CONTENT only when present, so entries written before it keep their hash.
+DIGEST = "state_digest"
 
 
 def canonical_at(value) -> str:
@@ -40,6 +44,8 @@ def entry_hash(prev_hash: str, content: dict) -> str:
     for name in CONTENT:
         v = content.get(name)
         values.append(canonical_at(v) if name == "at" else v)
+    if content.get(DIGEST) is not None:
+        values.append(content[DIGEST])
     text = json.dumps(values, ensure_ascii=False, separators=(",", ":"), default=str)
     return hashlib.sha256(f"{prev_hash}\n{text}".encode("utf-8")).hexdigest()
 
@@ -50,7 +56,7 @@ def _json_text(value):
 
 def orm_content(entry) -> dict:
     """An entry about to be stored, seen as its stored text will read back."""
-    out = {name: getattr(entry, name) for name in CONTENT}
+    out = {name: getattr(entry, name) for name in CONTENT + (DIGEST,)}
     out["before"] = _json_text(entry.before)
     out["after"] = _json_text(entry.after)
     return out
@@ -66,7 +72,8 @@ def append(session, entry) -> str:
     entry.chain_seq = head.last_seq + 1
     entry.prev_hash = head.last_hash
     session.add(entry)
-    session.flush()  # the id is part of the hash
+    session.flush()  # the id is part of the hash; the record's children are written
+    entry.state_digest = digest_in_session(session, entry.entity_type, entry.entity_id)
     entry.entry_hash = entry_hash(entry.prev_hash, orm_content(entry))
     head.last_seq = entry.chain_seq
     head.last_hash = entry.entry_hash
@@ -84,11 +91,14 @@ def _rebuild_head(session):
     return head
 
 
-def read_rows(conn) -> list[dict]:
-    """Every history row as stored (JSON and time as their raw text)."""
+def read_rows(conn, digests: bool | None = None) -> list[dict]:
+    """Every history row as stored (JSON and time as their raw text); `digests`:
+    the file has the state_digest column (migration 0008; None: look)."""
+    if digests is None:
+        digests = DIGEST in {c["name"] for c in inspect(conn).get_columns("history")}
     t = HistoryEntry.__table__
     cols = [type_coerce(t.c[n], Text).label(n) if n in RAW_TEXT else t.c[n]
-            for n in CONTENT + ("prev_hash", "entry_hash")]
+            for n in CONTENT + ((DIGEST,) if digests else ()) + ("prev_hash", "entry_hash")]
     return [dict(r._mapping) for r in conn.execute(select(*cols).order_by(t.c.id))]
 
 
@@ -96,3 +106,22 @@ def read_head(conn) -> tuple[int, str] | None:
     t = HistoryChainHead.__table__
     row = conn.execute(select(t.c.last_seq, t.c.last_hash).where(t.c.id == HEAD_ID)).first()
     return None if row is None else (row[0], row[1])
+
+
+def short_code(head: tuple[int, str] | None) -> str:
+    """The chain head as people copy it: `#1234·a1b2c3d4` (seq and the first 8
+    hex digits of the hash), printed on slips and Z reports."""
+    seq, hash_ = head or (0, GENESIS)
+    return f"#{seq}\u00b7{hash_[:8]}"
+
+
+def anchor_text(head: tuple[int, str] | None) -> str:
+    """The chain head as sent to Plugipay and kept in backup manifests: `seq:hash`."""
+    seq, hash_ = head or (0, GENESIS)
+    return f"{seq}:{hash_}"
+
+
+def session_head(session) -> tuple[int, str]:
+    """The chain head inside a transaction (the row the last append locked)."""
+    head = session.get(HistoryChainHead, HEAD_ID)
+    return (head.last_seq, head.last_hash) if head is not None else (0, GENESIS)

@@ -184,6 +184,8 @@ class HistoryEntry(Base):
     chain_seq: Mapped[int | None] = mapped_column(BigInt, unique=True)
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     entry_hash: Mapped[str | None] = mapped_column(String(64))
+    # Issue 17: digest of the changed record's state after the change (None: no digest).
+    state_digest: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (Index("ix_history_entity", "entity_type", "entity_id", "id"),)
 

@@ -41,6 +41,8 @@ def customer_body(payload: dict, local_id: int, *, create: bool) -> dict:
     if create:
         body["externalId"] = str(local_id)
         body["metadata"] = {"source": "kasir"}
+        if payload.get("kasirChain"):  # issue 17: the chain head, an anchor outside the file
+            body["metadata"]["kasirChain"] = payload["kasirChain"]
     return body
 
 
@@ -55,7 +57,8 @@ def invoice_body(payload: dict, customer_plugipay_id: str) -> dict:
         "status": "open",
         "memo": memo_text(payload.get("localNumber"), payload.get("memo") or ""),
         "metadata": {"kasirInvoiceId": str(payload["invoiceId"]),
-                     "kasirLocalNumber": payload.get("localNumber") or ""},
+                     "kasirLocalNumber": payload.get("localNumber") or "",
+                     **({"kasirChain": payload["kasirChain"]} if payload.get("kasirChain") else {})},
     }
     if payload.get("dueAt"):
         body["dueAt"] = payload["dueAt"]

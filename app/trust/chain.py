@@ -7,17 +7,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import Text, select, type_coerce
+from sqlalchemy import Text, inspect, select, type_coerce
 
 from app.i18n import _
 from app.store.history_chain import CONTENT, GENESIS, RAW_TEXT, entry_hash, read_head, read_rows
 from app.store.models import HistoryEntry
 
+from .records import RecordsReport, check_records
+
 # ---------------------------------------------------------------- verification
 
 @dataclass(frozen=True)
 class ChainProblem:
-    kind: str  # altered | removed | inserted | broken | head
+    kind: str  # altered | removed | inserted | broken | head; records: changed | unrecorded | deleted
     seq: int | None  # the entry's place in the chain
     history_id: int | None  # the row id in the history table
     message: str
@@ -31,6 +33,7 @@ class ChainProblem:
 class ChainReport:
     checked: int
     problems: tuple[ChainProblem, ...] = field(default=())
+    records: RecordsReport | None = None  # None: a file older than record digests
 
     @property
     def ok(self) -> bool:
@@ -42,9 +45,18 @@ class ChainReport:
 
     def summary(self) -> str:
         if self.ok:
-            return _("History chain intact: {count} entries checked.", count=self.checked)
+            text = _("History chain intact: {count} entries checked.", count=self.checked)
+            if self.records is not None:
+                text += " " + _("Records match their history: {count} checked.", count=sum(
+                    c["checked"] for c in self.records.counts.values()))
+                for note in self.records.notes:
+                    text += "\n" + note
+            return text
         more = len(self.problems) - 1
-        text = _("History chain BROKEN: {problem}", problem=self.first.message)
+        if self.first.kind in RECORD_KINDS:
+            text = _("Records changed outside Kasir: {problem}", problem=self.first.message)
+        else:
+            text = _("History chain BROKEN: {problem}", problem=self.first.message)
         if more == 1:
             text += " " + _("(1 further problem after it.)")
         elif more:
@@ -52,8 +64,14 @@ class ChainReport:
         return text
 
     def to_json(self) -> dict:
-        return {"ok": self.ok, "checked": self.checked,
-                "problems": [p.to_json() for p in self.problems]}
+        out = {"ok": self.ok, "checked": self.checked,
+               "problems": [p.to_json() for p in self.problems]}
+        if self.records is not None:
+            out["records"] = self.records.to_json()
+        return out
+
+
+RECORD_KINDS = ("changed", "unrecorded", "deleted")
 
 
 def _who(row) -> dict:
@@ -130,14 +148,14 @@ def check_rows(rows: list[dict], head: tuple[int, str] | None) -> ChainReport:
     return ChainReport(len(rows), tuple(problems))
 
 
-def _stream_ok(conn, head, should_stop=None) -> int | None:
+def _stream_ok(conn, head, should_stop=None, digests: bool = True) -> int | None:
     """One pass in id order holding a single row at a time: the entry count when
     the chain is intact, None when anything looks off (then the full analysis,
     which needs every row in memory, names what). A million-invoice till has
     millions of entries: the common case must not hold them all."""
     t = HistoryEntry.__table__
     cols = [type_coerce(t.c[n], Text).label(n) if n in RAW_TEXT else t.c[n]
-            for n in CONTENT + ("prev_hash", "entry_hash")]
+            for n in CONTENT + (("state_digest",) if digests else ()) + ("prev_hash", "entry_hash")]
     expect_seq, expect_prev, count = 1, GENESIS, 0
     result = conn.execution_options(yield_per=5000).execute(select(*cols).order_by(t.c.id))
     for row in result:
@@ -162,11 +180,22 @@ class ChainCheckCancelled(Exception):
 
 
 def verify_connection(conn, should_stop=None) -> ChainReport:
+    """The chain, then (on a file with record digests) every record against it."""
     head = read_head(conn)
-    count = _stream_ok(conn, head, should_stop)
-    if count is not None:
-        return ChainReport(count, ())
-    return check_rows(read_rows(conn), head)
+    digests = "state_digest" in {c["name"] for c in inspect(conn).get_columns("history")}
+    count = _stream_ok(conn, head, should_stop, digests)
+    chain = (ChainReport(count, ()) if count is not None
+             else check_rows(read_rows(conn, digests), head))
+    if not digests:
+        return chain
+    try:
+        records = check_records(conn)
+    except Exception as exc:  # a value no reader expects: a finding, never a crash
+        return ChainReport(chain.checked, chain.problems + (ChainProblem(
+            "changed", None, None, _("The records could not be read as Kasir wrote them: "
+                                     "{error}.", error=exc)),), RecordsReport())
+    found = tuple(ChainProblem(f.kind, f.seq, f.history_id, f.message) for f in records.findings)
+    return ChainReport(chain.checked, chain.problems + found, records)
 
 
 def verify(store, should_stop=None) -> ChainReport:

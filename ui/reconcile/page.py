@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFileDialog, QHBox
                                QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget)
 
 from app.i18n import _, _n
+from app.reconcile.csv_format import CsvMapping
 from app.reconcile.importer import detect_format, get_mapping, import_statement
 from app.reconcile.matching import HIGH
 from app.reconcile.report import page_state
@@ -23,6 +24,7 @@ from ui.common.changes import INVOICE_ACTION, Change
 from ui.common.fmt import money
 from ui.common.forms import Banner, shortcut
 from ui.common.qtcompat import emit
+from ui.reconcile.import_dialog import ImportDialog
 from ui.reconcile.tables import (ID_ROLE, LineCols, SuggestionCols, UndoDialog, UnpaidCols, _item,
                                  _table, flag_label, short_date)
 from ui.trust.guard import cancelled_text, run_guarded
@@ -284,16 +286,28 @@ class ReconcilePage(QWidget):
         path, _filter = QFileDialog.getOpenFileName(
             self, _("Import a bank statement"), "",
             _("Statements (*.csv *.txt *.ofx *.qfx *.sta *.940);;All files (*)"))
-        if path:
+        if path and Path(path).suffix.lower() == ".csv":
+            self.ask_mapping(path)
+        elif path:
             self.import_file(path)
 
-    def import_file(self, path: str, mapping: str | None = None) -> None:
-        name = (mapping or self.mapping.currentText()).strip()
+    def ask_mapping(self, path: str) -> ImportDialog:
+        """A CSV file: show what was detected, let the mapping be adjusted, preview, import."""
+        dlg = self.import_dialog = ImportDialog(self.worker, path, self)
+        dlg.accepted.connect(lambda: self.import_file(path, dlg.mapping()))
+        dlg.open()
+        return dlg
+
+    def import_file(self, path: str, mapping: str | CsvMapping | None = None) -> None:
+        """Import with a mapping (a saved or preset name, or one from the import dialog)."""
+        name = mapping if isinstance(mapping, CsvMapping) else \
+            (mapping or self.mapping.currentText()).strip()
 
         def task(ctx, path=path, name=name):
             data = Path(path).read_bytes()
             fmt = detect_format(path, data)
-            m = get_mapping(ctx, name) if fmt == "csv" else None
+            m = (name if isinstance(name, CsvMapping) else get_mapping(ctx, name)) \
+                if fmt == "csv" else None
             return import_statement(ctx, data, fmt, mapping=m, filename=Path(path).name)
 
         self.worker.submit(task, on_done=self._imported, on_error=self._error)

@@ -70,6 +70,9 @@ def test_backup_before_a_migration(db_path, tmp_path):
     engine = make_engine(db_path)
     upgrade(engine, "0001")  # an older database, with data
     with engine.begin() as c:
+        c.exec_driver_sql("INSERT INTO customers (id, name, email, phone, tax_id, notes, "
+                          "created_at, updated_at) VALUES (1, 'Ani', '', '', '', '', "
+                          "'2026-01-01 10:00:00.000000', '2026-01-01 10:00:00.000000')")
         c.exec_driver_sql("INSERT INTO history (entity_type, entity_id, action, operator, "
                           "till_code, at, note) VALUES ('customer', 1, 'create', 'ana', 'T1', "
                           "'2026-01-01 10:00:00.000000', '')")
