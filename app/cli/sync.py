@@ -59,6 +59,9 @@ def register(sub, common) -> None:
                       help="also compare every invoice list (done every 15 minutes anyway)")
     sync.add_argument("--drain", action="store_true",
                       help="repeat until the queue is empty (or Plugipay cannot be reached)")
+    sync.add_argument("--window", type=int, metavar="N", default=None,
+                      help="requests in flight at once, 1-64, for this run (default: the "
+                           "sync.window setting, else 8)")
     ssub = sync.add_subparsers(dest="sync_command", metavar="ACTION", parser_class=Parser)
     _sync_parsers(ssub, common, "status", "connection, queue and conflicts", cmd_status)
     p = _sync_parsers(ssub, common, "conflicts", "what Plugipay refused or changed, for a "
@@ -105,14 +108,14 @@ def cmd_logout(args, env):
                                 if had else _("No Plugipay key was stored on this computer."))
 
 
-def _engine(env):
+def _engine(env, window=None):
     from app.sync.engine import SyncEngine
 
-    return SyncEngine(env.ctx.store, till=env.till)
+    return SyncEngine(env.ctx.store, till=env.till, window=window)
 
 
 def cmd_sync(args, env):
-    engine = _engine(env)
+    engine = _engine(env, getattr(args, "window", None))
     try:
         if args.drain:
             reports = engine.drain(reconcile=True, max_passes=50)

@@ -7,9 +7,12 @@ import os
 from collections import Counter
 
 import pytest
+from sqlalchemy import select
+
+from app.store.models import OutboxOperation
 
 from app.sandbox.testing import running_sandbox
-from tests.app.sync.faultrun import fast_dir, fault_run, open_run_store
+from tests.app.sync.faultrun import _check_order, fast_dir, fault_run, open_run_store, window_for
 
 
 @pytest.fixture(scope="module")
@@ -48,6 +51,7 @@ def test_fault_runs(fast_sandbox, tmp_path):
     n = int(os.environ.get("KASIR_FAULT_RUNS", "200"))
     totals, faults = _runs(fast_sandbox, tmp_path, range(n))
     assert totals["runs"] >= min(n, 200)
+    assert {window_for(s) for s in range(n)} >= ({1, 8, 32} if n >= 10 else {8})
     # The runs did meet every kind of fault.
     assert faults["500"] and faults["network_error"] and faults["401"]
 
@@ -57,3 +61,34 @@ def test_fault_runs(fast_sandbox, tmp_path):
 def test_fault_soak(fast_sandbox, tmp_path):
     n = int(os.environ["KASIR_SOAK_RUNS"])
     _runs(fast_sandbox, tmp_path, range(10_000, 10_000 + n))
+
+
+def test_the_order_check_sees_a_lane_out_of_order(fast_sandbox, tmp_path):
+    """The sandbox's arrivals, in their real order, pass; the same arrivals with
+    one invoice's operations swapped are caught."""
+    store = open_run_store(tmp_path)
+    client = fast_sandbox.client()
+    try:
+        r = fault_run(fast_sandbox, store, 7, client)
+        assert not r.problems, r.problems
+        arrivals = fast_sandbox.arrivals()
+        at = {a["key"]: i for i, a in enumerate(arrivals)}
+        with store.reader() as uow:
+            ops = uow.session.execute(select(OutboxOperation.aggregate,
+                                             OutboxOperation.idempotency_key)
+                                      .order_by(OutboxOperation.id)).all()
+        lanes: dict = {}
+        for aggregate, key in ops:
+            if key in at:
+                lanes.setdefault(aggregate, []).append(at[key])
+        first, second = next(v for v in lanes.values() if len(v) >= 2)[:2]
+        swapped = list(arrivals)
+        swapped[first], swapped[second] = swapped[second], swapped[first]
+        from tests.app.sync.faultrun import RunResult
+
+        bad = RunResult(7)
+        _check_order(swapped, store, bad)
+        assert bad.problems and "before" in bad.problems[0], bad.problems
+    finally:
+        store.dispose()
+        client.close()
