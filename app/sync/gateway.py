@@ -84,6 +84,24 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
+def _meta(content: bytes) -> dict | None:
+    """The envelope's `meta`, read without parsing the whole answer twice (the
+    SDK parses it anyway): Plugipay writes `meta` last; else the full parse."""
+    at = content.rfind(b'"meta":')
+    if at >= 0 and content.endswith(b"}"):
+        try:
+            meta = json.loads(content[at + 7:-1])
+            if isinstance(meta, dict):
+                return meta
+        except ValueError:
+            pass
+    try:
+        meta = json.loads(content).get("meta")
+    except (ValueError, AttributeError):
+        return None
+    return meta if isinstance(meta, dict) else None
+
+
 class SkewCorrectingClient(PlugipayClient):
     """The official client, signing with `time.time() + offset` once a skew is known."""
 
@@ -157,11 +175,10 @@ class Gateway:
         if not response.headers.get("content-type", "").startswith("application/json"):
             return
         response.read()
-        try:
-            meta = json.loads(response.content).get("meta") or {}
-        except (ValueError, AttributeError):
+        meta = _meta(response.content)
+        if meta is None:
             return
-        server = _parse_iso(meta.get("timestamp")) if isinstance(meta, dict) else None
+        server = _parse_iso(meta.get("timestamp"))
         if server is None:
             return
         # The server stamped its reply somewhere between our send and receive.

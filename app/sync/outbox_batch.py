@@ -28,6 +28,7 @@ from sqlalchemy.orm import selectinload
 
 from app.i18n import _
 from app.services.audit import record_history
+from app.store.history_chain import linked_in_bulk
 from app.store.models import Customer, Invoice, OutboxOperation
 from app.store.sync_models import InvoiceEmail, OutboxRequest
 
@@ -209,27 +210,28 @@ def record(ctx, backoff, outcomes: list[Outcome]) -> dict[int, float]:
         reqs = _load_requests(s, unsent) if unsent else {}
         touched: set[int] = set()
         now = ctx.now()
-        for o in outcomes:
-            op = ops[o.claimed.op_id]
-            if o.kind == "done":
-                _accepted(s, ctx, op, o.data)
-            elif o.kind == "retry":
-                err = o.error
-                wait = err.retry_after if err.retry_after is not None else backoff.delay(
-                    max(1, op.attempts))
-                op.next_attempt_at = now + timedelta(seconds=wait)
-                op.last_error = err.message[:1000]
-                waits[op.id] = wait
-            else:  # claimed, then the batch stopped before its turn: it never left
-                op.attempts = max(0, op.attempts - 1)
-                req = reqs.get(op.id)
-                if req is not None:
-                    req.sends = max(0, req.sends - 1)
-                    if req.sends == 0:
-                        s.delete(req)  # stored for a send that never happened
-            if op.aggregate.startswith("invoice:"):
-                touched.add(int(op.aggregate.split(":")[1]))
-        s.flush()
-        refresh_invoice_states(s, touched)
+        with linked_in_bulk(s):  # the batch's history entries: linked in one go
+            for o in outcomes:
+                op = ops[o.claimed.op_id]
+                if o.kind == "done":
+                    _accepted(s, ctx, op, o.data)
+                elif o.kind == "retry":
+                    err = o.error
+                    wait = err.retry_after if err.retry_after is not None else backoff.delay(
+                        max(1, op.attempts))
+                    op.next_attempt_at = now + timedelta(seconds=wait)
+                    op.last_error = err.message[:1000]
+                    waits[op.id] = wait
+                else:  # claimed, then the batch stopped before its turn: it never left
+                    op.attempts = max(0, op.attempts - 1)
+                    req = reqs.get(op.id)
+                    if req is not None:
+                        req.sends = max(0, req.sends - 1)
+                        if req.sends == 0:
+                            s.delete(req)  # stored for a send that never happened
+                if op.aggregate.startswith("invoice:"):
+                    touched.add(int(op.aggregate.split(":")[1]))
+            s.flush()
+            refresh_invoice_states(s, touched)
         uow.commit()
     return waits
