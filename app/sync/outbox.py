@@ -95,6 +95,7 @@ class Sender:
         stats = PushStats()
         lanes = Lanes.load(self.ctx.store)
         self._failures = 0  # network failures in a row
+        self._resent: set[int] = set()  # operations already tried again in this pass
         self._size = BATCH_FIRST
         unrecorded: _Batch | None = None  # sent, answers not recorded yet
         with ThreadPoolExecutor(1, thread_name_prefix="kasir-sync-record") as recorder, \
@@ -198,7 +199,7 @@ class Sender:
                     elif err.status == 0:
                         how = "network"
                         self._failures += 1
-                        if self._failures >= OFFLINE_AFTER:
+                        if self._failures >= max(OFFLINE_AFTER, int(self.pacer.window)):
                             self.pacer.offline()
                             stats.offline = batch.stop = True
                     else:
@@ -249,6 +250,7 @@ class Sender:
         """A batch's answers are recorded: move its lanes on, then what the batch
         left for the main thread (refusals, customers to look up). True: stop."""
         progress = False
+        answering = any(o.kind == "done" for o in batch.outcomes)
         for o in batch.outcomes:
             c = o.claimed
             if o.kind == "done":
@@ -261,7 +263,14 @@ class Sender:
                          c.op_id, o.error.message, waits[c.op_id])
                 if o.error.status == 429:
                     stats.retry_after = waits[c.op_id]
-                lanes.hold(c.aggregate)
+                    lanes.hold(c.aggregate)
+                elif answering and not batch.stop and c.op_id not in self._resent:
+                    # A lost answer or a 500 while Plugipay answers the others: one
+                    # more try in this pass (same key, same bytes), then backoff.
+                    self._resent.add(c.op_id)
+                    lanes.again(c.aggregate)
+                else:
+                    lanes.hold(c.aggregate)
             else:
                 lanes.hold(c.aggregate)
         stop = batch.stop
