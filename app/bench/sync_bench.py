@@ -184,9 +184,11 @@ def rate_limit_rows(n_ops: int, workdir: Path, *, rate: int = 20) -> list[Row]:
         return [missing(label, "req/s", problems)]
     requests = getattr(gw, "requests", 0)
     limited = getattr(gw, "failures", {}).get("429", 0)
-    return [Row(f"{label}: drain rate", round(requests / took, 2), "req/s", float(rate),
-                within=0.10, baseline_what=f"the sandbox's limit, {rate} requests per second",
-                note=f"{requests:,} requests in {took:.1f} s, {passes} passes"),
+    return [Row(f"{label}: drain rate", round(ops / took, 2), "ops/s", float(rate),
+                within=0.10, baseline_what=f"the sandbox's limit, {rate} requests per second "
+                                           "(one request per operation)",
+                note=f"{ops:,} operations, {requests:,} requests in {took:.1f} s, "
+                     f"{passes} passes"),
             Row(f"{label}: answered 429", round(100 * limited / max(requests, 1), 2), "%",
                 target=2.0, note=f"{limited} of {requests:,} requests")]
 

@@ -123,13 +123,15 @@ class SyncEngine:
     def __init__(self, store, *, till: str = "T1", clock=utcnow, credentials=None,
                  backoff: Backoff | None = None, timeout: float = 15.0,
                  remind: bool = True, window: int | None = None,
-                 max_rate: float | None = None):
+                 max_rate: float | None = None, on_progress=None):
         """`window`: requests in flight at most (default: the `sync.window`
         setting, else 8); `max_rate`: requests per second at most (default: the
-        `sync.max_rate` setting, else no limit but what Plugipay's 429s teach)."""
+        `sync.max_rate` setting, else no limit but what Plugipay's 429s teach);
+        `on_progress(DrainProgress)` after every batch of a push (sync thread)."""
         self.ctx = Context(store, operator=OPERATOR, till=till, clock=clock)
         self._window, self._max_rate = window, max_rate
         self.pacer = Pacer(DEFAULT_WINDOW if window is None else window)
+        self.on_progress = on_progress
         self._credentials = credentials
         self.backoff = backoff or Backoff()
         self.timeout = timeout
@@ -207,8 +209,8 @@ class SyncEngine:
     def _run(self, gw: Gateway, report: PassReport, reconcile, pull, max_sends) -> None:
         self._configure_pacer()
         try:
-            push: PushStats = Sender(self.ctx, gw, self.backoff, self.pacer).push(
-                max_sends=max_sends)
+            push: PushStats = Sender(self.ctx, gw, self.backoff, self.pacer,
+                                     self.on_progress).push(max_sends=max_sends)
         except Unavailable as err:  # only from lookups outside an operation
             report.error = err.message
             return

@@ -30,6 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Callable
 
 from app.services.context import Context
 from app.store.models import Customer, Invoice, OutboxOperation
@@ -40,6 +41,7 @@ from .mapping import customer_body
 from .outbox_batch import Claimed, Defer, Outcome, claim, record
 from .outbox_lanes import Lanes
 from .refusals import CREATIONS, refuse_invoice_action, refuse_operation
+from .progress import DrainProgress
 from .window import Pacer
 
 log = logging.getLogger("kasir.sync")
@@ -79,11 +81,13 @@ class PushStats:
 
 class Sender:
     def __init__(self, ctx: Context, gateway: Gateway, backoff: Backoff | None = None,
-                 pacer: Pacer | None = None):
+                 pacer: Pacer | None = None,
+                 on_progress: Callable[[DrainProgress], None] | None = None):
         self.ctx = ctx  # operator "plugipay"
         self.gw = gateway
         self.backoff = backoff or Backoff()
         self.pacer = pacer or Pacer()
+        self.on_progress = on_progress  # after every settled batch, on this thread
 
     # ── a pass ────────────────────────────────────────────────────
     def push(self, *, max_sends: int | None = None) -> PushStats:
@@ -94,6 +98,7 @@ class Sender:
         only once its head's answer is recorded."""
         stats = PushStats()
         lanes = Lanes.load(self.ctx.store)
+        self._started, self._total = time.monotonic(), lanes.count
         self._failures = 0  # network failures in a row
         self._resent: set[int] = set()  # operations already tried again in this pass
         self._size = BATCH_FIRST
@@ -283,6 +288,7 @@ class Sender:
                 stop = self._stops(outcome, stats) or stop
         if progress:
             lanes.unpark()
+        self._report_progress(stats)
         for op, customer_id in batch.lookups:
             if stop:
                 lanes.hold(op.aggregate)
@@ -299,6 +305,15 @@ class Sender:
                 continue
             lanes.again(op.aggregate)
         return stop
+
+    def _report_progress(self, stats: PushStats) -> None:
+        if self.on_progress is None or not self._total:
+            return
+        try:
+            self.on_progress(DrainProgress(self._total, min(self._total, stats.done + stats.refused),
+                                           time.monotonic() - self._started))
+        except Exception:  # a display bug must not stop the pass
+            log.exception("sync progress callback failed")
 
     def _stops(self, outcome: str, stats: PushStats) -> bool:
         """After an outcome outside a batch's sends: does the pass stop?"""
