@@ -111,7 +111,8 @@ def routes(app: SandboxState) -> list:
         return Reply(app.faults.update(ctx.body).as_json())
 
     def stats(ctx: Ctx) -> Reply:
-        return Reply({t: ctx.store.count(t) for t in ("customers", "invoices", "receipts", "events", "idempotency")})
+        counts = {t: ctx.store.count(t) for t in ("customers", "invoices", "receipts", "events", "idempotency")}
+        return Reply({**counts, "peakConcurrency": app.faults.peak_concurrency})
 
     def arrivals(ctx: Ctx) -> Reply:
         """Every keyed write in the order the sandbox did it (a repeat of a key is
