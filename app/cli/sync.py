@@ -59,7 +59,7 @@ def register(sub, common) -> None:
                       help="also compare every invoice list (done every 15 minutes anyway)")
     sync.add_argument("--drain", action="store_true",
                       help="repeat until the queue is empty (or Plugipay cannot be reached)")
-    sync.add_argument("--window", type=int, metavar="N", default=None,
+    sync.add_argument("--window", metavar="N", default=None,
                       help="requests in flight at once, 1-64, for this run (default: the "
                            "sync.window setting, else 8)")
     ssub = sync.add_subparsers(dest="sync_command", metavar="ACTION", parser_class=Parser)
@@ -108,6 +108,16 @@ def cmd_logout(args, env):
                                 if had else _("No Plugipay key was stored on this computer."))
 
 
+def _window(text) -> int | None:
+    if text is None:
+        return None
+    n = parse_int(text, _("Window"), "window")
+    if not 1 <= n <= 64:
+        raise ValidationError(_("The window must be between 1 and 64 requests at once."),
+                              field="window")
+    return n
+
+
 def _engine(env, window=None):
     from app.sync.engine import SyncEngine
 
@@ -115,7 +125,7 @@ def _engine(env, window=None):
 
 
 def cmd_sync(args, env):
-    engine = _engine(env, getattr(args, "window", None))
+    engine = _engine(env, _window(getattr(args, "window", None)))
     try:
         if args.drain:
             reports = engine.drain(reconcile=True, max_passes=50)
