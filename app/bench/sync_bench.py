@@ -144,7 +144,13 @@ def latency_rows(n_ops: int, workdir: Path, *, latency_ms: int = 100,
     rows.append(Row(label + " vs ideal", round(took, 2), "s", round(ideal, 2), max_ratio=1.5,
                     baseline_what=f"ideal: {ops:,} operations / window {window} x "
                                   f"{latency_ms} ms"))
+    return rows + faulty_link_rows(n_ops, workdir, latency_ms=latency_ms, window=window)
 
+
+def faulty_link_rows(n_ops: int, workdir: Path, *, latency_ms: int = 100,
+                     window: int = 8) -> list[Row]:
+    """The slow link with 10 % of requests failing (500) and 10 % of answers lost."""
+    rows: list[Row] = []
     label = f"{NAME} of {n_ops:,} operations, {latency_ms} ms, 10 % fail, 10 % lost"
     store, ops = _till(workdir, n_ops)
     with running_sandbox(workdir / "sandbox") as sbx:

@@ -49,6 +49,7 @@ OFFLINE_AFTER = 3  # network failures in a row that mean "offline", not "a hiccu
 BATCH_FIRST = 16     # operations in a pass's first batch
 BATCH_MAX = 200      # ... and at most (what a crash may have to send again)
 BATCH_SECONDS = 0.25  # later batches: about this long on the wire
+RESEND_IN_PASS = 3   # tries again within a pass of one that failed while others went through
 
 
 @dataclass
@@ -100,7 +101,7 @@ class Sender:
         lanes = Lanes.load(self.ctx.store)
         self._started, self._total = time.monotonic(), lanes.count
         self._failures = 0  # network failures in a row
-        self._resent: set[int] = set()  # operations already tried again in this pass
+        self._resent: dict[int, int] = {}  # operation -> tries again in this pass
         self._size = BATCH_FIRST
         unrecorded: _Batch | None = None  # sent, answers not recorded yet
         with ThreadPoolExecutor(1, thread_name_prefix="kasir-sync-record") as recorder, \
@@ -269,10 +270,11 @@ class Sender:
                 if o.error.status == 429:
                     stats.retry_after = waits[c.op_id]
                     lanes.hold(c.aggregate)
-                elif answering and not batch.stop and c.op_id not in self._resent:
-                    # A lost answer or a 500 while Plugipay answers the others: one
-                    # more try in this pass (same key, same bytes), then backoff.
-                    self._resent.add(c.op_id)
+                elif (answering and not batch.stop
+                      and self._resent.get(c.op_id, 0) < RESEND_IN_PASS):
+                    # A lost answer or a 500 while Plugipay answers the others: try
+                    # again in this pass (same key, same bytes), a few times, then backoff.
+                    self._resent[c.op_id] = self._resent.get(c.op_id, 0) + 1
                     lanes.again(c.aggregate)
                 else:
                     lanes.hold(c.aggregate)
