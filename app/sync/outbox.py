@@ -48,7 +48,7 @@ log = logging.getLogger("kasir.sync")
 OFFLINE_AFTER = 3  # network failures in a row that mean "offline", not "a hiccup"
 BATCH_FIRST = 16     # operations in a pass's first batch
 BATCH_MAX = 200      # ... and at most (what a crash may have to send again)
-BATCH_SECONDS = 0.25  # later batches: about this long on the wire
+BATCH_SECONDS = 0.5   # later batches: about this long on the wire
 RESEND_IN_PASS = 3   # tries again within a pass of one that failed while others went through
 
 
