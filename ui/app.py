@@ -8,6 +8,8 @@ import time
 
 from app import logs
 
+BACKGROUND_AFTER_MS = 3000  # printing and sync start at the latest this long after the database opens
+
 
 def open_context(_ctx, db, operator: str, till: str, worker):  # worker thread
     from app.services.context import Context, open_store
@@ -21,6 +23,7 @@ def run_app(db: str | None, operator: str, till: str, argv: list[str]) -> int:
     started = time.perf_counter()
     # Imports here, after `started`: the start-up benchmark counts them, and `kasir`
     # imports this module before it knows the window is wanted.
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from ui.common.changes import ChangeBus
@@ -66,10 +69,21 @@ def run_app(db: str | None, operator: str, till: str, argv: list[str]) -> int:
         worker.submit(read_choice, on_error=lambda _e: None, on_done=lambda choice:
                       sync_from_database(qsettings, choice, window.retranslate))
         trust.ready(ctx, window.start)  # first-run wizard or lock screen, then the list
-        printing.start(ctx)
-        sync.attach(ctx.store)
-        # Credentials from the environment (the demo launcher) or the OS keyring.
-        sync.start_if_connected()
+
+        def background() -> None:
+            # Off the path to the first page: the print queue (python-escpos) and
+            # sync (the SDK, the keyring's backends) load and start once the list
+            # is painted, or after BACKGROUND_AFTER_MS behind a wizard or lock screen.
+            if holder.get("background"):
+                return
+            holder["background"] = True
+            printing.start(ctx)
+            sync.attach(ctx.store)
+            # Credentials from the environment (the demo launcher) or the OS keyring.
+            sync.start_if_connected()
+
+        window.first_page_shown.connect(background)
+        QTimer.singleShot(BACKGROUND_AFTER_MS, background)
 
     def failed(exc) -> None:
         def give_up() -> None:

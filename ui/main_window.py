@@ -22,6 +22,7 @@ from ui.display.customer_display import DisplayController
 from ui.display.settings import chosen_screen
 from ui.invoices.list import InvoiceListModel, InvoiceListPage, make_table
 from ui.printing.status import PrintIndicator
+from ui.sync.progress import SyncProgressBar
 
 PAGES = (N_("Invoices"), N_("Customers"), N_("Items"), N_("Settings"), N_("Reconcile"),
          N_("Close shift"))
@@ -110,7 +111,10 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(w)
         self._name_status()
         self.set_pending(0)
+        self.sync_progress = None
         if sync is not None:
+            self.sync_progress = SyncProgressBar(sync)
+            self.statusBar().addPermanentWidget(self.sync_progress)
             sync.status_changed.connect(self.show_sync_status)
             sync.connection_changed.connect(self.show_sync_status)
 

@@ -20,11 +20,11 @@ from . import cases_db, cases_process
 from .dataset import build_database
 from .reconcile_bench import import_rows, reconcile_row
 from .report import Row, format_table, missing, write_json
-from .sync_bench import sync_row
+from .sync_bench import latency_rows, rate_limit_rows, sync_row
 
 DEFAULT_OUT = Path("bench-results") / "bench.json"
 ALL = ("build", "startup", "list", "search", "open", "sale", "refund", "slip", "pdf", "sync",
-       "reconcile")
+       "sync-link", "sync-rate", "reconcile")
 
 
 def parse(argv):
@@ -37,6 +37,10 @@ def parse(argv):
                         "fewer repeats): for checking the suite, not for the figures")
     p.add_argument("--only", default="", help="comma-separated subset of: " + ", ".join(ALL))
     p.add_argument("--sync-ops", type=int, default=None, help="operations to push (10,000)")
+    p.add_argument("--link-ops", type=int, default=None,
+                   help="operations to push over the 100 ms link (2,000; --quick: 300)")
+    p.add_argument("--rate-ops", type=int, default=None,
+                   help="operations to push against --rate-limit 20 (600; --quick: 200)")
     p.add_argument("--rebuild", action="store_true", help="rebuild the cached database")
     p.add_argument("--repeat", type=int, default=None, help="runs per median (default 21)")
     return p.parse_args(argv)
@@ -101,6 +105,10 @@ def main(argv: list[str] | None = None) -> int:
         store.dispose()
 
     run("sync", lambda: sync_row(sync_ops, results / "sync-work"))
+    link_ops = args.link_ops or (300 if args.quick else 2_000)
+    rate_ops = args.rate_ops or (200 if args.quick else 600)
+    run("sync-link", lambda: latency_rows(link_ops, results / "sync-work"))
+    run("sync-rate", lambda: rate_limit_rows(rate_ops, results / "sync-work"))
     run("reconcile", lambda: reconcile_row(10_000 if args.quick else 100_000,
                                            1_000 if args.quick else 10_000, results))
     run("reconcile", lambda: import_rows(30_000 if args.quick else 300_000, results))
@@ -110,7 +118,8 @@ def main(argv: list[str] | None = None) -> int:
 
     print(format_table(rows))
     write_json(rows, args.out, {"invoices": n, "repeat": repeat, "quick": args.quick,
-                                "sync_operations": sync_ops})
+                                "sync_operations": sync_ops, "link_operations": link_ops,
+                                "rate_operations": rate_ops})
     print(f"\nwritten: {args.out}")
     missed = [r.name for r in rows if r.ok is False]
     if missed:

@@ -23,6 +23,7 @@ class Row:
     baseline: float | None = None
     target: float | None = None  # value must be below this (same unit)
     max_ratio: float | None = None  # value / baseline must be at most this
+    within: float | None = None  # |value / baseline - 1| must be at most this
     note: str = ""
     baseline_what: str = ""
     ratio: float | None = field(default=None, init=False)
@@ -39,6 +40,8 @@ class Row:
                 checks.append(self.value < self.target)
             if self.max_ratio is not None and self.ratio is not None:
                 checks.append(self.ratio <= self.max_ratio)
+            if self.within is not None and self.baseline:
+                checks.append(abs(self.value / self.baseline - 1) <= self.within)
             self.ok = all(checks) if checks else None
 
     @property
@@ -48,6 +51,8 @@ class Row:
             parts.append(f"< {_num(self.target)} {self.unit}")
         if self.max_ratio is not None:
             parts.append(f"≤ {self.max_ratio:g}× base")
+        if self.within is not None:
+            parts.append(f"base ± {self.within:.0%}")
         return " and ".join(parts)
 
     def to_json(self) -> dict:

@@ -60,6 +60,9 @@ def register(sub, common) -> None:
                       help="also compare every invoice list (done every 15 minutes anyway)")
     sync.add_argument("--drain", action="store_true",
                       help="repeat until the queue is empty (or Plugipay cannot be reached)")
+    sync.add_argument("--window", metavar="N", default=None,
+                      help="requests in flight at once, 1-64, for this run (default: the "
+                           "sync.window setting, else 8)")
     ssub = sync.add_subparsers(dest="sync_command", metavar="ACTION", parser_class=Parser)
     _sync_parsers(ssub, common, "status", "connection, queue and conflicts", cmd_status)
     p = _sync_parsers(ssub, common, "conflicts", "what Plugipay refused or changed, for a "
@@ -106,14 +109,24 @@ def cmd_logout(args, env):
                                 if had else _("No Plugipay key was stored on this computer."))
 
 
-def _engine(env):
+def _window(text) -> int | None:
+    if text is None:
+        return None
+    n = parse_int(text, _("Window"), "window")
+    if not 1 <= n <= 64:
+        raise ValidationError(_("The window must be between 1 and 64 requests at once."),
+                              field="window")
+    return n
+
+
+def _engine(env, window=None):
     from app.sync.engine import SyncEngine
 
-    return SyncEngine(env.ctx.store, till=env.till)
+    return SyncEngine(env.ctx.store, till=env.till, window=window)
 
 
 def cmd_sync(args, env):
-    engine = _engine(env)
+    engine = _engine(env, _window(getattr(args, "window", None)))
     try:
         if args.drain:
             reports = engine.drain(reconcile=True, max_passes=50)

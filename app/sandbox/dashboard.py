@@ -125,10 +125,20 @@ def routes(app: SandboxState) -> list:
         return Reply(app.faults.update(ctx.body).as_json())
 
     def stats(ctx: Ctx) -> Reply:
-        return Reply({t: ctx.store.count(t) for t in ("customers", "invoices", "receipts", "events", "refunds",
-                                                 "idempotency")})
+        counts = {t: ctx.store.count(t) for t in ("customers", "invoices", "receipts", "events", "refunds",
+                                                  "idempotency")}
+        return Reply({**counts, "peakConcurrency": app.faults.peak_concurrency})
+
+    def arrivals(ctx: Ctx) -> Reply:
+        """Every keyed write in the order the sandbox did it (a repeat of a key is
+        not a new arrival): a client's per-aggregate order can be checked on it."""
+        with ctx.store.lock:
+            rows = ctx.store.conn.execute(
+                "SELECT key, method, path, status FROM idempotency ORDER BY rowid").fetchall()
+        return Reply([{"key": k, "method": m, "path": p, "status": st} for k, m, p, st in rows])
 
     return [
+        ("GET", r"/_sandbox/arrivals", arrivals),
         ("POST", r"/_sandbox/invoices/([^/]+)/pay", pay),
         ("POST", r"/_sandbox/invoices/([^/]+)/void", void),
         ("POST", r"/_sandbox/invoices/([^/]+)/mark-uncollectible", uncollectible),

@@ -53,6 +53,8 @@ class FaultInjector:
         self.faults = Faults()
         self._rng = random.Random()
         self._buckets: dict[str, tuple[float, float]] = {}
+        self._waiting = 0  # requests sleeping their latency right now
+        self.peak_concurrency = 0  # the most at once since the latency was last set
         self.update(asdict(faults or Faults()))
 
     def update(self, changes: dict[str, Any]) -> Faults:
@@ -80,6 +82,8 @@ class FaultInjector:
                 self._rng = random.Random(self.faults.seed)
             if "rate_limit" in {_ALIASES.get(k, k) for k in changes}:
                 self._buckets.clear()
+            if "latency_ms" in {_ALIASES.get(k, k) for k in changes}:
+                self.peak_concurrency = 0
         return self.faults
 
     def now(self) -> float:
@@ -93,8 +97,18 @@ class FaultInjector:
         return a < f.fail_rate, b < f.drop_rate
 
     def delay(self) -> None:
-        if self.faults.latency_ms > 0:
+        """Sleep the latency; each request in its own thread, so requests that
+        arrive together wait together (and `peak_concurrency` counts them)."""
+        if self.faults.latency_ms <= 0:
+            return
+        with self._lock:
+            self._waiting += 1
+            self.peak_concurrency = max(self.peak_concurrency, self._waiting)
+        try:
             time.sleep(self.faults.latency_ms / 1000.0)
+        finally:
+            with self._lock:
+                self._waiting -= 1
 
     def retry_after(self, principal: str) -> int | None:
         """Token bucket per principal: None if allowed, else seconds to wait."""

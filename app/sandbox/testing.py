@@ -207,6 +207,10 @@ class SandboxProcess:
     def reset(self) -> None:
         self.dashboard("POST", "/_sandbox/reset", {})
 
+    def arrivals(self) -> list[dict]:
+        """Keyed writes in the order the sandbox did them: key, method, path, status."""
+        return self.dashboard("GET", "/_sandbox/arrivals")
+
     def signed_request(
         self, method: str, path: str, body: Any = None, *, idem: str | None = None,
         ts: int | None = None, secret: str | None = None, key_id: str | None = None,

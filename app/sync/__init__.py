@@ -15,6 +15,12 @@ Decisions:
 - The puller only moves an invoice forward (open -> paid/void/written off) and
   leaves alone an invoice with operations still queued; a refusal (409 ...)
   takes Plugipay's state and records a conflict.
+- The heads of different lanes (one per invoice or customer) are sent
+  concurrently, up to a window (`window.Pacer`: setting `sync.window`, default
+  8; AIMD on 429; `sync.max_rate`); a lane never has two operations out, so
+  per-aggregate order holds for any new operation kind in an existing lane.
+  With a window above 1, Plugipay's invoice numbers follow arrival order, not
+  strictly the till's (window 1 keeps the till's order).
 - Invoices made elsewhere get till code "WEB", no local number, and Plugipay's
   number; a payment made online gets a local receipt from the syncing till's
   series, linked to Plugipay's receipt id.

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from app.domain.records import iso
 from app.i18n import _, _n
 from app.services.context import Context, utcnow
+from app.services.settings import get_setting
 from app.store.models import OutboxOperation
 from app.store.sync_models import SyncConflict, SyncCursor
 
@@ -28,6 +29,7 @@ from .gateway import AuthFailed, Gateway, Unavailable
 from .mapping import OPERATOR
 from .outbox import Backoff, PushStats, Sender
 from .puller import PullStats, Puller
+from .window import DEFAULT_WINDOW, RATE_SETTING, WINDOW_SETTING, Pacer, clamp_window
 
 log = logging.getLogger("kasir.sync")
 LAST_PASS = "last_pass"
@@ -120,8 +122,16 @@ class SyncEngine:
 
     def __init__(self, store, *, till: str = "T1", clock=utcnow, credentials=None,
                  backoff: Backoff | None = None, timeout: float = 15.0,
-                 remind: bool = True):
+                 remind: bool = True, window: int | None = None,
+                 max_rate: float | None = None, on_progress=None):
+        """`window`: requests in flight at most (default: the `sync.window`
+        setting, else 8); `max_rate`: requests per second at most (default: the
+        `sync.max_rate` setting, else no limit but what Plugipay's 429s teach);
+        `on_progress(DrainProgress)` after every batch of a push (sync thread)."""
         self.ctx = Context(store, operator=OPERATOR, till=till, clock=clock)
+        self._window, self._max_rate = window, max_rate
+        self.pacer = Pacer(DEFAULT_WINDOW if window is None else window)
+        self.on_progress = on_progress
         self._credentials = credentials
         self.backoff = backoff or Backoff()
         self.timeout = timeout
@@ -183,9 +193,24 @@ class SyncEngine:
         report.seconds = time.monotonic() - started
         return report
 
-    def _run(self, gw: Gateway, report: PassReport, reconcile, pull, max_sends) -> None:
+    def _configure_pacer(self) -> None:
+        """The window and rate for this pass: the engine's own, else the settings."""
+        window, rate = self._window, self._max_rate
+        if window is None:
+            window = get_setting(self.ctx, WINDOW_SETTING)
+        if rate is None:
+            rate = get_setting(self.ctx, RATE_SETTING)
         try:
-            push: PushStats = Sender(self.ctx, gw, self.backoff).push(max_sends=max_sends)
+            rate = max(0.0, float(rate or 0))
+        except (TypeError, ValueError):
+            rate = 0.0
+        self.pacer.configure(window=clamp_window(window), max_rate=rate)
+
+    def _run(self, gw: Gateway, report: PassReport, reconcile, pull, max_sends) -> None:
+        self._configure_pacer()
+        try:
+            push: PushStats = Sender(self.ctx, gw, self.backoff, self.pacer,
+                                     self.on_progress).push(max_sends=max_sends)
         except Unavailable as err:  # only from lookups outside an operation
             report.error = err.message
             return

@@ -9,7 +9,9 @@
   (`Unavailable`, with `Retry-After` when the server gave one), ask a person
   (`Refused`), or stop and fix the credentials (`AuthFailed`).
 
-A gateway is used by one thread at a time (the sync worker).
+A gateway may be used by several threads at once (the sender's window): the
+SDK's `request()` only reads its settings and its httpx client is thread-safe
+and pooled; the hooks keep their per-request state per thread.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import hashlib
 import hmac
 import json
 import logging
+import threading
 import time
 from datetime import datetime
 from typing import Any, Callable
@@ -30,6 +33,7 @@ log = logging.getLogger("kasir.sync")
 
 # A difference smaller than this is network delay, not a wrong clock.
 SKEW_THRESHOLD = 2.0
+MAX_CONNECTIONS = 64  # kept-alive connections: at least the largest window
 
 
 class GatewayError(Exception):
@@ -80,6 +84,24 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
+def _meta(content: bytes) -> dict | None:
+    """The envelope's `meta`, read without parsing the whole answer twice (the
+    SDK parses it anyway): Plugipay writes `meta` last; else the full parse."""
+    at = content.rfind(b'"meta":')
+    if at >= 0 and content.endswith(b"}"):
+        try:
+            meta = json.loads(content[at + 7:-1])
+            if isinstance(meta, dict):
+                return meta
+        except ValueError:
+            pass
+    try:
+        meta = json.loads(content).get("meta")
+    except (ValueError, AttributeError):
+        return None
+    return meta if isinstance(meta, dict) else None
+
+
 class SkewCorrectingClient(PlugipayClient):
     """The official client, signing with `time.time() + offset` once a skew is known."""
 
@@ -105,14 +127,16 @@ class Gateway:
 
     def __init__(self, credentials, *, timeout: float = 15.0,
                  on_request: Callable[[str, str], None] | None = None):
-        self._sent_at = 0.0
-        self.last_retry_after: float | None = None
+        self._local = threading.local()  # per sending thread: _sent_at, last_retry_after
+        self._count_lock = threading.Lock()
         self.requests = 0
         self.failures: dict[str, int] = {}  # what went wrong, by kind (for reports and tests)
         self._on_request = on_request
         # Plain http is only ever a local sandbox: skip loading the CA bundle (slow).
         plain = credentials.base_url.startswith("http://")
-        http = httpx.Client(timeout=timeout, verify=not plain, event_hooks={
+        pool = httpx.Limits(max_connections=MAX_CONNECTIONS,
+                            max_keepalive_connections=MAX_CONNECTIONS)
+        http = httpx.Client(timeout=timeout, verify=not plain, limits=pool, event_hooks={
             "request": [self._hook_request], "response": [self._hook_response]})
         self._http = http
         self.client = SkewCorrectingClient(
@@ -129,9 +153,19 @@ class Gateway:
         return self.client.clock_offset
 
     # ── hooks: the server's clock and Retry-After ─────────────────
+    @property
+    def last_retry_after(self) -> float | None:
+        """`Retry-After` of the last answer this thread got."""
+        return getattr(self._local, "retry_after", None)
+
+    @last_retry_after.setter
+    def last_retry_after(self, value: float | None) -> None:
+        self._local.retry_after = value
+
     def _hook_request(self, request) -> None:
-        self._sent_at = time.time()
-        self.requests += 1
+        self._local.sent_at = time.time()
+        with self._count_lock:
+            self.requests += 1
         if self._on_request:
             self._on_request(request.method, request.url.path)
 
@@ -141,15 +175,14 @@ class Gateway:
         if not response.headers.get("content-type", "").startswith("application/json"):
             return
         response.read()
-        try:
-            meta = json.loads(response.content).get("meta") or {}
-        except (ValueError, AttributeError):
+        meta = _meta(response.content)
+        if meta is None:
             return
-        server = _parse_iso(meta.get("timestamp")) if isinstance(meta, dict) else None
+        server = _parse_iso(meta.get("timestamp"))
         if server is None:
             return
         # The server stamped its reply somewhere between our send and receive.
-        offset = server - (self._sent_at + received) / 2
+        offset = server - (getattr(self._local, "sent_at", received) + received) / 2
         if abs(offset) >= SKEW_THRESHOLD or abs(self.client.clock_offset) >= SKEW_THRESHOLD:
             if abs(offset - self.client.clock_offset) >= 1.0:
                 log.info("Plugipay's clock differs from this computer's by %.0f s", offset)
@@ -165,7 +198,8 @@ class Gateway:
             except PlugipayError as err:
                 status, code, message = err.status, err.code, err.message
                 kind = f"{status or code}"
-                self.failures[kind] = self.failures.get(kind, 0) + 1
+                with self._count_lock:
+                    self.failures[kind] = self.failures.get(kind, 0) + 1
             if status == 0:
                 raise Unavailable(f"Plugipay could not be reached ({code}): {message}",
                                   code=code)

@@ -141,8 +141,7 @@ def apply_remote(s: Session, ctx: Context, inv: Invoice, remote: dict, *, force:
         inv.status = new
         inv.updated_at = now
         moved = new
-    if moved or linked:
-        s.flush()
+    if moved or linked:  # (no flush needed: the invoice has its id; the commit writes it)
         action = f"sync_{moved}" if moved else "sync_link"
         if not note and not moved:
             note = (_("Plugipay number {number}", number=inv.number) if inv.number

@@ -6,6 +6,10 @@ in order per invoice (or customer), with backoff and jitter.
   idempotency key, so a lost response never makes a second invoice.
 - One failing operation holds back only the later operations of its own
   aggregate; the rest of the queue moves on.
+- The heads of different lanes go concurrently, up to a window of requests
+  in flight (window.py: starts at 1, grows to `sync.window`, halves on 429,
+  keeps under a rate learned from 429s or configured); each lane still has at
+  most one operation out, so its order holds.
 - 429 pauses the whole sender for `Retry-After`; a network that is down ends
   the pass early instead of timing out once per queued sale.
 - Operations go in batches (outbox_lanes.py picks them, outbox_batch.py holds
@@ -20,11 +24,13 @@ from __future__ import annotations
 import logging
 import random
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Callable
 
 from app.services.context import Context
 from app.store.models import Customer, Invoice, OutboxOperation
@@ -35,12 +41,15 @@ from .mapping import customer_body
 from .outbox_batch import Claimed, Defer, Outcome, claim, record
 from .outbox_lanes import Lanes
 from .refusals import CREATIONS, refuse_invoice_action, refuse_operation
+from .progress import DrainProgress
+from .window import Pacer
 
 log = logging.getLogger("kasir.sync")
 OFFLINE_AFTER = 3  # network failures in a row that mean "offline", not "a hiccup"
 BATCH_FIRST = 16     # operations in a pass's first batch
 BATCH_MAX = 200      # ... and at most (what a crash may have to send again)
-BATCH_SECONDS = 0.25  # later batches: about this long on the wire
+BATCH_SECONDS = 0.5   # later batches: about this long on the wire
+RESEND_IN_PASS = 3   # tries again within a pass of one that failed while others went through
 
 
 @dataclass
@@ -72,10 +81,14 @@ class PushStats:
 
 
 class Sender:
-    def __init__(self, ctx: Context, gateway: Gateway, backoff: Backoff | None = None):
+    def __init__(self, ctx: Context, gateway: Gateway, backoff: Backoff | None = None,
+                 pacer: Pacer | None = None,
+                 on_progress: Callable[[DrainProgress], None] | None = None):
         self.ctx = ctx  # operator "plugipay"
         self.gw = gateway
         self.backoff = backoff or Backoff()
+        self.pacer = pacer or Pacer()
+        self.on_progress = on_progress  # after every settled batch, on this thread
 
     # ── a pass ────────────────────────────────────────────────────
     def push(self, *, max_sends: int | None = None) -> PushStats:
@@ -86,11 +99,15 @@ class Sender:
         only once its head's answer is recorded."""
         stats = PushStats()
         lanes = Lanes.load(self.ctx.store)
+        self._started, self._total = time.monotonic(), lanes.count
         self._failures = 0  # network failures in a row
+        self._resent: dict[int, int] = {}  # operation -> tries again in this pass
         self._size = BATCH_FIRST
         unrecorded: _Batch | None = None  # sent, answers not recorded yet
         with ThreadPoolExecutor(1, thread_name_prefix="kasir-sync-record") as recorder, \
+                ThreadPoolExecutor(self.pacer.limit, thread_name_prefix="kasir-sync-send") as pool, \
                 _prompt_gil_handoff():
+            self._pool = pool
             try:
                 while True:
                     current = self._claim(lanes, stats, max_sends)
@@ -149,43 +166,97 @@ class Sender:
         return None
 
     def _send(self, batch: "_Batch", stats: PushStats) -> None:
-        """The claimed requests, in order, over the gateway's one connection."""
+        """The claimed requests, up to the pacer's window at once (each is the head
+        of its own lane, so no two belong to the same invoice or customer), over
+        the gateway's pooled connections. Outcomes are kept in claimed order."""
         started = time.monotonic()
-        claimed, outcomes = batch.claimed, batch.outcomes
-        for i, c in enumerate(claimed):
-            stats.sent += 1
+        claimed = batch.claimed
+        results: list = [None] * len(claimed)  # None: never sent
+        lock = threading.Lock()
+        todo = iter(range(len(claimed)))
+
+        def stopped() -> bool:
+            return batch.stop
+
+        def one(i: int) -> None:
+            c = claimed[i]
+            if not self.pacer.acquire(stopped):
+                return
+            with lock:
+                if batch.stop:  # the pass stopped while this one waited
+                    self.pacer.release("unsent")
+                    return
+                stats.sent += 1
+            how = "ok"
             try:
                 data = self.gw.send(c.method, c.path, c.body, c.key)
             except AuthFailed as err:
-                stats.auth_error = err.message
-                batch.stop = True
-            except Unavailable as err:
-                outcomes.append(Outcome(c, "retry", error=err))
-                if err.status == 429:
+                with lock:
+                    stats.auth_error = err.message
                     batch.stop = True
-                elif err.status == 0:
-                    self._failures += 1
-                    if self._failures >= OFFLINE_AFTER:
-                        stats.offline = batch.stop = True
+                    results[i] = ("auth", err)  # sent and refused: nothing recorded
+            except Unavailable as err:
+                with lock:
+                    results[i] = Outcome(c, "retry", error=err)
+                    if err.status == 429:
+                        how = "throttled"
+                        self.pacer.throttled(err.retry_after)
+                        batch.stop = True
+                    elif err.status == 0:
+                        how = "network"
+                        self._failures += 1
+                        if self._failures >= max(OFFLINE_AFTER, int(self.pacer.window)):
+                            self.pacer.offline()
+                            stats.offline = batch.stop = True
+                    else:
+                        how = "failed"
             except Refused as err:
-                self._failures = 0
-                batch.refusals.append((c, err))
+                with lock:
+                    self._failures = 0
+                    results[i] = ("refused", err)
             else:
-                self._failures = 0
-                outcomes.append(Outcome(c, "done", data=data))
-            if batch.stop:
-                outcomes.extend(Outcome(rest, "unsent") for rest in claimed[i + 1:])
-                break
-        sends = len(claimed) - sum(1 for o in outcomes if o.kind == "unsent")
+                with lock:
+                    self._failures = 0
+                    results[i] = Outcome(c, "done", data=data)
+            finally:
+                self.pacer.release(how)
+
+        def worker() -> None:
+            while True:
+                with lock:
+                    i = None if batch.stop else next(todo, None)
+                if i is None:
+                    return
+                one(i)
+
+        workers = min(self.pacer.limit, len(claimed))
+        if workers <= 1:
+            worker()
+        else:
+            list(self._pool.map(lambda _: worker(), range(workers)))
+        sends = 0
+        for c, r in zip(claimed, results):
+            if r is None:
+                batch.outcomes.append(Outcome(c, "unsent"))
+            elif isinstance(r, tuple):
+                sends += 1
+                if r[0] == "refused":
+                    batch.refusals.append((c, r[1]))
+            else:
+                sends += 1
+                batch.outcomes.append(r)
         if sends and not batch.stop:
             per_send = (time.monotonic() - started) / sends
-            self._size = max(1, min(BATCH_MAX, int(BATCH_SECONDS / max(per_send, 1e-4))))
+            size = max(1, min(BATCH_MAX, int(BATCH_SECONDS / max(per_send, 1e-4))))
+            w = self.pacer.limit
+            self._size = min(BATCH_MAX, max(size, 4 * w) // w * w)  # whole windows
 
     def _settle(self, batch: "_Batch", waits: dict[int, float], lanes: Lanes,
                 stats: PushStats) -> bool:
         """A batch's answers are recorded: move its lanes on, then what the batch
         left for the main thread (refusals, customers to look up). True: stop."""
         progress = False
+        answering = any(o.kind == "done" for o in batch.outcomes)
         for o in batch.outcomes:
             c = o.claimed
             if o.kind == "done":
@@ -198,7 +269,15 @@ class Sender:
                          c.op_id, o.error.message, waits[c.op_id])
                 if o.error.status == 429:
                     stats.retry_after = waits[c.op_id]
-                lanes.hold(c.aggregate)
+                    lanes.hold(c.aggregate)
+                elif (answering and not batch.stop
+                      and self._resent.get(c.op_id, 0) < RESEND_IN_PASS):
+                    # A lost answer or a 500 while Plugipay answers the others: try
+                    # again in this pass (same key, same bytes), a few times, then backoff.
+                    self._resent[c.op_id] = self._resent.get(c.op_id, 0) + 1
+                    lanes.again(c.aggregate)
+                else:
+                    lanes.hold(c.aggregate)
             else:
                 lanes.hold(c.aggregate)
         stop = batch.stop
@@ -211,6 +290,7 @@ class Sender:
                 stop = self._stops(outcome, stats) or stop
         if progress:
             lanes.unpark()
+        self._report_progress(stats)
         for op, customer_id in batch.lookups:
             if stop:
                 lanes.hold(op.aggregate)
@@ -227,6 +307,15 @@ class Sender:
                 continue
             lanes.again(op.aggregate)
         return stop
+
+    def _report_progress(self, stats: PushStats) -> None:
+        if self.on_progress is None or not self._total:
+            return
+        try:
+            self.on_progress(DrainProgress(self._total, min(self._total, stats.done + stats.refused),
+                                           time.monotonic() - self._started))
+        except Exception:  # a display bug must not stop the pass
+            log.exception("sync progress callback failed")
 
     def _stops(self, outcome: str, stats: PushStats) -> bool:
         """After an outcome outside a batch's sends: does the pass stop?"""

@@ -7,8 +7,10 @@ only while a payment's operation has `attempts == 0`). One commit for the
 whole batch instead of one per operation.
 
 `record`, after the batch was sent: what Plugipay answered, all in one
-commit: done (ids and numbers stored back, history), rescheduled (backoff or
-Retry-After), or never sent after all (the marker taken back).
+commit: done (ids and numbers stored back, history, linked into the chain in
+one go), rescheduled (backoff or Retry-After; at most HEALTHY_RETRY when the
+rest of the batch went through), or never sent after all (the marker taken
+back).
 
 Why a crash anywhere in between is safe: every request carries its
 operation's stored idempotency key and stored bytes, and Plugipay replays the
@@ -28,6 +30,7 @@ from sqlalchemy.orm import selectinload
 
 from app.i18n import _
 from app.services.audit import record_history
+from app.store.history_chain import linked_in_bulk
 from app.store.models import Customer, Invoice, OutboxOperation
 from app.store.sync_models import InvoiceEmail, OutboxRequest
 
@@ -35,6 +38,12 @@ from .conflicts import UNFINISHED, refresh_invoice_states
 from .gateway import compact
 from .mapping import apply_remote, customer_body, invoice_body
 from .refund_sync import OPERATION as REFUND, accepted as refund_accepted, refund_body
+
+
+# A send that failed while Plugipay answered the rest of its batch (a lost answer
+# on a flaky link, a stray 500) is tried again this soon at most; the backoff's
+# growing waits are for a Plugipay that answers nothing.
+HEALTHY_RETRY = 1.0
 
 
 class Defer(Exception):
@@ -214,27 +223,31 @@ def record(ctx, backoff, outcomes: list[Outcome]) -> dict[int, float]:
         reqs = _load_requests(s, unsent) if unsent else {}
         touched: set[int] = set()
         now = ctx.now()
-        for o in outcomes:
-            op = ops[o.claimed.op_id]
-            if o.kind == "done":
-                _accepted(s, ctx, op, o.data)
-            elif o.kind == "retry":
-                err = o.error
-                wait = err.retry_after if err.retry_after is not None else backoff.delay(
-                    max(1, op.attempts))
-                op.next_attempt_at = now + timedelta(seconds=wait)
-                op.last_error = err.message[:1000]
-                waits[op.id] = wait
-            else:  # claimed, then the batch stopped before its turn: it never left
-                op.attempts = max(0, op.attempts - 1)
-                req = reqs.get(op.id)
-                if req is not None:
-                    req.sends = max(0, req.sends - 1)
-                    if req.sends == 0:
-                        s.delete(req)  # stored for a send that never happened
-            if op.aggregate.startswith("invoice:"):
-                touched.add(int(op.aggregate.split(":")[1]))
-        s.flush()
-        refresh_invoice_states(s, touched)
+        answering = any(o.kind == "done" for o in outcomes)
+        with linked_in_bulk(s):  # the batch's history entries: linked in one go
+            for o in outcomes:
+                op = ops[o.claimed.op_id]
+                if o.kind == "done":
+                    _accepted(s, ctx, op, o.data)
+                elif o.kind == "retry":
+                    err = o.error
+                    wait = err.retry_after if err.retry_after is not None else backoff.delay(
+                        max(1, op.attempts))
+                    if answering and err.retry_after is None:
+                        wait = min(wait, HEALTHY_RETRY)  # one failed, the others went through
+                    op.next_attempt_at = now + timedelta(seconds=wait)
+                    op.last_error = err.message[:1000]
+                    waits[op.id] = wait
+                else:  # claimed, then the batch stopped before its turn: it never left
+                    op.attempts = max(0, op.attempts - 1)
+                    req = reqs.get(op.id)
+                    if req is not None:
+                        req.sends = max(0, req.sends - 1)
+                        if req.sends == 0:
+                            s.delete(req)  # stored for a send that never happened
+                if op.aggregate.startswith("invoice:"):
+                    touched.add(int(op.aggregate.split(":")[1]))
+            s.flush()
+            refresh_invoice_states(s, touched)
         uow.commit()
     return waits

@@ -45,6 +45,8 @@ class Lanes:
         self._ready = [(lane[0].id, agg) for agg, lane in self._lanes.items()]
         heapq.heapify(self._ready)
         self._parked: list[str] = []
+        # operations that may go in this pass (not those held by a conflict)
+        self.count = sum(op.state == "pending" for lane in self._lanes.values() for op in lane)
 
     @classmethod
     def load(cls, store) -> "Lanes":

@@ -18,6 +18,7 @@ from typing import Callable
 from app.i18n import _, _n
 
 from .engine import PassReport, SyncEngine, queue_counts
+from .progress import DrainProgress
 
 log = logging.getLogger("kasir.sync")
 
@@ -37,8 +38,12 @@ class SyncRunner:
     def __init__(self, store, *, till: str = "T1", interval: float = 30.0,
                  offline_interval: float = 60.0, engine: SyncEngine | None = None,
                  on_status: Callable[[SyncStatus], None] | None = None,
-                 on_progress: Callable[[str], None] | None = None):
+                 on_progress: Callable[[str], None] | None = None,
+                 on_drain: Callable[[DrainProgress], None] | None = None):
+        """`on_drain(DrainProgress)`: how far a push is through the queue."""
         self.engine = engine or SyncEngine(store, till=till)
+        if on_drain is not None:
+            self.engine.on_progress = on_drain
         self.interval = interval
         self.offline_interval = offline_interval
         self.on_status = on_status

@@ -77,6 +77,7 @@ class SyncBridge(QObject):
 
     status_changed = Signal()
     connection_changed = Signal()  # started or stopped
+    drain_changed = Signal()  # `drain` moved: a push is working through the queue
     _ready = Signal()  # emitted on the sync thread: something waits in _inbox
 
     def __init__(self, bus, *, till: str = "T1", interval: float = 30.0,
@@ -90,6 +91,7 @@ class SyncBridge(QObject):
         self.status = None
         self._settled = None  # the last status of a finished pass
         self.progress = ""
+        self.drain = None  # the latest DrainProgress of a push, or None
         self.passes = 0
         self.net = DbWorker()  # keyring and "Test connection"
         self._inbox: queue.Queue = queue.Queue()
@@ -122,7 +124,8 @@ class SyncBridge(QObject):
         self.runner = SyncRunner(self.store, till=self.till, interval=self.interval,
                                  offline_interval=self.offline_interval,
                                  on_status=self._from_thread_status,
-                                 on_progress=self._from_thread_progress)
+                                 on_progress=self._from_thread_progress,
+                                 on_drain=self._from_thread_drain)
         self.runner.start()
         emit(self.connection_changed)
 
@@ -161,6 +164,10 @@ class SyncBridge(QObject):
         self._inbox.put(("progress", text))
         emit(self._ready)
 
+    def _from_thread_drain(self, progress) -> None:
+        self._inbox.put(("drain", progress))
+        emit(self._ready)
+
     # -- back on the UI thread
     def _drain(self) -> None:
         while True:
@@ -170,6 +177,9 @@ class SyncBridge(QObject):
                 return
             if kind == "progress":
                 self.progress = value
+            elif kind == "drain":
+                self.drain = value
+                emit(self.drain_changed)
             else:
                 self._apply(value)
 
@@ -178,6 +188,7 @@ class SyncBridge(QObject):
         self.status = status
         if status.state != "syncing":
             self._settled = status
+            self.drain = None
         report = status.last_report or {}
         if report:
             self.passes += 1

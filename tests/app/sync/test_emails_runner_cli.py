@@ -141,7 +141,9 @@ def test_cli_login_sync_conflicts_send(db_path, sandbox, capsys, monkeypatch, me
                         "--line", "Kopi", "2", "18000", "--issue", "--json", *db)
     inv = json.loads(out)
     assert _cli(capsys, "invoice", "send", str(inv["id"]), "--to", "x@example.com", *db)[0] == 0
-    code, out, _ = _cli(capsys, "sync", *db)
+    code, out, err = _cli(capsys, "sync", "--window", "99", *db)
+    assert code != 0 and "between 1 and 64" in err  # refused: nothing sent
+    code, out, _ = _cli(capsys, "sync", "--window", "2", *db)
     assert code == 0 and "sent 3 changes" in out and "Waiting: 0" in out, out
     code, out, _ = _cli(capsys, "invoice", "show", str(inv["id"]), "--json", *db)
     shown = json.loads(out)

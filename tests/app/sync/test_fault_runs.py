@@ -7,9 +7,13 @@ import os
 from collections import Counter
 
 import pytest
+from sqlalchemy import select
+
+from app.store.models import OutboxOperation
 
 from app.sandbox.testing import running_sandbox
-from tests.app.sync.faultrun import fast_dir, fault_run, open_run_store
+from tests.app.sync.faultrun import (RunResult, _check_order, fast_dir, fault_run,
+                                     open_run_store, window_for)
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +58,7 @@ def test_fault_runs(fast_sandbox, tmp_path):
     totals, faults = _runs(fast_sandbox, tmp_path, range(n))
     assert totals["runs"] >= min(n, 200)
     assert totals["runs_with_refunds"] == totals["runs"]  # refunds in every run
+    assert {window_for(s) for s in range(n)} >= ({1, 8, 32} if n >= 10 else {8})
     # The runs did meet every kind of fault.
     assert faults["500"] and faults["network_error"] and faults["401"]
 
@@ -63,3 +68,42 @@ def test_fault_runs(fast_sandbox, tmp_path):
 def test_fault_soak(fast_sandbox, tmp_path):
     n = int(os.environ["KASIR_SOAK_RUNS"])
     _runs(fast_sandbox, tmp_path, range(10_000, 10_000 + n))
+
+
+def _two_of_a_lane(arrivals, store):
+    """Arrival positions of the first two operations of a lane, or None."""
+    at = {a["key"]: i for i, a in enumerate(arrivals)}
+    with store.reader() as uow:
+        ops = uow.session.execute(select(OutboxOperation.aggregate,
+                                         OutboxOperation.idempotency_key)
+                                  .order_by(OutboxOperation.id)).all()
+    lanes: dict = {}
+    for aggregate, key in ops:
+        if key in at:
+            lanes.setdefault(aggregate, []).append(at[key])
+    return next((v[:2] for v in lanes.values() if len(v) >= 2), None)
+
+
+def test_the_order_check_sees_a_lane_out_of_order(fast_sandbox, tmp_path):
+    """The sandbox's arrivals, in their real order, pass; the same arrivals with
+    two operations of one lane swapped are caught."""
+    store = open_run_store(tmp_path)
+    client = fast_sandbox.client()
+    try:
+        for seed in range(7, 40):  # the first run with a lane of two operations
+            r = fault_run(fast_sandbox, store, seed, client)
+            assert not r.problems, r.problems
+            arrivals = fast_sandbox.arrivals()
+            pair = _two_of_a_lane(arrivals, store)
+            if pair:
+                break
+        assert pair, "no run had a lane of two operations"
+        first, second = pair
+        swapped = list(arrivals)
+        swapped[first], swapped[second] = swapped[second], swapped[first]
+        bad = RunResult(seed)
+        _check_order(swapped, store, bad)
+        assert bad.problems and "before" in bad.problems[0], bad.problems
+    finally:
+        store.dispose()
+        client.close()

@@ -216,3 +216,26 @@ def test_reminder_settings(qtbot, ctx, window, idle):
     box.save()
     qtbot.waitUntil(lambda: "off" in box.banner.text(), timeout=5000)
     assert reminder_settings(ctx)["enabled"] is False and not box.every.isEnabled()
+
+
+def test_a_long_drain_shows_a_progress_bar_with_what_is_left(
+        qtbot, ctx, full_window, sync_bridge, memory_keyring, sandbox, make_draft):
+    """Forty sales queued offline, then a slow link: the status bar's bar counts
+    up with the changes left and an estimate, and goes away when all is sent."""
+    ids = [issue(ctx, make_draft().id).id for _ in range(40)]
+    sandbox.set_faults(latency_ms=150)
+    seen = []  # (visible, value, maximum, text) at every step of the drain
+    bar = full_window.sync_progress
+    sync_bridge.drain_changed.connect(
+        lambda: seen.append((bar.isVisible(), bar.value(), bar.maximum(), bar.format())))
+    credentials.save(sandbox.key_id, sandbox.secret, sandbox.base_url)
+    sync_bridge.start()
+    qtbot.waitUntil(lambda: all(get_invoice(ctx, i).sync_state == "synced" for i in ids),
+                    timeout=SLOW * 2)
+    qtbot.waitUntil(lambda: not bar.isVisible(), timeout=SLOW)
+    shown = [s for s in seen if s[0]]
+    assert shown, seen
+    values = [s[1] for s in shown]
+    total = shown[0][2]  # every operation waiting: the sales and their customers
+    assert total >= 40 and values == sorted(values) and all(s[2] == total for s in shown)
+    assert any("changes left, about" in s[3] for s in shown), shown
