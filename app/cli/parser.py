@@ -14,13 +14,13 @@ import sys
 
 from app.i18n import _
 from app import __version__, logs
-from app.cli import (customers, demo, documents, invoices, items, printing, reconcile, sandbox,
-                     sync, trust)
+from app.cli import (customers, demo, documents, invoices, items, printing, reconcile, refunds,
+                     sandbox, settings, sync, trust)
 from app.cli.env import CliEnv, Parser, common_options, emit, emit_error
 from app.domain.errors import KasirError, ValidationError
 
 # After `customer` and `invoice`, in the order `kasir --help` lists them.
-FEATURE_GROUPS = (demo, items, sandbox, sync, printing, documents, reconcile, trust)
+FEATURE_GROUPS = (demo, items, settings, sandbox, sync, printing, documents, reconcile, trust)
 
 
 def build_parser() -> Parser:
@@ -33,6 +33,7 @@ def build_parser() -> Parser:
 
     customers.register(sub, common)
     isub = invoices.register(sub, common)
+    refunds.register_invoice(isub, common)
     for module in FEATURE_GROUPS:
         module.register(sub, common)
         if hasattr(module, "register_invoice"):
