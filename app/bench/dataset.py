@@ -22,6 +22,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from app.bulk_load import HistoryChain, bulk_connection, insert, set_number_series
+from app.services.context import open_store
+from app.store.migrate import head_revisions
 
 BUILDER_VERSION = 4
 TILLS = ("T1", "T2", "T3")
