@@ -158,3 +158,23 @@ def test_a_credit_note_of_an_invoice_without_refunds_is_not_found(kasir, paid, t
     assert not (tmp_path / "x.pdf").exists()
     refused_unchanged(kasir, "print", str(inv["id"]), "--slip", "refund", "--printer",
                       f"file://{tmp_path / 'x.bin'}", expect="not_found", code=4)
+
+
+def test_the_z_report_nets_cash_refunds_out_of_the_drawer(kasir, paid):
+    opened = kasir("shift", "open", "--float", "IDR=200000")
+    assert opened["openingFloat"] == {"IDR": 200_000}
+    inv = paid()  # 61.000 paid with 100.000 cash: 39.000 change
+    kasir("invoice", "refund", str(inv["id"]), "--amount", "11000", "--method", "cash",
+          "--reason", "requested_by_customer")
+    kasir("invoice", "refund", str(inv["id"]), "--amount", "5000", "--method", "transfer",
+          "--reason", "other")
+    rep = kasir("shift", "report")
+    assert rep["refunds"] == [{"currency": "IDR", "method": "cash", "amount": 11_000},
+                              {"currency": "IDR", "method": "transfer", "amount": 5_000}]
+    cash = rep["cash"]["IDR"]
+    assert (cash["cashReceived"], cash["change"], cash["cashRefunds"]) == (100_000, 39_000,
+                                                                           11_000)
+    assert cash["expected"] == 200_000 + 61_000 - 11_000
+    closed = kasir("shift", "close", "--counted", "IDR=250000")
+    assert closed["state"] == "closed" and closed["cash"]["IDR"]["difference"] == 0
+    assert closed["totals"]["IDR"]["refunded"] == 16_000
