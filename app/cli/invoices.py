@@ -53,9 +53,16 @@ def _tax_rate(args, base):
     if getattr(args, "tax", None) is not None or base is None:
         return None
     rates = {l.tax_rate for l in base.lines}
-    if len(rates) == 1 and None not in rates:
+    if rates == {None} or not rates:
+        return None
+    if len(rates) == 1:
         return format_rate(rates.pop())
-    return None
+    if getattr(args, "line", None) is not None:
+        return TAX_RATE_SHOP  # new lines: the shop's rate, or their item's own
+    # Which line came from which item is not kept: pricing again could change the total.
+    raise ValidationError(_("This draft's lines have different tax rates. Give the lines "
+                            "again (--item CODE QTY keeps an item's own rate) or --tax-rate."),
+                          field="tax_rate")
 
 
 def _typed_discount(base) -> int:

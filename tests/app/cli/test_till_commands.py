@@ -162,3 +162,18 @@ def test_a_counter_sale_without_customer_uses_one_walk_in_customer(kasir):
     b = kasir("invoice", "create", "--currency", "IDR", "--line", "Teh", "1", "5000")
     assert a["customerId"] == b["customerId"] and a["customerName"] == "Walk-in customer"
     assert len(kasir("customer", "list")) == 1
+
+
+def test_editing_a_draft_of_mixed_rates_asks_for_its_lines_and_changes_nothing(kasir):
+    kasir("item", "add", "--code", "BERAS", "--name", "Beras", "--price", "70000",
+          "--tax-rate", "0")
+    draft = kasir("invoice", "create", "--currency", "IDR", "--item", "BERAS", "1",
+                  "--line", "Kopi", "1", "18000", "--tax-rate", "11")
+    assert [l["taxRate"] for l in draft["lines"]] == ["0", "11"] and draft["total"] == 88_000
+    refused_unchanged(kasir, "invoice", "edit", str(draft["id"]), "--memo", "Meja 2",
+                      expect="validation_error", code=3)
+    edited = kasir("invoice", "edit", str(draft["id"]), "--memo", "Meja 2", "--tax-rate", "11")
+    assert edited["memo"] == "Meja 2" and edited["total"] == 88_000  # tax included: shelf prices
+    again = kasir("invoice", "edit", str(draft["id"]), "--item", "BERAS", "2",
+                  "--line", "Teh", "1", "5000")
+    assert [l["taxRate"] for l in again["lines"]] == ["0", "11"] and again["total"] == 145_000
