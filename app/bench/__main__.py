@@ -16,15 +16,15 @@ from pathlib import Path
 
 from app.services.context import Context, open_store
 
-from . import cases_db, cases_process
+from . import cases_db, cases_process, cases_till
 from .dataset import build_database
 from .reconcile_bench import import_rows, reconcile_row
 from .report import Row, format_table, missing, write_json
 from .sync_bench import latency_rows, rate_limit_rows, sync_row
 
 DEFAULT_OUT = Path("bench-results") / "bench.json"
-ALL = ("build", "startup", "list", "search", "open", "sale", "refund", "slip", "pdf", "sync",
-       "sync-link", "sync-rate", "reconcile")
+ALL = ("build", "startup", "list", "search", "open", "sale", "refund", "till", "slip", "pdf",
+       "sync", "sync-link", "sync-rate", "reconcile")
 
 
 def parse(argv):
@@ -99,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         run("open", lambda: cases_db.open_row(ctx, work, repeat))
         run("sale", lambda: cases_db.sale_rows(ctx, work, repeat))
         run("refund", lambda: cases_db.refund_row(ctx, work, repeat))
+        run("till", lambda: cases_till.till_rows(ctx, work, repeat))
         run("slip", lambda: cases_db.slip_row(ctx, work, repeat))
         run("pdf", lambda: cases_db.pdf_row(ctx, work, repeat))
     finally:

@@ -8,6 +8,8 @@ from app.domain.errors import NotFoundError, ValidationError
 from app.domain.money import format_money
 from app.i18n import _
 
+KEEP_RATE = "keep"  # app.services.items.KEEP_RATE: the item's rate as it is
+
 
 def register(sub, common) -> None:
     item = sub.add_parser("item", help="add, edit, list and show catalogue items")
@@ -25,6 +27,8 @@ def register(sub, common) -> None:
     p.add_argument("--price", required=True, metavar="N",
                    help="unit price in the smallest unit (18000 = Rp 18.000; 1050 = $10.50)")
     p.add_argument("--currency", default="IDR", metavar="IDR|USD")
+    p.add_argument("--tax-rate", metavar="PERCENT",
+                   help="the item's own tax rate (0 for exempt goods); empty: the shop's rate")
     p = leaf("edit", cmd_item_edit, "change an item (by id or code)")
     p.add_argument("ref", metavar="ID_OR_CODE")
     p.add_argument("--code")
@@ -33,6 +37,8 @@ def register(sub, common) -> None:
     p.add_argument("--currency", metavar="IDR|USD")
     p.add_argument("--inactive", action="store_true", help="take it off sale")
     p.add_argument("--active", action="store_true", help="put it back on sale")
+    p.add_argument("--tax-rate", metavar="PERCENT",
+                   help="the item's own tax rate (0 for exempt goods); empty: the shop's rate")
     p = leaf("list", cmd_item_list, "list items, newest first")
     p.add_argument("--search", metavar="TEXT", help="code or name")
     p.add_argument("--all", action="store_true", help="include items off sale")
@@ -43,7 +49,16 @@ def register(sub, common) -> None:
 
 def _line(i) -> str:
     off = "" if i.active else "  " + _("(off sale)")
-    return f"#{i.id:<5} {i.code:<16} {i.name:<32} {format_money(i.unit_amount, i.currency)}{off}"
+    rate = "" if i.tax_rate is None else "  " + _("tax {rate} %", rate=i.to_json()["taxRate"])
+    return (f"#{i.id:<5} {i.code:<16} {i.name:<32} {format_money(i.unit_amount, i.currency)}"
+            f"{rate}{off}")
+
+
+def _rate(args):
+    """--tax-rate as the service takes it: not given keeps it, empty is the shop's rate."""
+    if args.tax_rate is None:
+        return KEEP_RATE
+    return args.tax_rate.strip() or None
 
 
 def _resolve(ctx, ref):
@@ -70,7 +85,7 @@ def cmd_item_add(args, env):
 
     rec = add_item(env.ctx, ItemInput(args.code, args.name,
                                       parse_amount(args.price, _("Price"), "unit_amount"),
-                                      (args.currency or "").upper()))
+                                      (args.currency or "").upper(), tax_rate=_rate(args)))
     return rec.to_json(), _line(rec)
 
 
@@ -85,7 +100,7 @@ def cmd_item_edit(args, env):
         args.name if args.name is not None else cur.name,
         parse_amount(args.price, _("Price"), "unit_amount") if args.price is not None else cur.unit_amount,
         args.currency.upper() if args.currency else cur.currency,
-        False if args.inactive else (True if args.active else cur.active))
+        False if args.inactive else (True if args.active else cur.active), _rate(args))
     rec = edit_item(env.ctx, cur.id, data)
     return rec.to_json(), _line(rec)
 

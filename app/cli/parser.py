@@ -15,12 +15,13 @@ import sys
 from app.i18n import _
 from app import __version__, logs
 from app.cli import (collect, customers, demo, documents, invoices, items, printing, reconcile,
-                     sandbox, sync, trust)
+                     refunds, sandbox, settings, sync, trust)
 from app.cli.env import CliEnv, Parser, common_options, emit, emit_error, refuse_undecodable
 from app.domain.errors import KasirError, ValidationError
 
 # After `customer` and `invoice`, in the order `kasir --help` lists them.
-FEATURE_GROUPS = (demo, items, sandbox, sync, printing, documents, reconcile, trust, collect)
+FEATURE_GROUPS = (demo, items, settings, sandbox, sync, printing, documents, reconcile, trust,
+                  collect)
 
 
 def build_parser() -> Parser:
@@ -33,6 +34,7 @@ def build_parser() -> Parser:
 
     customers.register(sub, common)
     isub = invoices.register(sub, common)
+    refunds.register_invoice(isub, common)
     for module in FEATURE_GROUPS:
         module.register(sub, common)
         if hasattr(module, "register_invoice"):

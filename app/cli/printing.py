@@ -44,9 +44,17 @@ def cmd_print(args, env):
     ctx = env.ctx
     cfg = load_config(ctx)
     profile, columns = _profile_for(args, cfg)
-    job = enqueue_slip(ctx, args.id, args.slip, args.reprint, receipt_number=args.receipt,
-                       printer=args.printer, profile=profile, columns=columns,
-                       codepage=args.codepage)
+    if args.slip == "refund":  # issue 15: the refund slip, by refund or invoice
+        from app.cli.refunds import refund_ref
+        from app.printing.refund_slip import enqueue_refund_slip
+
+        job = enqueue_refund_slip(ctx, refund_ref(ctx, args.id, args.refund),
+                                  reprint=args.reprint, printer=args.printer, profile=profile,
+                                  columns=columns, codepage=args.codepage)
+    else:
+        job = enqueue_slip(ctx, args.id, args.slip, args.reprint, receipt_number=args.receipt,
+                           printer=args.printer, profile=profile, columns=columns,
+                           codepage=args.codepage)
     if not args.queue_only:
         process_queue(ctx)
         job = get_job(ctx, job.id)
@@ -159,9 +167,11 @@ def register(subparsers, common):
     p = subparsers.add_parser("print", parents=[common], help="print an invoice or receipt slip",
                               description="Queue a slip and print it now if the printer is "
                               "ready; otherwise it waits in the print queue.")
-    p.add_argument("id", help="invoice id or number")
-    p.add_argument("--slip", choices=("invoice", "receipt"), default="invoice")
+    p.add_argument("id", help="invoice id or number (with --slip refund: or a refund number)")
+    p.add_argument("--slip", choices=("invoice", "receipt", "refund"), default="invoice")
     p.add_argument("--receipt", metavar="NUMBER", help="which receipt (default: the latest)")
+    p.add_argument("--refund", metavar="NUMBER",
+                   help="which refund, e.g. T1-F000001 (default: the invoice's latest)")
     p.add_argument("--reprint", action="store_true", help="mark the slip REPRINT with the time")
     p.add_argument("--queue-only", action="store_true", help="queue it, do not print now")
     _printer_options(p, with_uri=True)

@@ -90,18 +90,52 @@ def flag_text(flag: str) -> str:
     return gettext(FLAGS[flag]) if flag in FLAGS else flag
 
 
+def _debit_text(results) -> str:
+    from app.domain.money import format_money
+
+    out = []
+    for r in results:
+        head = (_("Line {id}", id=r.line_id) + f"  {r.booked_on}  "
+                f"{format_money(r.amount, r.currency)}  {r.description[:60]}")
+        out.append(head + (f"  [{flag_text(r.flag)}]" if r.flag else ""))
+        for s in r.suggestions:
+            out.append(f"    {s.confidence:>3}%  " + _("refund {number}", number=s.refund_number)
+                       + f"  — {'; '.join(s.reasons)}")
+        if not r.suggestions:
+            out.append("    " + _("no suggestion: {why}", why=r.note or _("nothing matches")))
+    return "\n".join(out) or _("No unmatched debits.")
+
+
 def cmd_suggest(args, env):
     from app.reconcile.service import suggest
 
     ids = [parse_id(x, _("Line id"), "line_id") for x in (args.line or [])]
-    results = suggest(env.ctx, ids or None, limit=parse_limit(args.limit))
+    limit = parse_limit(args.limit)
+    if args.debits:  # issue 15: debit lines against refunds given by transfer
+        from app.reconcile.debits import suggest_debits
+
+        results = suggest_debits(env.ctx, ids or None, limit=limit)
+        return [r.to_json() for r in results], _debit_text(results)
+    results = suggest(env.ctx, ids or None, limit=limit)
     return [r.to_json() for r in results], _suggest_text(results, env)
 
 
-def cmd_confirm(args, env):
-    from app.reconcile.service import confirm
+def _refund_links_text(matches, undone: bool = False) -> str:
+    if undone:
+        return "\n".join(_("Undone: line {id} is no longer matched with refund {refund} "
+                           "(approved by {name}).", id=m.line_id, refund=m.refund_number,
+                           name=m.approved_by) for m in matches)
+    return "\n".join(_("Line {id} carried refund {refund} of invoice {invoice} ({amount}).",
+                       id=m.line_id, refund=m.refund_number, invoice=m.invoice_number,
+                       amount=m.amount) for m in matches)
 
-    matches = confirm(env.ctx, args.line_id, args.invoice_ids)
+
+def cmd_confirm(args, env):
+    from app.reconcile.debits import RefundMatchRecord, confirm_line
+
+    matches = confirm_line(env.ctx, args.line_id, args.invoice_ids)
+    if matches and isinstance(matches[0], RefundMatchRecord):
+        return [m.to_json() for m in matches], _refund_links_text(matches)
     text = "\n".join(_("Line {id} paid {invoice} ({amount}), receipt {receipt}.", id=m.line_id,
                        invoice=m.invoice_number, amount=m.amount, receipt=m.receipt_number)
                      for m in matches)
@@ -109,9 +143,12 @@ def cmd_confirm(args, env):
 
 
 def cmd_undo(args, env):
+    from app.reconcile.debits import RefundMatchRecord
     from app.reconcile.undo import undo_match
 
     matches = undo_match(env.ctx, args.line_id, args.approved_by or "", args.reason or "")
+    if matches and isinstance(matches[0], RefundMatchRecord):
+        return [m.to_json() for m in matches], _refund_links_text(matches, undone=True)
     text = "\n".join(_("Undone: {invoice} is unpaid again; receipt {receipt} cancelled "
                        "(approved by {name}).", invoice=m.invoice_number,
                        receipt=m.receipt_number, name=m.approved_by) for m in matches)
@@ -276,10 +313,13 @@ def register(subparsers, common) -> None:
     p.add_argument("--delimiter", metavar="D", help=", ; tab | or auto (default)")
     p = leaf(rs, "suggest", cmd_suggest, "rank invoices for each unmatched credit")
     p.add_argument("--line", action="append", metavar="ID", help="only this line; repeatable")
+    p.add_argument("--debits", action="store_true",
+                   help="rank refunds given by transfer for each unmatched debit instead")
     p.add_argument("--limit", default="3", help="suggestions per line")
-    p = leaf(rs, "confirm", cmd_confirm, "mark the invoice(s) paid by this statement line")
+    p = leaf(rs, "confirm", cmd_confirm, "mark the invoice(s) paid by this statement line "
+             "(a debit: the transfer refund(s) it carried out)")
     p.add_argument("line_id")
-    p.add_argument("invoice_ids", nargs="+", metavar="INVOICE_ID")
+    p.add_argument("invoice_ids", nargs="+", metavar="INVOICE_OR_REFUND")
     p = leaf(rs, "auto", cmd_auto, "confirm every exact suggestion at or above a confidence")
     p.add_argument("--min-confidence", metavar="X", help="0.9 or 90 (default: the shop's, 90)")
     p.add_argument("--save", action="store_true", help="make it the shop's default")

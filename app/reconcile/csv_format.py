@@ -118,6 +118,8 @@ def _decode(data: bytes) -> str:
 
 def refuse_binary(data: bytes) -> None:
     """A spreadsheet, an image or a zip is not a CSV: say so instead of failing deep inside."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 text (Excel's "Unicode text"): decoded later
+        return
     if b"\x00" in data[:65536]:
         raise ValidationError(_("The file is not a text statement (it holds binary data). Export "
                                 "the statement from the bank as CSV, OFX or MT940."), field="file")

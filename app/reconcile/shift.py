@@ -39,7 +39,7 @@ def build_report(s, till: str, operator: str, start: datetime, end: datetime | N
                  now: datetime | None = None) -> dict:
     """The shift's figures from `start` up to `end` (excluded; None: up to now)."""
     totals: dict[str, dict[str, int]] = defaultdict(
-        lambda: {"issued": 0, "paid": 0, "voided": 0, "writtenOff": 0})
+        lambda: {"issued": 0, "paid": 0, "voided": 0, "writtenOff": 0, "refunded": 0})
     issued = []
     for h in _history(s, till, operator, start, end, ("issue",)):
         a = h.after or {}
@@ -92,6 +92,8 @@ def build_report(s, till: str, operator: str, start: datetime, end: datetime | N
 
     voids, write_offs = changes("void", "voided"), changes("write_off", "writtenOff")
     refunded = refunds_by_method(s, start, end, till=till, operator=operator)
+    for (cur, _method), amount in refunded.items():
+        totals[cur]["refunded"] += amount  # every method: money given back this shift
     currencies = set(totals) | set(opening_float or {}) | set(counted or {})
     cash = {}
     for cur in sorted(currencies):

@@ -68,12 +68,21 @@ def shift_report_lines(report: dict, width: int = 42) -> list[str]:
             out.append(_pair(f"  {v.get('number') or v['invoiceId']}", m(v["total"], v["currency"]),
                              width))
             out += _wrap(_("reason: {reason}", reason=v.get("reason") or "-"), width, "    ")
+    refunds = report.get("refunds", [])
+    if refunds:  # issue 15: refunds by method (cash ones also leave the drawer, below)
+        out += [rule, _("REFUNDS")]
+        for r in refunds:
+            out.append(_pair("  " + _("Refunded {method}", method=method_label(r["method"])),
+                             m(r["amount"], r["currency"]), width))
     out += [rule, _("TOTALS")]
     for cur, t in report.get("totals", {}).items():
         out.append(_pair("  " + _("Paid {currency}", currency=cur), m(t["paid"], cur), width))
         out.append(_pair("  " + _("Voided {currency}", currency=cur), m(t["voided"], cur), width))
         out.append(_pair("  " + _("Written off {currency}", currency=cur), m(t["writtenOff"], cur),
                          width))
+        if t.get("refunded"):
+            out.append(_pair("  " + _("Refunded {currency}", currency=cur), m(t["refunded"], cur),
+                             width))
     out += [rule, _("CASH DRAWER")]
     for cur, c in report.get("cash", {}).items():
         out.append(_pair("  " + _("Float {currency}", currency=cur), m(c["float"], cur), width))
@@ -89,9 +98,6 @@ def shift_report_lines(report: dict, width: int = 42) -> list[str]:
             diff = c["difference"]
             word = _("Over") if diff > 0 else _("Short") if diff < 0 else _("Difference")
             out.append(_pair(f"  {word}", m(abs(diff), cur), width))
-    for r in report.get("refunds", []):  # issue 15: refunds by method
-        out.append(_pair(_("Refunded {method}", method=method_label(r["method"])),
-                         m(r["amount"], r["currency"]), width))
     if report.get("paymentsUndone"):
         out.append(_pair(_("Bank matches undone"), str(report["paymentsUndone"]), width))
     out.append(rule)

@@ -5,7 +5,10 @@ attempt whose answer was lost may have reached Plugipay). Then the operation is
 cancelled, the invoice goes back to what it was, the line is unmatched again,
 and the receipt stays on record as cancelled in the history (numbers are never
 reused). Once the operation was sent, or the shift that holds the match is
-closed, the undo is refused with what to do instead."""
+closed, the undo is refused with what to do instead.
+
+A debit linked to transfer refunds (app/reconcile/debits.py) is undone the
+same way, with the same approval, but moves no money: only the link goes."""
 
 from __future__ import annotations
 
@@ -19,9 +22,11 @@ from app.services.audit import record_history
 from app.services.context import Context
 from app.services.invoices import load_invoice, snapshot
 from app.services.roles import require_role
-from app.store.models import OutboxOperation
+from app.store.models import Invoice, OutboxOperation
 from app.store.reconcile_models import Shift, StatementMatch
+from app.store.refund_models import Refund
 
+from .debits import refund_match_record
 from .records import MatchRecord
 from .service import _load_line, _match_record
 
@@ -52,6 +57,23 @@ def _approver(ctx: Context, given: str | None) -> str:
     return name[:100]
 
 
+def _undo_refund_links(s, ctx: Context, line, matches, approved_by: str, reason: str) -> list:
+    """A debit's link to its transfer refunds, undone: no money moves (the refunds
+    stand as they were given); the debit is open for matching again."""
+    now = ctx.now()
+    out = []
+    for m in matches:
+        m.state, m.undone_by, m.approved_by = "undone", ctx.operator, approved_by
+        m.undone_at, m.undo_reason = now, reason
+        r = s.get(Refund, int((m.before or {}).get("refundId", 0)))
+        out.append(refund_match_record(m, r, s.get(Invoice, m.invoice_id)))
+    s.flush()
+    record_history(s, ctx, "statement_line", line.id, "unmatch", {"state": "debit"},
+                   {"state": "debit", "refunds": [m.receipt_number for m in matches],
+                    "approvedBy": approved_by}, reason)
+    return out
+
+
 def undo_match(ctx: Context, line_id, approved_by: str, reason: str) -> list[MatchRecord]:
     reason = validate_reason(reason)
     if not reason:
@@ -63,6 +85,10 @@ def undo_match(ctx: Context, line_id, approved_by: str, reason: str) -> list[Mat
         line = _load_line(s, line_id)
         matches = list(s.execute(select(StatementMatch).where(
             StatementMatch.line_id == line.id, StatementMatch.state == "active")).scalars())
+        if line.state == "debit" and matches:  # issue 15: a debit linked to refunds
+            out = _undo_refund_links(s, ctx, line, matches, approved_by, reason)
+            uow.commit()
+            return out
         if line.state != "matched" or not matches:
             raise ConflictError(_("Line {id} is not matched: there is nothing to undo.",
                                   id=line.id),

@@ -49,7 +49,7 @@ def test_running_report_adds_up(ctx, day):
         (day["void"].local_number, "Customer changed their mind")]
     assert rep["writeOffs"][0]["reason"] == "Shop closed down"
     assert rep["totals"]["IDR"] == {"issued": 671_000, "paid": 156_000, "voided": 15_000,
-                                    "writtenOff": 500_000}
+                                    "writtenOff": 500_000, "refunded": 0}
     assert rep["cash"]["IDR"]["expected"] == 236_000
     assert rep["cash"]["USD"]["expected"] == 999
 

@@ -38,8 +38,13 @@ def test_cash_refunds_come_out_of_the_expected_drawer_and_each_method_is_listed(
     assert rep["cash"]["IDR"]["expected"] == 100_000 + 60_000 - 15_000
     lines = shift_report_lines(rep, 42)
     assert any(l.startswith("  Cash refunded") and l.endswith("-Rp 15.000") for l in lines)
-    assert any(l.startswith("Refunded Bank transfer") and l.endswith("Rp 30.000")
-               for l in lines)
+    refunds = lines.index("REFUNDS")
+    assert lines[refunds + 1].startswith("  Refunded Bank transfer") or \
+        lines[refunds + 2].startswith("  Refunded Bank transfer")
+    assert any(l.startswith("  Refunded Bank transfer") and l.endswith("Rp 30.000")
+               for l in lines[refunds:refunds + 3])
+    assert rep["totals"]["IDR"]["refunded"] == 45_000
+    assert any(l.startswith("  Refunded IDR") and l.endswith("Rp 45.000") for l in lines)
     closed = close_shift(ctx, {"IDR": 145_000})
     assert closed["cash"]["IDR"]["difference"] == 0
 
@@ -60,3 +65,27 @@ def test_refunds_of_another_operator_or_after_the_close_are_not_in_this_shift(ct
     clock.advance(minutes=1)
     rep = shift_report(ctx)
     assert rep["cash"]["IDR"]["cashRefunds"] == 2_000 and rep["cash"]["IDR"]["expected"] == -2_000
+
+
+def test_a_refund_counts_in_the_shift_it_is_made_in_even_for_an_earlier_sale(ctx, clock, sales):
+    a, b = sales
+    clock.advance(minutes=1)
+    first = close_shift(ctx, {"IDR": 160_000})
+    assert first["cash"]["IDR"]["difference"] == 0 and first["totals"]["IDR"]["refunded"] == 0
+    clock.advance(hours=12)
+    open_shift(ctx, {"IDR": 50_000})
+    clock.advance(minutes=1)
+    refund(ctx, a.id, RefundInput(amount=20_000, method="cash"))
+    refund(ctx, b.id, RefundInput(amount=80_000, method="edc"))
+    clock.advance(minutes=1)
+    closed = close_shift(ctx, {"IDR": 30_000})
+    assert closed["refunds"] == [{"currency": "IDR", "method": "cash", "amount": 20_000},
+                                 {"currency": "IDR", "method": "edc", "amount": 80_000}]
+    assert closed["cash"]["IDR"]["expected"] == 50_000 - 20_000
+    assert closed["cash"]["IDR"]["difference"] == 0
+    assert closed["totals"]["IDR"] == {"issued": 0, "paid": 0, "voided": 0, "writtenOff": 0,
+                                       "refunded": 100_000}
+    # The closed report is frozen: a later refund leaves it as it was.
+    clock.advance(minutes=1)
+    refund(ctx, a.id, RefundInput(amount=1_000, method="cash"))
+    assert shift_report(ctx, closed["shiftId"])["refunds"] == closed["refunds"]

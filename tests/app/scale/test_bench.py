@@ -133,3 +133,43 @@ def test_the_refund_row_measures_a_refund_beside_the_fsync_floor(tmp_path, capsy
              if r["name"] == "refund (1 transaction)"]
     assert row["value"] > 0 and row["baseline"] > 0 and row["target"] == "< 10.0 ms"
     print(row)
+
+
+def test_the_till_rows_measure_database_time_beside_the_fsync_floor(tmp_path):
+    from app.bench.__main__ import main
+
+    out = tmp_path / "res" / "bench.json"
+    assert main(["--invoices", "2000", "--out", str(out), "--repeat", "5",
+                 "--only", "build,till"]) == 0
+    rows = {r["name"]: r for r in json.loads(out.read_text())["results"]}
+    for name in ("issue and pay from the pay step (tenders): database time",
+                 "refund: database time"):
+        row = rows[name]
+        assert row["value"] > 0 and row["baseline"] > 0 and row["target"] == "< 10.0 ms", row
+
+
+def test_the_database_timer_counts_driver_time_only_and_puts_the_dialect_back(tmp_path):
+    import time as clock
+
+    from app.bench.cases_till import DbTimer, median_db_time
+    from app.services.context import open_store
+    from sqlalchemy import text
+
+    store = open_store(tmp_path / "t.db")
+    try:
+        dialect = store.engine.dialect
+        assert "do_execute" not in vars(dialect)
+
+        def work():
+            with store.engine.connect() as conn:
+                conn.execute(text("SELECT count(*) FROM invoices")).all()
+            clock.sleep(0.02)  # Python time: not the database's
+
+        t = median_db_time(store.engine, work, repeat=3, warmup=1)
+        assert 0 < t < 0.02
+        assert "do_execute" not in vars(dialect) and "do_commit" not in vars(dialect)
+        with DbTimer(store.engine) as timer:
+            work()
+        assert 0 < timer.total < 0.02
+    finally:
+        store.dispose()
