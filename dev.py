@@ -115,6 +115,9 @@ def run_tests(extra: list[str]) -> int:
         if subprocess.call([str(PY), "-m", "ruff", "check", "--quiet", "."], cwd=ROOT) != 0:
             _say("ruff found problems (above): fix them, or run `.venv/bin/ruff check --fix .`")
             return 1
+        # The whole suite on every core (pytest-xdist), at most 4 workers: each test has its
+        # own files, ports and servers. A subset runs in one process unless asked (-n N).
+        extra = ["-n", str(min(4, os.cpu_count() or 1))]
     return subprocess.call([str(PY), "-m", "pytest", "-q", "-p", "no:cacheprovider", *extra],
                            cwd=ROOT, env=env)
 
