@@ -91,6 +91,17 @@ def check_output_path(text, field_name: str) -> Path:
     if not str(text).strip() or target.is_dir() or not target.parent.is_dir():
         raise ValidationError(_("Cannot write to {path}: give a file name in an existing "
                                 "folder.", path=repr(str(text))), field=field_name)
+    # Try it (a folder such as /proc takes no new file, whatever its permission bits say),
+    # and leave no empty file behind.
+    existed = target.exists()
+    try:
+        with open(target, "ab"):
+            pass
+    except OSError as err:
+        raise ValidationError(_("Cannot write to {path}: {reason}.", path=repr(str(text)),
+                                reason=err.strerror or err), field=field_name) from None
+    if not existed:
+        target.unlink(missing_ok=True)
     return target
 
 

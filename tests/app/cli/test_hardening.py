@@ -101,6 +101,8 @@ def test_shift_close_with_a_bad_width_leaves_the_shift_open(db):
     assert run(["--db", str(db), "shift", "open", "--float", "IDR=100000"])[0] == 0
     refused(db, "shift", "close", "--counted", "IDR=100000", "--width=")
     refused(db, "shift", "close", "--counted", "IDR=100000", "--pdf", str(db.parent))
+    # a folder that takes no new file, whatever its permission bits say (found by the fuzz test)
+    refused(db, "shift", "close", "--counted", "IDR=100000", "--pdf", "/proc/kasir-fuzz.pdf")
 
 
 # --- text that is not text --------------------------------------------------------------
