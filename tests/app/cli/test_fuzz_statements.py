@@ -16,7 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.app.cli.fuzz_grammar import NASTY, table_digest
-from tests.app.cli.test_fuzz_cli import EXAMPLES_PER_COMMAND, _seed, assert_coded, run
+from tests.app.cli.test_fuzz_cli import (DERANDOMIZE, EXAMPLES_PER_COMMAND, _seed, assert_coded,
+                                        run)
 
 NASTY_CELLS = [n for n in NASTY if not any("\ud800" <= c <= "\udfff" for c in n)] + [
     '"', '""', '"a,b"', ";", ",", "1,500,000.00 CR", "1.500.000,00", "-66600", "66600",
@@ -93,7 +94,7 @@ def test_no_statement_file_reaches_a_traceback(template, tmp_path_factory):
     work = tmp_path_factory.mktemp("fuzz-statements-run")
 
     @settings(max_examples=EXAMPLES_PER_COMMAND * 10, deadline=None, database=None,
-              suppress_health_check=list(HealthCheck))
+              derandomize=DERANDOMIZE, suppress_health_check=list(HealthCheck))
     @given(data=statement, opts=options)
     def check(data, opts):
         db = work / "kasir.db"
