@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 
 from .adapters import AdapterState, qris_payload
 from .common import (
+    existing,
     ACCOUNT_ID,
     check_fields,
     check_int,
@@ -26,7 +27,6 @@ from .common import (
     check_str,
     conflict,
     new_id,
-    not_found,
     query_filters,
     validation,
 )
@@ -68,9 +68,7 @@ def _save(store: Store, doc: dict, now_iso: str, event: str | None = None) -> di
 def load(store: Store, session_id: str, now_iso: str) -> dict:
     """The session, expired first if its time ran out while it was open."""
     with store.transaction():
-        doc = store.get("checkout_sessions", session_id)
-        if doc is None:
-            raise not_found("checkout session", session_id)
+        doc = existing(store, "checkout_sessions", "checkout session", session_id)
         if doc["status"] == "open" and doc["expiresAt"] <= now_iso:
             doc["status"] = "expired"
             _save(store, doc, now_iso, "expired")

@@ -29,6 +29,14 @@ def not_found(what: str, ident: str) -> ApiError:
     return ApiError(404, "not_found", f"No such {what}: {ident}")
 
 
+def existing(store, table: str, what: str, ident: str) -> dict:
+    """The stored document, or Plugipay's 404 naming what was looked for."""
+    doc = store.get(table, ident)
+    if doc is None:
+        raise not_found(what, ident)
+    return doc
+
+
 def conflict(message: str) -> ApiError:
     return ApiError(409, "conflict", message)
 

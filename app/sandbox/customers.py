@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from .common import (
+    existing,
     ACCOUNT_ID,
     check_fields,
     check_metadata,
     check_str,
     new_id,
-    not_found,
     query_filters,
     validation,
 )
@@ -62,18 +62,14 @@ def create(ctx: Ctx) -> Reply:
 
 
 def get(ctx: Ctx) -> Reply:
-    doc = ctx.store.get("customers", ctx.params[0])
-    if doc is None:
-        raise not_found("customer", ctx.params[0])
+    doc = existing(ctx.store, "customers", "customer", ctx.params[0])
     return Reply(doc)
 
 
 def update(ctx: Ctx) -> Reply:
     fields = _checked(ctx.body)
     with ctx.store.transaction() as store:
-        doc = store.get("customers", ctx.params[0])
-        if doc is None:
-            raise not_found("customer", ctx.params[0])
+        doc = existing(store, "customers", "customer", ctx.params[0])
         doc.update(fields)
         doc["updatedAt"] = ctx.now_iso
         store.update("customers", doc, email=doc["email"], external_id=doc["externalId"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 from .checkout import EVENT_TYPES as CHECKOUT_EVENT_TYPES
-from .common import not_found, query_filters
+from .common import existing, query_filters
 from .context import Ctx, Reply, page_reply
 
 EVENT_TYPES = {
@@ -24,9 +24,7 @@ EVENT_TYPES = {
 
 
 def _get(ctx: Ctx) -> Reply:
-    doc = ctx.store.get("events", ctx.params[0])
-    if doc is None:
-        raise not_found("event", ctx.params[0])
+    doc = existing(ctx.store, "events", "event", ctx.params[0])
     return Reply(doc)
 
 

@@ -12,6 +12,7 @@ from html import escape
 from typing import Any
 
 from .common import (
+    existing,
     ACCOUNT_ID,
     check_fields,
     check_int,
@@ -51,9 +52,7 @@ def render(doc: dict, now_iso: str, base_url: str) -> dict:
 
 
 def load(store: Store, invoice_id: str) -> dict:
-    doc = store.get("invoices", invoice_id)
-    if doc is None:
-        raise not_found("invoice", invoice_id)
+    doc = existing(store, "invoices", "invoice", invoice_id)
     return doc
 
 

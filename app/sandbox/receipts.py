@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-from .common import ACCOUNT_ID, new_id, not_found, query_filters, validation
+from .common import existing, ACCOUNT_ID, new_id, query_filters, validation
 from .context import Ctx, Reply, page_reply
 from .store import Store
 
@@ -41,9 +41,7 @@ def issue_receipt(
 
 
 def _get(ctx: Ctx) -> Reply:
-    doc = ctx.store.get("receipts", ctx.params[0])
-    if doc is None:
-        raise not_found("receipt", ctx.params[0])
+    doc = existing(ctx.store, "receipts", "receipt", ctx.params[0])
     return Reply(doc)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .common import (ACCOUNT_ID, ApiError, check_fields, check_int, check_metadata,
+from .common import (ACCOUNT_ID, ApiError, check_fields, check_int, check_metadata, existing,
                      conflict, new_id, not_found, validation)
 from .context import Ctx, Reply, page_reply
 from .store import Store
@@ -43,10 +43,8 @@ def _source(store: Store, body: dict[str, Any]) -> dict:
     if not isinstance(source_id, str) or not source_id:
         raise validation("sourceId is required")
     if source_type == "checkout_session":
-        raise not_found("checkout_session", source_id)  # the sandbox has no checkout sessions
-    invoice = store.get("invoices", source_id)
-    if invoice is None:
-        raise not_found("invoice", source_id)
+        raise not_found("checkout_session", source_id)  # refunds of a checkout session: not built yet
+    invoice = existing(store, "invoices", "invoice", source_id)
     if invoice["status"] != "paid":
         raise conflict(f"Invoice {source_id} is {invoice['status']}: only a paid invoice can be "
                        "refunded")
@@ -102,9 +100,7 @@ def _create(ctx: Ctx) -> Reply:
 
 
 def _get(ctx: Ctx) -> Reply:
-    doc = ctx.store.get("refunds", ctx.params[0])
-    if doc is None:
-        raise not_found("refund", ctx.params[0])
+    doc = existing(ctx.store, "refunds", "refund", ctx.params[0])
     return Reply(doc)
 
 
