@@ -7,17 +7,15 @@ from __future__ import annotations
 
 import os
 import random
-import sqlite3
 
 import pytest
-from sqlalchemy import create_engine
-from sqlalchemy.pool import StaticPool
 
 from app.domain.validation import DraftInput, LineInput
 from app.services import invoices
 from app.services.customers import CustomerInput, add_customer
 from app.store.history_chain import GENESIS, entry_hash
-from app.trust.chain import verify, verify_connection
+from app.trust.chain import verify
+from tests.app.trust.memory_copies import fresh_copy, into_memory, verify_copy
 from app.services.roles import login, with_approval
 from app.trust.staff import add_staff
 
@@ -53,23 +51,10 @@ def pristine(tmp_path_factory):
                 invoices.void(with_approval(cashier, "void", "olga", "4821"), inv.id, "salah")
     assert verify(store).ok
     store.dispose()
-    mem = sqlite3.connect(":memory:")
-    disk = sqlite3.connect(path)
-    disk.backup(mem)
-    disk.close()
-    return mem
+    return into_memory(path)
 
 
-def _copy(pristine) -> sqlite3.Connection:
-    conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
-    pristine.backup(conn)
-    return conn
-
-
-def _verify(conn):
-    engine = create_engine("sqlite://", creator=lambda: conn, poolclass=StaticPool)
-    with engine.connect() as c:
-        return verify_connection(c)
+_copy, _verify = fresh_copy, verify_copy
 
 
 def _rows(conn):

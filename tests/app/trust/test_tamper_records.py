@@ -13,8 +13,6 @@ import random
 import sqlite3
 
 import pytest
-from sqlalchemy import create_engine
-from sqlalchemy.pool import StaticPool
 
 from app.domain.tenders import Tender
 from app.domain.validation import DraftInput, LineInput
@@ -25,7 +23,8 @@ from app.services.refunds import refund
 from app.services.items import ItemInput, add_item
 from app.services.roles import login, with_approval
 from app.setup.first_run import TillInfo, register_till
-from app.trust.chain import verify, verify_connection
+from app.trust.chain import verify
+from tests.app.trust.memory_copies import fresh_copy, into_memory, verify_copy
 from app.trust.checks import check_file
 from app.trust.staff import add_staff
 
@@ -98,23 +97,10 @@ def pristine(tmp_path_factory):
     assert {k: v["checked"] for k, v in report.records.counts.items()} == {
         "invoice": 13, "customer": 4, "item": 2, "staff": 2, "till": 1}, report.records.counts
     store.dispose()
-    mem = sqlite3.connect(":memory:")
-    disk = sqlite3.connect(path)
-    disk.backup(mem)
-    disk.close()
-    return mem
+    return into_memory(path)
 
 
-def _copy(pristine) -> sqlite3.Connection:
-    conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
-    pristine.backup(conn)
-    return conn
-
-
-def _verify(conn):
-    engine = create_engine("sqlite://", creator=lambda: conn, poolclass=StaticPool)
-    with engine.connect() as c:
-        return verify_connection(c)
+_copy, _verify = fresh_copy, verify_copy
 
 
 def _messages(report) -> str:
