@@ -34,11 +34,15 @@ def enqueue(session: Session, ctx: Context, aggregate: str, operation: str, payl
     # The chain head as it stands with this action's entry: Plugipay keeps it in the
     # metadata, an anchor outside the file (issue 17; app/trust/anchors.py).
     payload = {**payload, "kasirChain": anchor_text(session_head(session))}
-    session.add(OutboxOperation(
-        idempotency_key=key, aggregate=aggregate, operation=operation, payload=payload,
-        state="pending", attempts=0, created_at=ctx.now(), next_attempt_at=None,
-    ))
+    # One Core INSERT (issue 18: the ORM's flush of it cost more than the row).
+    session.connection().execute(_OUTBOX_INSERT, {
+        "idempotency_key": key, "aggregate": aggregate, "operation": operation,
+        "payload": payload, "state": "pending", "attempts": 0, "created_at": ctx.now(),
+        "next_attempt_at": None, "last_error": "", "done_at": None})
     return key
+
+
+_OUTBOX_INSERT = OutboxOperation.__table__.insert()
 
 
 def seal(session, ctx, kind: str, entity_id: int, payload: dict, note: str = "") -> str:

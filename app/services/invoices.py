@@ -15,7 +15,7 @@ from app.domain.lifecycle import Action, Status, check_transition, effective_sta
 from app.domain.records import InvoiceRecord, PaymentRecord, ReceiptRecord
 from app.domain.tenders import Tender, clean_tender
 from app.domain.validation import DraftInput, Problems, clean_text, validate_draft, validate_reason
-from app.store.models import Invoice, Payment, Receipt
+from app.store.models import Invoice
 from app.services.roles import require_role
 
 from .audit import enqueue, record_history
@@ -24,7 +24,8 @@ from .customers import load_customer, walk_in_customer
 from .mappers import invoice_record, payment_record, receipt_record
 from .numbering import next_number
 from .pricing import price_lines
-from .payments import add_tenders, settlement_for, tenders_json, tenders_note
+from .payments import settlement_for, tenders_json, tenders_note
+from . import sale_rows
 from .retry import retrying
 
 PAYMENT_METHODS = METHOD_LABELS  # code -> English label (N_); show it with method_label(code)
@@ -35,18 +36,8 @@ FUTURE_TOLERANCE = timedelta(minutes=5)
 
 def load_invoice(session: Session, ref, *, lock: bool = False) -> Invoice:
     """Find an invoice by its id, local number, Plugipay id or Plugipay number."""
-    stmt = select(Invoice).options(selectinload(Invoice.lines))
-    text = str(ref).strip() if ref is not None else ""
-    if text.isdigit():
-        stmt = stmt.where(Invoice.id == int(text))
-    elif text.startswith("in_"):
-        stmt = stmt.where(Invoice.plugipay_id == text)
-    elif text.upper().startswith("INV-"):
-        stmt = stmt.where(Invoice.number == text.upper())
-    elif text:
-        stmt = stmt.where(Invoice.local_number == text.upper())
-    else:
-        raise NotFoundError(_("Give an invoice id or number."), field="id")
+    where, text = sale_rows.where_ref(ref)
+    stmt = select(Invoice).options(selectinload(Invoice.lines)).where(where)
     if lock:
         stmt = stmt.with_for_update()
     inv = session.execute(stmt).scalars().first()
@@ -95,19 +86,32 @@ def _record(session: Session, ctx: Context, inv: Invoice) -> InvoiceRecord:
     return invoice_record(inv, ctx.now())
 
 
+def _new_invoice(s: Session, ctx: Context, data: DraftInput, now: datetime):
+    """A draft from `data` (cleaned), written with its history entry; no customer
+    means the walk-in customer. Rows by app/services/sale_rows.py (issue 18)."""
+    customer = (load_customer(s, data.customer_id) if data.customer_id
+                else walk_in_customer(s, ctx))
+    priced = price_lines(s, data)
+    values = dict(
+        till_code=ctx.till, local_number=None, plugipay_id=None, number=None, hosted_url=None,
+        customer_id=customer.id, currency=data.currency, status=Status.DRAFT.value,
+        subtotal=priced.subtotal, discount=priced.discount, tax=priced.tax, total=priced.total,
+        amount_paid=0, amount_refunded=0, due_at=data.due_at, issued_at=None, paid_at=None,
+        voided_at=None, written_off_at=None, reason="", memo=data.memo, sync_state="local",
+        created_by=ctx.operator, created_at=now, updated_at=now)
+    inv = sale_rows.new_invoice(
+        sale_rows.fresh_for_core(s), values, priced.lines,
+        sale_rows.Row(id=customer.id, name=customer.name, email=customer.email))
+    record_history(s, ctx, "invoice", inv.id, "create", None, snapshot(inv))
+    return inv
+
+
 @retrying
 def create_draft(ctx: Context, data: DraftInput) -> InvoiceRecord:
     data = validate_draft(data, customer_required=False)
     with ctx.store.unit_of_work() as uow:
-        s = uow.session
-        now = ctx.now()
-        inv = Invoice(till_code=ctx.till, status=Status.DRAFT.value, sync_state="local",
-                      created_by=ctx.operator, created_at=now, updated_at=now)
-        _apply_draft(s, ctx, inv, data)
-        s.add(inv)
-        s.flush()
-        record_history(s, ctx, "invoice", inv.id, "create", None, snapshot(inv))
-        rec = _record(s, ctx, inv)
+        inv = _new_invoice(uow.session, ctx, data, ctx.now())
+        rec = invoice_record(inv, ctx.now())
         uow.commit()
     return rec
 
@@ -141,16 +145,15 @@ def _issue_payload(inv: Invoice) -> dict:
     }
 
 
-def _issue_in(s: Session, ctx: Context, inv: Invoice, target: Status = Status.OPEN) -> None:
+def _issue_in(s: Session, ctx: Context, inv, target: Status = Status.OPEN) -> None:
+    """Number and open `inv` (a sale_rows.Row), with its history and outbox entries."""
     now = ctx.now()
     before = snapshot(inv)
-    inv.local_number = next_number(s, ctx.till, "invoice")
-    inv.till_code = ctx.till
-    inv.status = target.value
-    inv.issued_at = now
-    inv.updated_at = now
-    inv.sync_state = "pending"
-    s.flush()
+    sale_rows.update_invoice(
+        s.connection(), inv, local_number=next_number(s, ctx.till, "invoice"),
+        till_code=ctx.till, status=target.value, issued_at=now, updated_at=now,
+        sync_state="pending")
+    sale_rows.expire_invoice(s, inv.id)
     record_history(s, ctx, "invoice", inv.id, "issue", before, snapshot(inv))
     enqueue(s, ctx, f"invoice:{inv.id}", "invoice.issue", _issue_payload(inv))
 
@@ -159,14 +162,14 @@ def _issue_in(s: Session, ctx: Context, inv: Invoice, target: Status = Status.OP
 def issue(ctx: Context, ref) -> InvoiceRecord:
     with ctx.store.unit_of_work() as uow:
         s = uow.session
-        inv = load_invoice(s, ref, lock=True)
+        inv = sale_rows.load(sale_rows.fresh_for_core(s), ref, lock=True)
         now = ctx.now()
         target = check_transition(Action.ISSUE, effective_status(inv.status, inv.due_at, now))
         if inv.due_at is not None and inv.due_at < now:
             raise ValidationError(
                 _("The due date is already past. Change it before issuing."), field="due_at")
         _issue_in(s, ctx, inv, target)
-        rec = _record(s, ctx, inv)
+        rec = invoice_record(inv, ctx.now())
         uow.commit()
     return rec
 
@@ -200,35 +203,31 @@ def validate_payment(data: PaymentInput, now: datetime) -> PaymentInput:
     return PaymentInput(method, reference, paid_at, tenders)
 
 
-def pay_in_session(s: Session, ctx: Context, ref, data: PaymentInput = PaymentInput()
-                   ) -> tuple[Invoice, Receipt, Payment]:
+def pay_in_session(s: Session, ctx: Context, ref, data: PaymentInput = PaymentInput()):
     """Mark paid inside a caller's transaction (no commit): for actions that pay
-    several invoices at once, such as a reconciled bank transfer."""
+    several invoices at once, such as a reconciled bank transfer. Returns the
+    invoice, receipt and payment as rows (app/services/sale_rows.py); a model of
+    the invoice the session holds is expired, so it reads the payment too."""
     now = ctx.now()
     data = validate_payment(data, now)
-    inv = load_invoice(s, ref, lock=True)
+    conn = sale_rows.fresh_for_core(s)
+    inv = sale_rows.load(conn, ref, lock=True)
     target = check_transition(Action.PAY, effective_status(inv.status, inv.due_at, now))
     before = snapshot(inv)
     amount = inv.total - inv.amount_paid
     settled = settlement_for(amount, data.method, data.reference, data.tenders)
     method, reference = ((settled.method, settled.reference) if data.tenders
                          else (data.method, data.reference))
-    pay = Payment(invoice_id=inv.id, amount=amount, currency=inv.currency,
-                  method=method, reference=reference, operator=ctx.operator,
-                  paid_at=data.paid_at, recorded_at=now, cash_received=settled.cash_received,
-                  change=settled.change)
-    add_tenders(pay, settled)
-    s.add(pay)
-    s.flush()
-    receipt = Receipt(number=next_number(s, ctx.till, "receipt"), invoice_id=inv.id,
-                      payment_id=pay.id, amount=amount, currency=inv.currency, issued_at=now)
-    s.add(receipt)
-    inv.amount_paid = inv.total
-    inv.status = target.value
-    inv.paid_at = data.paid_at
-    inv.updated_at = now
-    inv.sync_state = "pending"
-    s.flush()
+    pay = sale_rows.new_payment(conn, dict(
+        invoice_id=inv.id, amount=amount, currency=inv.currency, method=method,
+        reference=reference, operator=ctx.operator, paid_at=data.paid_at, recorded_at=now,
+        cash_received=settled.cash_received, change=settled.change), settled.tenders)
+    receipt = sale_rows.new_receipt(conn, dict(
+        number=next_number(s, ctx.till, "receipt"), invoice_id=inv.id, payment_id=pay.id,
+        amount=amount, currency=inv.currency, issued_at=now))
+    sale_rows.update_invoice(conn, inv, amount_paid=inv.total, status=target.value,
+                             paid_at=data.paid_at, updated_at=now, sync_state="pending")
+    sale_rows.expire_invoice(s, inv.id)
     tenders = tenders_json(settled)
     if data.tenders:
         note = tenders_note(settled)
@@ -262,7 +261,7 @@ def pay_with_tenders(ctx: Context, ref, data: PaymentInput
     validate_payment(data, ctx.now())  # refuse bad input before taking the write lock
     with ctx.store.unit_of_work() as uow:
         inv, receipt, pay = pay_in_session(uow.session, ctx, ref, data)
-        rec = _record(uow.session, ctx, inv)
+        rec = invoice_record(inv, ctx.now())
         rrec = receipt_record(receipt, pay)
         prec = payment_record(pay)
         uow.commit()
@@ -337,13 +336,8 @@ def create_and_issue(ctx: Context, data: DraftInput) -> InvoiceRecord:
                               field="due_at")
     with ctx.store.unit_of_work() as uow:
         s = uow.session
-        inv = Invoice(till_code=ctx.till, status=Status.DRAFT.value, sync_state="local",
-                      created_by=ctx.operator, created_at=now, updated_at=now)
-        _apply_draft(s, ctx, inv, data)
-        s.add(inv)
-        s.flush()
-        record_history(s, ctx, "invoice", inv.id, "create", None, snapshot(inv))
+        inv = _new_invoice(s, ctx, data, now)
         _issue_in(s, ctx, inv)
-        rec = _record(s, ctx, inv)
+        rec = invoice_record(inv, ctx.now())
         uow.commit()
     return rec

@@ -9,8 +9,9 @@ import json
 from contextlib import contextmanager
 from datetime import timezone
 
-from sqlalchemy import Text, inspect, select, type_coerce
+from sqlalchemy import Text, bindparam, func, inspect, select, text, type_coerce
 
+from .limits import check_object
 from .models import HistoryEntry
 from .record_digest import digest_in_session
 from .trust_models import HistoryChainHead
@@ -71,21 +72,9 @@ def append(session, entry) -> str:
     ends (the hash returned then is "")."""
     pending = session.info.get(_PENDING)
     if pending is not None:
-        session.add(entry)
         pending.append(entry)
         return ""
-    head = session.get(HistoryChainHead, HEAD_ID, with_for_update=True)
-    if head is None:
-        head = _rebuild_head(session)
-    entry.chain_seq = head.last_seq + 1
-    entry.prev_hash = head.last_hash
-    session.add(entry)
-    session.flush()  # the id is part of the hash; the record's children are written
-    entry.state_digest = digest_in_session(session, entry.entity_type, entry.entity_id)
-    entry.entry_hash = entry_hash(entry.prev_hash, orm_content(entry))
-    head.last_seq = entry.chain_seq
-    head.last_hash = entry.entry_hash
-    session.flush()
+    _link(session, [entry])
     return entry.entry_hash
 
 
@@ -93,26 +82,73 @@ _PENDING = "kasir_history_pending"
 
 
 def append_many(session, entries) -> None:
-    """Link several new entries at once, in id order, with the same hashing as
-    `append`: one lock of the head and two flushes for the lot instead of two
-    per entry (the sync engine records a batch of answers this way)."""
-    if not entries:
-        return
-    head = session.get(HistoryChainHead, HEAD_ID, with_for_update=True)
-    if head is None:
-        head = _rebuild_head(session)
-    for entry in entries:
-        session.add(entry)
-    session.flush()  # the ids are part of the hashes
-    for entry in sorted(entries, key=lambda e: e.id):
+    """Link several new entries at once, in order, with the same hashing as
+    `append`: one lock of the head and one insert for the lot (the sync engine
+    records a batch of answers this way)."""
+    if entries:
+        _link(session, list(entries))
+
+
+def _link(session, entries: list) -> None:
+    """Write `entries` complete, each in one INSERT: the record's state is flushed
+    first (each entry digests it), then the head is locked, ids taken, hashes
+    made and the head moved. Written with Core statements, not the ORM's unit of
+    work: a sale appends three entries, and the ORM's two flushes per entry cost
+    more than the rest of the sale's bookkeeping (issue 18). The entries stay
+    outside the session; their lengths are checked as a flush would check them."""
+    session.flush()  # the changed records and their children, as the digests read them
+    conn = session.connection()
+    seq, last = _locked_head(conn)
+    ids = _new_ids(conn, len(entries))
+    rows = []
+    for entry, id_ in zip(entries, ids):
+        check_object(entry)
         # The record's state once the whole batch is written: what `audit verify`
         # compares with the record's last entry (issue 17).
         entry.state_digest = digest_in_session(session, entry.entity_type, entry.entity_id)
-        entry.chain_seq = head.last_seq + 1
-        entry.prev_hash = head.last_hash
-        entry.entry_hash = entry_hash(entry.prev_hash, orm_content(entry))
-        head.last_seq, head.last_hash = entry.chain_seq, entry.entry_hash
-    session.flush()
+        seq += 1
+        entry.id, entry.chain_seq, entry.prev_hash = id_, seq, last
+        entry.entry_hash = last = entry_hash(last, orm_content(entry))
+        rows.append({name: getattr(entry, name) for name in _COLUMNS})
+    conn.execute(_INSERT, rows)
+    conn.execute(_MOVE_HEAD, {"seq": seq, "hash": last})
+
+
+_HISTORY = HistoryEntry.__table__
+_HEAD_T = HistoryChainHead.__table__
+_COLUMNS = CONTENT + (DIGEST, "prev_hash", "entry_hash")
+_INSERT = _HISTORY.insert()
+_MOVE_HEAD = (_HEAD_T.update().where(_HEAD_T.c.id == HEAD_ID)
+              .values(last_seq=bindparam("seq"), last_hash=bindparam("hash")))
+_LOCK_HEAD = (select(_HEAD_T.c.last_seq, _HEAD_T.c.last_hash).where(_HEAD_T.c.id == HEAD_ID)
+              .with_for_update())
+_MAX_ID = select(func.max(_HISTORY.c.id))
+
+
+def _locked_head(conn) -> tuple[int, str]:
+    row = conn.execute(_LOCK_HEAD).first()
+    if row is not None:
+        return row[0], row[1]
+    # No head row (a file from before issue 7's chain, or a lost row): rebuilt from
+    # the last linked entry, so the next link follows it.
+    t = _HISTORY
+    last = conn.execute(select(t.c.chain_seq, t.c.entry_hash).where(t.c.chain_seq.is_not(None))
+                        .order_by(t.c.chain_seq.desc()).limit(1)).first()
+    seq, hash_ = (last[0], last[1]) if last else (0, GENESIS)
+    conn.execute(_HEAD_T.insert().values(id=HEAD_ID, last_seq=seq, last_hash=hash_))
+    return seq, hash_
+
+
+def _new_ids(conn, n: int) -> list[int]:
+    """Ids for `n` new history rows, taken before writing (each id is hashed).
+    PostgreSQL draws them from the column's sequence; on SQLite the writer holds
+    the database's write lock, and a rowid table numbers max + 1 anyway."""
+    if conn.dialect.name == "postgresql":
+        return list(conn.execute(text(
+            "SELECT nextval(pg_get_serial_sequence('history', 'id')) "
+            "FROM generate_series(1, :n)"), {"n": n}).scalars())
+    first = (conn.execute(_MAX_ID).scalar() or 0) + 1
+    return list(range(first, first + n))
 
 
 @contextmanager
@@ -130,16 +166,6 @@ def linked_in_bulk(session):
     finally:
         session.info.pop(_PENDING, None)
     append_many(session, pending)
-
-
-def _rebuild_head(session):
-    last = session.execute(select(HistoryEntry).where(HistoryEntry.chain_seq.is_not(None))
-                           .order_by(HistoryEntry.chain_seq.desc()).limit(1)).scalar_one_or_none()
-    head = HistoryChainHead(id=HEAD_ID, last_seq=last.chain_seq if last else 0,
-                            last_hash=last.entry_hash if last else GENESIS)
-    session.add(head)
-    session.flush()
-    return head
 
 
 def read_rows(conn, digests: bool | None = None) -> list[dict]:
@@ -173,6 +199,5 @@ def anchor_text(head: tuple[int, str] | None) -> str:
 
 
 def session_head(session) -> tuple[int, str]:
-    """The chain head inside a transaction (the row the last append locked)."""
-    head = session.get(HistoryChainHead, HEAD_ID)
-    return (head.last_seq, head.last_hash) if head is not None else (0, GENESIS)
+    """The chain head inside a transaction (as the last append left it)."""
+    return read_head(session.connection()) or (0, GENESIS)

@@ -42,7 +42,8 @@ def check_length(value, table: str, column: str, label: str, field_name: str) ->
                                 label=label, limit=limit), field=field_name)
 
 
-def _check_row(obj) -> None:
+def check_object(obj) -> None:
+    """Refuse an object (new or changed) whose text is longer than its column allows."""
     state = inspect(obj)
     loaded = state.dict  # only what is loaded: checking never loads an expired attribute
     for attr in state.mapper.column_attrs:
@@ -54,9 +55,19 @@ def _check_row(obj) -> None:
 
 def guard_lengths(session: Session, _flush_context=None, _instances=None) -> None:
     for obj in list(session.new) + list(session.dirty):
-        _check_row(obj)
+        check_object(obj)
 
 
 def install(session_factory) -> None:
     """Refuse over-long text on every flush of sessions made by `session_factory`."""
     event.listen(session_factory, "before_flush", guard_lengths)
+
+
+def check_values(table, values: dict) -> None:
+    """The same refusal for a row written with a Core statement: `values` by column name."""
+    limits = text_limits()
+    for column, value in values.items():
+        limit = limits.get((table.name, column))
+        if limit is not None and isinstance(value, str) and len(value) > limit:
+            check_length(value, table.name, column, column.replace("_", " ").capitalize(),
+                         column)

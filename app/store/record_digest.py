@@ -195,19 +195,38 @@ register_invoice_part("refunds", _refunds)
 # ------------------------------------------------------------- at write time
 
 def digest_in_session(session, entity_type: str, entity_id) -> str | None:
-    """The digest of a record as it stands in this transaction (objects already
-    in the session are used as they are; children are read after a flush).
-    None for entity types that carry no digest, or a record that is gone."""
+    """The digest of a record as it stands in this transaction, the session's
+    changes flushed. An invoice is read back from the file with its children,
+    exactly as `audit verify` will read it; other records are digested from the
+    session's object. None for entity types that carry no digest, or a record
+    that is gone."""
     spec = FIELDS.get(entity_type)
     if spec is None or not isinstance(entity_id, int):
         return None
+    if entity_type == "invoice":
+        return stored_invoice_digest(session.connection(), entity_id)
     obj = session.get(spec[0], entity_id)
-    if obj is None:
-        return None
-    if entity_type != "invoice":
-        return digest(_pick(obj, spec[1]))
-    conn = session.connection()
-    return digest(invoice_state(obj, obj.lines, invoice_children(conn, [entity_id])[entity_id]))
+    return None if obj is None else digest(_pick(obj, spec[1]))
+
+
+def stored_invoice_digest(conn, invoice_id: int) -> str | None:
+    """The digest of one invoice as the file holds it now (None: no such invoice)."""
+    for _id, value in _invoice_digests(conn, _invoice_row(invoice_id)):
+        return value
+    return None
+
+
+_ONE_INVOICE: dict = {}
+
+
+def _invoice_row(invoice_id: int):
+    stmt = _ONE_INVOICE.get("stmt")
+    if stmt is None:
+        model, names = FIELDS["invoice"]
+        t = model.__table__
+        stmt = _ONE_INVOICE["stmt"] = select(*[_col(t, n) for n in names]).where(
+            t.c.id == bindparam("invoice_id"))
+    return lambda conn: [r._mapping for r in conn.execute(stmt, {"invoice_id": invoice_id})]
 
 
 # ------------------------------------------------------------- at check time
@@ -225,12 +244,20 @@ def current_digests(conn, entity_type: str, chunk: int = 2000):
         if not rows:
             return
         last = rows[-1]["id"]
-        if entity_type != "invoice":
+        if entity_type == "invoice":
+            yield from _invoice_digests(conn, lambda _conn: rows)
+        else:
             for r in rows:
                 yield r["id"], digest(_pick(r, names))
-            continue
-        ids = [r["id"] for r in rows]
-        lines = _rows(conn, InvoiceLine, "invoice_id", ids, LINE_FIELDS)
-        children = invoice_children(conn, ids)
-        for r in rows:
-            yield r["id"], digest(invoice_state(r, lines.get(r["id"], ()), children[r["id"]]))
+
+
+def _invoice_digests(conn, read_rows):
+    """(id, digest) of the invoice rows `read_rows(conn)` gives, with their lines and children."""
+    rows = read_rows(conn)
+    if not rows:
+        return
+    ids = [r["id"] for r in rows]
+    lines = _rows(conn, InvoiceLine, "invoice_id", ids, LINE_FIELDS)
+    children = invoice_children(conn, ids)
+    for r in rows:
+        yield r["id"], digest(invoice_state(r, lines.get(r["id"], ()), children[r["id"]]))
