@@ -112,9 +112,11 @@ def _link(session, entries: list) -> None:
         rows.append({name: getattr(entry, name) for name in _COLUMNS})
     conn.execute(_INSERT, rows)
     conn.execute(_MOVE_HEAD, {"seq": seq, "hash": last})
+    session.info[_HEAD] = (session.get_transaction(), (seq, last))
 
 
 _HISTORY = HistoryEntry.__table__
+_HEAD = "kasir_chain_head"  # (transaction, head) as the last link in it left the head
 _HEAD_T = HistoryChainHead.__table__
 _COLUMNS = CONTENT + (DIGEST, "prev_hash", "entry_hash")
 _INSERT = _HISTORY.insert()
@@ -199,5 +201,8 @@ def anchor_text(head: tuple[int, str] | None) -> str:
 
 
 def session_head(session) -> tuple[int, str]:
-    """The chain head inside a transaction (as the last append left it)."""
+    """The chain head inside a transaction (as the last append in it left it)."""
+    known = session.info.get(_HEAD)
+    if known is not None and known[0] is session.get_transaction():
+        return known[1]
     return read_head(session.connection()) or (0, GENESIS)
