@@ -47,29 +47,42 @@ _LINES = (select(*[LINES.c[n] for n in ("id",) + LINE_COLUMNS])
 _CUSTOMER = select(CUSTOMERS.c.name, CUSTOMERS.c.email).where(CUSTOMERS.c.id == bindparam("cid"))
 
 
-def where_ref(ref):
-    """The invoice a reference names: its id, local number, Plugipay id or number."""
+_BY = {"id": INV.c.id, "plugipay_id": INV.c.plugipay_id, "number": INV.c.number,
+       "local_number": INV.c.local_number}
+# Built once per way of naming and locking: a statement composed per call would
+# cost its cache key every time (issue 18).
+_LOAD_BY = {(by, lock): (_LOAD.with_for_update(of=INV) if lock else _LOAD)
+            .where(col == bindparam("ref")).limit(1)
+            for by, col in _BY.items() for lock in (False, True)}
+
+
+def parse_ref(ref) -> tuple[str, object, str]:
+    """How a reference names an invoice: (column, value, the text as given) for
+    its id, local number, Plugipay id or Plugipay number."""
     text = str(ref).strip() if ref is not None else ""
     if text.isdigit():
-        return INV.c.id == int(text), text
+        return "id", int(text), text
     if text.startswith("in_"):
-        return INV.c.plugipay_id == text, text
+        return "plugipay_id", text, text
     if text.upper().startswith("INV-"):
-        return INV.c.number == text.upper(), text
+        return "number", text.upper(), text
     if text:
-        return INV.c.local_number == text.upper(), text
+        return "local_number", text.upper(), text
     raise NotFoundError(_("Give an invoice id or number."), field="id")
+
+
+def where_ref(ref):
+    """The WHERE clause for the invoice a reference names, and the text as given."""
+    by, value, text = parse_ref(ref)
+    return _BY[by] == value, text
 
 
 def load(conn, ref, *, lock: bool = False) -> Row:
     """The invoice `ref` names, with its lines and customer, as a Row; `lock`: its
     row stays locked until the transaction ends (FOR UPDATE on PostgreSQL; a
     SQLite writer holds the whole file already)."""
-    where, text = where_ref(ref)
-    stmt = _LOAD.where(where).limit(1)
-    if lock:
-        stmt = stmt.with_for_update(of=INV)
-    row = conn.execute(stmt).first()
+    by, value, text = parse_ref(ref)
+    row = conn.execute(_LOAD_BY[by, lock], {"ref": value}).first()
     if row is None:
         raise NotFoundError(_("There is no invoice {ref}.", ref=text), field="id")
     m = row._mapping
@@ -102,13 +115,28 @@ def customer_of(conn, customer_id: int) -> Row:
     return Row(id=customer_id, name=row[0] if row else "", email=row[1] if row else "")
 
 
+_UPDATES: dict = {}
+
+
+def _update_statement(keys: tuple[str, ...]):
+    stmt = _UPDATES.get(keys)
+    if stmt is None:
+        stmt = _UPDATES[keys] = (
+            INV.update().where(INV.c.id == bindparam("b_id"),
+                               INV.c.version == bindparam("b_version"))
+            .values({**{k: bindparam(f"v_{k}", type_=INV.c[k].type) for k in keys},
+                     "version": bindparam("b_next", type_=INV.c.version.type)}))
+    return stmt
+
+
 def update_invoice(conn, inv: Row, **changes) -> None:
     """Write `changes` to the invoice at the version it was read at; `inv` follows."""
     check_values(INV, changes)
     version = inv.version
-    stmt = (INV.update().where(INV.c.id == inv.id, INV.c.version == version)
-            .values(**changes, version=version + 1))
-    if conn.execute(stmt).rowcount != 1:
+    keys = tuple(sorted(changes))
+    params = {f"v_{k}": changes[k] for k in keys}
+    params.update(b_id=inv.id, b_version=version, b_next=version + 1)
+    if conn.execute(_update_statement(keys), params).rowcount != 1:
         raise StaleDataError(f"invoice {inv.id} changed since it was read (version {version})")
     for k, v in changes.items():
         setattr(inv, k, v)

@@ -100,15 +100,18 @@ def digest(state: dict) -> str:
 _STATEMENTS: dict = {}
 
 
-def _statement(table, where_col: str, names):
-    """Built once: composing a SELECT costs more than running it on a sale's few rows."""
-    key = (table, where_col, names)
+def _statement(table, where_col: str, names, single: bool = False):
+    """Built once: composing a SELECT costs more than running it on a sale's few rows.
+    `single`: for one owner (`= :id`), which skips expanding an IN list per call."""
+    key = (table, where_col, names, single)
     stmt = _STATEMENTS.get(key)
     if stmt is None:
         t = table.__table__
         owner = t.c[where_col]
-        stmt = _STATEMENTS[key] = select(owner.label("_owner"), *[_col(t, n) for n in names]
-                                         ).where(owner.in_(bindparam("ids", expanding=True)))
+        match = (owner == bindparam("id")) if single else owner.in_(
+            bindparam("ids", expanding=True))
+        stmt = _STATEMENTS[key] = select(owner.label("_owner"),
+                                         *[_col(t, n) for n in names]).where(match)
     return stmt
 
 
@@ -116,9 +119,13 @@ def _rows(conn, table, where_col, ids: list[int], names) -> dict[int, list[dict]
     out: dict[int, list[dict]] = defaultdict(list)
     if not ids:
         return out
-    stmt = _statement(table, where_col, names)
-    for start in range(0, len(ids), 500):
-        for r in conn.execute(stmt, {"ids": ids[start:start + 500]}):
+    if len(ids) == 1:
+        chunks = [(_statement(table, where_col, names, single=True), {"id": ids[0]})]
+    else:
+        stmt = _statement(table, where_col, names)
+        chunks = [(stmt, {"ids": ids[start:start + 500]}) for start in range(0, len(ids), 500)]
+    for stmt, params in chunks:
+        for r in conn.execute(stmt, params):
             m = r._mapping
             out[m["_owner"]].append(_pick(m, names))
     return out
