@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import BinaryIO, Iterator, TextIO
 
-CHUNK = 1 << 20  # bytes read at a time
+CHUNK = 1 << 16  # bytes read at a time
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # Excel's "Unicode text" export
 
 
