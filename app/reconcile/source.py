@@ -94,7 +94,3 @@ class Source:
         """The decoded text from the start, newlines untranslated (as csv wants them)."""
         return io.TextIOWrapper(self.open(), encoding=self.encoding(), newline="")
 
-
-def decode(data: bytes) -> str:
-    """Bytes to text as a Source would read them."""
-    return data.decode(Source(data=data).encoding())
