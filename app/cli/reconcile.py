@@ -37,14 +37,15 @@ def _mapping(args, env):
 
 def cmd_import(args, env):
     from app.reconcile.importer import import_statement, save_mapping
+    from app.reconcile.source import Source
 
     path = Path(args.file)
     try:
-        data = path.read_bytes()
+        source = Source.from_path(path)  # read a chunk at a time by the import, never whole
     except OSError as e:
         raise ValidationError(_("Cannot read {file}: {reason}.", file=args.file, reason=e.strerror), field="file") from None
     mapping = _mapping(args, env)
-    result = import_statement(env.ctx, data, args.format, mapping=mapping,
+    result = import_statement(env.ctx, source, args.format, mapping=mapping,
                               bank=args.bank or "", account=args.account or "",
                               filename=path.name)
     if args.save_mapping and mapping is not None:

@@ -14,9 +14,10 @@ from pathlib import Path
 from app.i18n import _
 from app.domain.errors import ValidationError
 
-from .csv_format import (AUTO, PRESETS, CsvMapping, _decode, _delimiter, _reader, iter_csv,
+from .csv_format import (AUTO, HEADER_ROWS, PRESETS, CsvMapping, _delimiter, _reader, iter_csv,
                          refuse_binary, wanted_columns)
 from .parsed import ParsedLine
+from .source import Source
 
 # Header names a plain export uses, English and Indonesian, in order of preference.
 SYNONYMS = {
@@ -30,7 +31,6 @@ SYNONYMS = {
     "balance": ("balance", "saldo", "running balance", "saldo akhir"),
     "ref": ("reference", "ref", "ref no", "no. referensi", "referensi"),
 }
-HEADER_ROWS = 100
 _LAST_SEP = re.compile(r"[.,](\d+)$")
 
 
@@ -111,12 +111,13 @@ def _number_format(m: CsvMapping, rows) -> tuple[CsvMapping, tuple[str, ...]]:
     return replace(m, decimal_sep=",", thousands_sep="."), ()
 
 
-def detect_mapping(data: bytes, delimiter: str = "auto") -> Detection:
-    """The bank preset whose columns the header names, else a generic mapping."""
-    refuse_binary(data)
-    text = _decode(data)
-    delim = _delimiter(text, delimiter)
-    first = list(itertools.islice(_reader(text, delim), HEADER_ROWS))
+def detect_mapping(data: Source | bytes, delimiter: str = "auto") -> Detection:
+    """The bank preset whose columns the header names, else a generic mapping (whose
+    decimal separator is judged over the whole file, read a second time)."""
+    source = Source.of(data)
+    refuse_binary(source.head())
+    delim = _delimiter(source, delimiter)
+    first = list(itertools.islice(_reader(source, delim), HEADER_ROWS))
     for i, row in enumerate(first):
         for name in ("bca", "mandiri", "bri"):
             if _matches(row, PRESETS[name]):
@@ -125,7 +126,8 @@ def detect_mapping(data: bytes, delimiter: str = "auto") -> Detection:
         generic = _generic(row)
         if generic is not None:
             names = [c.lower() for c in row]
-            records = (dict(zip(names, r)) for r in itertools.islice(_reader(text, delim), i + 1, None))
+            records = (dict(zip(names, r))
+                       for r in itertools.islice(_reader(source, delim), i + 1, None))
             mapping, notes = _number_format(replace(generic, delimiter=delimiter), records)
             return Detection(mapping, "generic", i + 1, notes)
     raise ValidationError(_("Kasir does not recognise this statement's columns. Choose a "
@@ -136,7 +138,7 @@ def detect_mapping(data: bytes, delimiter: str = "auto") -> Detection:
 def preview(path: str | Path, n: int = 10, mapping: CsvMapping | None = None) -> Preview:
     """The first `n` lines of a CSV statement as they would be imported, with the
     mapping used (detected when none is given) and what was guessed on the way."""
-    data = Path(path).read_bytes()
+    data = Source.from_path(path)
     if mapping is None:
         found = detect_mapping(data)
         mapping, preset, header_row, notes = found.mapping, found.preset, found.header_row, found.notes

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import csv
 import itertools
-import re
 from dataclasses import asdict, dataclass, fields, replace
-from datetime import datetime
-from decimal import Decimal
 from typing import Iterator
 
 from app.i18n import _
@@ -16,10 +13,13 @@ from app.domain.currency import get_currency
 from app.domain.errors import ValidationError
 from app.domain.validation import Problems
 
-from .date_formats import AUTO, guess_date_format, parse_date
-from .parsed import ParsedLine, ParsedStatement, clean_description, parse_decimal, to_minor
+from .csv_lines import csv_lines
+from .date_formats import AUTO, guess_date_format
+from .parsed import ParsedLine, ParsedStatement
+from .source import Source
 
 DELIMITERS = {"auto": None, ",": ",", ";": ";", "tab": "\t", "\t": "\t", "|": "|"}
+HEADER_ROWS = 100  # the header row is looked for among the first rows
 
 
 @dataclass(frozen=True)
@@ -102,57 +102,40 @@ def validate_mapping(m: CsvMapping) -> CsvMapping:
                                  "name": m.name.strip().lower()})
 
 
-def _decode(data: bytes) -> str:
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's "Unicode text" export
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            pass
-    for enc in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
-
-
-def refuse_binary(data: bytes) -> None:
-    """A spreadsheet, an image or a zip is not a CSV: say so instead of failing deep inside."""
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 text (Excel's "Unicode text"): decoded later
+def refuse_binary(head: bytes) -> None:
+    """A spreadsheet, an image or a zip is not a CSV: say so instead of failing deep inside.
+    `head` is the file's first 64 KiB (or more)."""
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 text (Excel's "Unicode text"): decoded later
         return
-    if b"\x00" in data[:65536]:
+    if b"\x00" in head[:65536]:
         raise ValidationError(_("The file is not a text statement (it holds binary data). Export "
                                 "the statement from the bank as CSV, OFX or MT940."), field="file")
 
 
-def _delimiter(text: str, delimiter: str) -> str:
+def _delimiter(source: Source, delimiter: str) -> str:
     delim = DELIMITERS[delimiter]
     if delim is None:
-        sample = "\n".join(text[:65536].splitlines()[:50])
+        with source.text() as f:
+            sample = "\n".join(f.read(65536).splitlines()[:50])
         counts = {d: sample.count(d) for d in (",", ";", "\t", "|")}
         delim = max(counts, key=counts.get) if any(counts.values()) else ","
     return delim
 
 
-def _text_lines(text: str) -> Iterator[str]:
-    """The text's lines, newline kept, one at a time (io.StringIO would hold a
-    second, four-bytes-a-character copy of the whole file)."""
-    start, end = 0, len(text)
-    while start < end:
-        stop = text.find("\n", start)
-        stop = end if stop < 0 else stop + 1
-        yield text[start:stop]
-        start = stop
-
-
-def _reader(text: str, delim: str) -> Iterator[list[str]]:
-    """Rows with their cells stripped, read as they are needed."""
+def _rows(source: Source, delim: str) -> Iterator[list[str]]:
+    """The file's rows as the csv module reads them, one at a time from a stream."""
     try:
-        for row in csv.reader(_text_lines(text), delimiter=delim):
-            yield [c.strip() for c in row]
+        with source.text() as f:
+            yield from csv.reader(f, delimiter=delim)
     except csv.Error as e:
         raise ValidationError(_("The file is not a readable CSV statement ({reason}).",
                                 reason=str(e)), field="file") from None
+
+
+def _reader(source: Source, delim: str) -> Iterator[list[str]]:
+    """Rows with their cells stripped, read as they are needed."""
+    for row in _rows(source, delim):
+        yield [c.strip() for c in row]
 
 
 def wanted_columns(m: CsvMapping) -> list[str]:
@@ -165,7 +148,7 @@ def _find_header(rows, m: CsvMapping):
     named = [c for c in wanted_columns(m) if not c.isdigit()]
     if not named:
         return -1, {}
-    for i, row in enumerate(rows[:100]):
+    for i, row in enumerate(rows[:HEADER_ROWS]):
         lower = {c.lower(): j for j, c in enumerate(row) if c}
         if all(c.lower() in lower for c in named):
             return i, lower
@@ -182,14 +165,14 @@ def _column(names: dict[str, int]):
     return col
 
 
-def resolve_date_format(text: str, delim: str, m: CsvMapping, header_at: int,
+def resolve_date_format(source: Source, delim: str, m: CsvMapping, header_at: int,
                         col) -> tuple[str, tuple[str, ...]]:
     """The mapping's date format; when it is `auto`, the one that reads every date in
     the file (a first pass over the date column), and a note when it was a guess."""
     if m.date_format != AUTO:
         return m.date_format, ()
     c_date = col(m.date_col)
-    values = (row[c_date] for i, row in enumerate(_reader(text, delim))
+    values = (row[c_date].strip() for i, row in enumerate(_rows(source, delim))
               if i > header_at and c_date < len(row))
     guess = guess_date_format(values)
     if guess.format is None:
@@ -204,104 +187,23 @@ def resolve_date_format(text: str, delim: str, m: CsvMapping, header_at: int,
     return guess.format, ()
 
 
-def iter_csv(data: bytes, m: CsvMapping) -> tuple[ParsedStatement, Iterator[ParsedLine]]:
+def iter_csv(data: Source | bytes, m: CsvMapping) -> tuple[ParsedStatement, Iterator[ParsedLine]]:
     """The statement's header (bank, account, currency, notes) and its lines, parsed
-    one by one as the iterator is consumed: a bad row raises when it is reached."""
+    one by one as the iterator is consumed (the file read a chunk at a time, never
+    held whole): a bad row raises when it is reached."""
     m = validate_mapping(m)
-    refuse_binary(data)
-    text = _decode(data)
-    delim = _delimiter(text, m.delimiter)
-    rows = _reader(text, delim)
-    first = list(itertools.islice(rows, 100))
-    header_at, names = _find_header(first, m)
+    source = Source.of(data)
+    refuse_binary(source.head())
+    delim = _delimiter(source, m.delimiter)
+    rows = _rows(source, delim)
+    first = list(itertools.islice(rows, HEADER_ROWS))
+    header_at, names = _find_header([[c.strip() for c in row] for row in first], m)
     col = _column(names)
-    date_format, notes = resolve_date_format(text, delim, m, header_at, col)
+    date_format, notes = resolve_date_format(source, delim, m, header_at, col)
     head = ParsedStatement(m.bank or m.name or "bank", m.account, m.currency, "csv", (), notes,
                            date_format)
     body = itertools.chain(first[header_at + 1:], rows)
-    return head, _lines(body, m, col, date_format, header_at + 2)
-
-
-def _lines(rows, m: CsvMapping, col, date_format: str, first_row: int) -> Iterator[ParsedLine]:
-    c_date, c_amt, c_cr, c_db = col(m.date_col), col(m.amount_col), col(m.credit_col), col(m.debit_col)
-    c_type, c_bal, c_ref = col(m.type_col), col(m.balance_col), col(m.ref_col)
-    c_desc = [col(c) for c in m.description_cols]
-    auto = m.date_format == AUTO
-    days: dict[str, object] = {}
-    numbers = _Numbers(m.decimal_sep, m.thousands_sep, m.currency)
-    used = [j for j in (c_date, c_amt, c_cr, c_db, c_type, c_bal, c_ref, *c_desc) if j is not None]
-    width = max(used) + 1 if used else 0
-    for i, row in enumerate(rows, start=first_row):
-        if len(row) < width:  # a short row (a footer, a blank line): missing cells are empty
-            row = row + [""] * (width - len(row))
-        cell = lambda j: "" if j is None else row[j]  # noqa: E731
-        where = f"Line {i}: "
-        raw_date = row[c_date].lstrip("'").strip()
-        if not any(ch.isdigit() for ch in raw_date):
-            continue  # blank, a sub-header, "PEND" or a footer such as "Saldo Awal"
-        booked = days.get(raw_date)
-        if booked is None:  # a statement has few distinct days: each is parsed once
-            try:
-                booked = (parse_date(raw_date, date_format) if auto
-                          else datetime.strptime(raw_date, date_format).date())
-            except ValueError:
-                raise ValidationError(_("{where}the date {raw_date} does not match the format "
-                                        "{date_format}.",
-                                        where=where, raw_date=repr(raw_date),
-                                        date_format=date_format), field="date_format") from None
-            days[raw_date] = booked
-        if c_amt is not None:
-            amount = numbers(cell(c_amt), where)
-            kind = cell(c_type).upper()
-            if kind in ("DB", "DR", "D", "DEBIT", "DEBET") and amount > 0:
-                amount = -amount
-        else:
-            cr, db = cell(c_cr), cell(c_db)
-            credit = numbers(cr, where) if cr and cr not in ("-", "0") else 0
-            debit = numbers(db, where) if db and db not in ("-", "0") else 0
-            if credit and debit:
-                raise ValidationError(_("{where}both credit and debit are filled in.", where=where),
-                                      field="amount")
-            amount = abs(credit) if credit else -abs(debit)
-        if amount == 0:
-            continue
-        bal = cell(c_bal)
-        balance = numbers(bal, where) if bal else None
-        desc = clean_description(" ".join(row[j] for j in c_desc if row[j]))
-        yield ParsedLine(booked, amount, desc, balance, cell(c_ref)[:64], i)
-
-
-class _Numbers:
-    """Cell text -> an amount in the smallest unit, as parse_decimal and to_minor would
-    give it, faster: recent answers kept (amounts repeat a lot in a statement), and
-    plain numbers such as `10,067,000.00` converted without the general parser."""
-
-    def __init__(self, decimal_sep: str, thousands_sep: str, currency: str, size: int = 4096):
-        self.decimal_sep, self.thousands_sep, self.size = decimal_sep, thousands_sep, size
-        self.currency, self.exp = currency, get_currency(currency).exponent
-        self._seen: dict[str, int] = {}
-
-    def __call__(self, text: str, where: str) -> int:
-        found = self._seen.get(text)
-        if found is None:
-            found = to_minor(self.decimal(text, where), self.currency, where)
-            if len(self._seen) >= self.size:
-                self._seen.clear()
-            self._seen[text] = found
-        return found
-
-    def decimal(self, text: str, where: str) -> Decimal:
-        if _PLAIN.fullmatch(text):
-            raw = text.replace(self.thousands_sep, "") if self.thousands_sep else text
-            if self.decimal_sep != ".":
-                raw = raw.replace(self.decimal_sep, ".")
-            if _NUMBER.fullmatch(raw):
-                return Decimal(raw)
-        return parse_decimal(text, self.decimal_sep, self.thousands_sep, where)
-
-
-_PLAIN = re.compile(r"[0-9][0-9.,]*")
-_NUMBER = re.compile(r"\d+(\.\d+)?")
+    return head, csv_lines(body, col, m, date_format, m.date_format == AUTO, header_at + 2)
 
 
 def no_lines() -> ValidationError:
@@ -309,7 +211,7 @@ def no_lines() -> ValidationError:
                            field="file")
 
 
-def parse_csv(data: bytes, m: CsvMapping) -> ParsedStatement:
+def parse_csv(data: Source | bytes, m: CsvMapping) -> ParsedStatement:
     head, lines = iter_csv(data, m)
     parsed = tuple(lines)
     if not parsed:

@@ -4,6 +4,7 @@ all in one transaction. A bad file imports nothing; a re-import adds nothing twi
 from __future__ import annotations
 
 import itertools
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -15,19 +16,19 @@ from app.domain.errors import NotFoundError, ValidationError
 from app.services.audit import record_history
 from app.services.context import Context
 from app.store.limits import text_limit
-from app.store.reconcile_models import BankMapping, BankStatement, StatementLine
+from app.store.reconcile_models import BankMapping, BankStatement
 
-from .bulk import insert_lines
+from .bulk import LineWriter
 from .csv_detect import detect_mapping
 from .csv_format import PRESETS, CsvMapping, iter_csv, no_lines, refuse_binary, validate_mapping
 from .mt940_format import parse_mt940
 from .ofx_format import parse_ofx
-from .parsed import Fingerprinter, ParsedLine, ParsedStatement
+from .parsed import DaysNotGrouped, Fingerprinter, ParsedLine, ParsedStatement
+from .source import Source
 
 FORMATS = ("csv", "ofx", "mt940")
 MAX_FILE = 20 * 1024 * 1024
-BATCH = 5000  # lines parsed, de-duplicated and inserted at a time
-LOOKUP = 900  # fingerprints per IN (...) look-up, under every database's parameter limit
+BATCH = 5000  # lines parsed, fingerprinted and inserted at a time
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class ImportResult:
 
 
 def detect_format(name: str, data: bytes) -> str:
+    """csv, ofx or mt940, from the file's first bytes (`data` may be just those) and name."""
     head = data[:4096].decode("latin-1", errors="replace").upper()
     if "<OFX>" in head or "OFXHEADER" in head:
         return "ofx"
@@ -64,24 +66,23 @@ def detect_format(name: str, data: bytes) -> str:
     return "csv"
 
 
-def stream_statement(data: bytes, fmt: str, mapping: CsvMapping | None = None,
+def stream_statement(data: Source | bytes, fmt: str, mapping: CsvMapping | None = None,
                      bank: str = "", account: str = "") -> tuple[ParsedStatement, Iterable[ParsedLine]]:
     """The statement's header and its lines, the lines of a CSV read as they are
     consumed. A CSV without a mapping gets the one its header row points to."""
+    source = Source.of(data)
     if fmt == "csv":
         if mapping is None:
-            found = detect_mapping(data)
+            found = detect_mapping(source)
             mapping, notes = found.mapping, found.notes
         else:
             notes = ()
-        head, lines = iter_csv(data, mapping)
+        head, lines = iter_csv(source, mapping)
         head = replace(head, notes=notes + head.notes)
     elif fmt in ("ofx", "mt940"):
-        refuse_binary(data)
-        if fmt == "ofx":
-            head = parse_ofx(data, bank)
-        else:
-            head = parse_mt940(data, bank)
+        refuse_binary(source.head())
+        whole = source.read()  # small files, parsed whole
+        head = parse_ofx(whole, bank) if fmt == "ofx" else parse_mt940(whole, bank)
         lines, head = head.lines, replace(head, lines=())
     else:
         raise ValidationError(_("Unknown statement format {fmt}. Choose csv, ofx or mt940.",
@@ -92,7 +93,7 @@ def stream_statement(data: bytes, fmt: str, mapping: CsvMapping | None = None,
     return head, lines
 
 
-def parse_statement(data: bytes, fmt: str, mapping: CsvMapping | None = None,
+def parse_statement(data: Source | bytes, fmt: str, mapping: CsvMapping | None = None,
                     bank: str = "", account: str = "") -> ParsedStatement:
     head, lines = stream_statement(data, fmt, mapping, bank, account)
     parsed = tuple(lines)
@@ -107,56 +108,58 @@ def _batches(items: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
-def _known(s, prints: list[str]) -> set[str]:
-    known: set[str] = set()
-    for i in range(0, len(prints), LOOKUP):
-        known.update(s.execute(select(StatementLine.fingerprint)
-                               .where(StatementLine.fingerprint.in_(prints[i:i + LOOKUP]))).scalars())
-    return known
-
-
-def import_statement(ctx: Context, data: bytes, fmt: str | None = None, *,
-                     mapping: CsvMapping | None = None, bank: str = "", account: str = "",
+def import_statement(ctx: Context, data: Source | bytes | str | os.PathLike, fmt: str | None = None,
+                     *, mapping: CsvMapping | None = None, bank: str = "", account: str = "",
                      filename: str = "") -> ImportResult:
-    """Stream the file's lines into the database in batches, inside one transaction:
-    a bad line anywhere rolls back all of it; memory stays flat however long the
-    statement is (a batch of lines, plus a digest per line to tell copies apart)."""
-    if len(data) > MAX_FILE:
+    """Stream the file's lines (`data`: its bytes, or its path, read a chunk at a time)
+    into the database in batches, inside one transaction: a bad line anywhere rolls
+    back all of it, and a re-import adds nothing twice. Memory stays flat however long
+    the statement is: a batch of lines, plus the digests of one day's lines to tell
+    identical lines apart (of every line for a file whose days are not in order)."""
+    source = Source.of(data)
+    if source.size() > MAX_FILE:
         raise ValidationError(_("The file is larger than 20 MB; is it really a statement?"),
                               field="file")
-    if not data.strip():
+    if source.is_blank():
         raise ValidationError(_("The file is empty."), field="file")
-    fmt = (fmt or detect_format(filename, data)).lower()
-    st, lines = stream_statement(data, fmt, mapping, bank.strip(), account.strip())
-    bank_name, acct = st.bank[:64], st.account[:64]
+    fmt = (fmt or detect_format(filename, source.head(4096))).lower()
+    try:
+        return _import(ctx, source, fmt, mapping, bank.strip(), account.strip(), filename, True)
+    except DaysNotGrouped:  # rolled back; again, counting copies over the whole file
+        return _import(ctx, source, fmt, mapping, bank.strip(), account.strip(), filename, False)
+
+
+def _import(ctx: Context, source: Source, fmt: str, mapping: CsvMapping | None, bank: str,
+            account: str, filename: str, by_day: bool) -> ImportResult:
+    st, lines = stream_statement(source, fmt, mapping, bank, account)
+    bank_name, acct, cur = st.bank[:64], st.account[:64], st.currency
     now = ctx.now()
-    added = total = credits = 0
+    total = 0
     with ctx.store.unit_of_work() as uow:
         s = uow.session
-        stmt = BankStatement(bank=bank_name, account=acct, currency=st.currency,
+        stmt = BankStatement(bank=bank_name, account=acct, currency=cur,
                              format=fmt, filename=Path(filename).name[:200],
                              imported_by=ctx.operator, imported_at=now,
                              lines_added=0, lines_skipped=0)
         s.add(stmt)
         s.flush()
-        prints = Fingerprinter(st.bank, st.account)
+        sid, prints = stmt.id, Fingerprinter(st.bank, st.account, by_day)
         ref_limit = text_limit("statement_lines", "bank_ref")
-        for batch in _batches(lines, BATCH):
-            fps = list(prints.each(batch))
-            known = _known(s, fps)
-            rows = [(stmt.id, bank_name, acct, st.currency, line.booked_on, line.amount,
-                     line.description, line.balance,
-                     # OFX allows 255-character FITIDs; the fingerprint keeps the whole one
-                     line.bank_ref[:ref_limit], fp,
-                     "unmatched" if line.amount > 0 else "debit", now)
-                    for fp, line in zip(fps, batch) if fp not in known]
-            if rows:
-                insert_lines(s, rows)
-            total += len(batch)
-            added += len(rows)
-            credits += sum(1 for r in rows if r[5] > 0)
+        writer = LineWriter(s)
+        created, day = writer.value("created_at", now), writer.values("booked_on")
+        try:
+            for batch in _batches(lines, BATCH):
+                # OFX allows 255-character FITIDs; the fingerprint keeps the whole one
+                writer.insert([(sid, bank_name, acct, cur, day(line.booked_on), line.amount,
+                                line.description, line.balance, line.bank_ref[:ref_limit],
+                                prints(line), "unmatched" if line.amount > 0 else "debit",
+                                created) for line in batch])
+                total += len(batch)
+        finally:
+            writer.close()
         if not total:
             raise no_lines()
+        added, credits = writer.added(sid)
         skipped = total - added
         if not added:  # nothing new: the statement row goes with the rolled-back transaction
             return ImportResult(None, st.bank, st.account, st.currency, fmt, 0, skipped, 0, 0,

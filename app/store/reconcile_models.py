@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text
+from sqlalchemy import Date, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.store.models import Base
@@ -53,8 +53,9 @@ class StatementLine(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     balance: Mapped[int | None] = mapped_column(BigInt)
     bank_ref: Mapped[str] = mapped_column(String(64), default="")
-    # sha256 of bank, account, date, amount, description, balance/sequence: no line twice.
-    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
+    # No line twice: the day, then sha256 of bank, account, date, amount, description,
+    # balance and which copy, or of the bank's own id (app.reconcile.parsed.fingerprint).
+    fingerprint: Mapped[bytes] = mapped_column(LargeBinary(16), unique=True)
     state: Mapped[str] = mapped_column(String(16))  # unmatched | matched | debit
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

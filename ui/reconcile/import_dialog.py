@@ -19,11 +19,13 @@ from app.i18n import N_, _, gettext
 from app.reconcile.csv_detect import preview
 from app.reconcile.csv_format import PRESETS, CsvMapping
 from app.reconcile.date_formats import AUTO
+from app.reconcile.source import Source
 
 from ui.common.fmt import money
 from ui.reconcile.tables import _item, _table, short_date
 
 PREVIEW_ROWS = 10
+HEADER_BYTES = 200_000  # the header row is looked for in the file's first bytes
 PRESET_LABELS = {"bca": "BCA", "mandiri": "Mandiri", "bri": "BRI", "generic": N_("Generic columns")}
 DATE_FORMATS = (AUTO, "%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y")
 ROLES = (("date_col", N_("Date column")), ("description_col", N_("Description column")),
@@ -33,7 +35,7 @@ ROLES = (("date_col", N_("Date column")), ("description_col", N_("Description co
 
 def header_names(data: bytes, header_row: int) -> list[str]:
     """The cells of the header row (1-based), for the column choices."""
-    text = data[:200_000].decode("utf-8-sig", errors="replace")
+    text = data[:HEADER_BYTES].decode("utf-8-sig", errors="replace")
     lines = text.splitlines()
     if not lines:
         return []
@@ -46,7 +48,7 @@ def header_names(data: bytes, header_row: int) -> list[str]:
 def _look(path: str, mapping: CsvMapping | None, header_row: int):
     """On the worker: (preview, header names, header row) for the file, with
     `mapping` or, when None, the one detected."""
-    data = Path(path).read_bytes()
+    data = Source.from_path(path).head(HEADER_BYTES)
     found = preview(path, PREVIEW_ROWS, mapping)
     row = found.header_row or header_row
     return found, header_names(data, row), row
@@ -136,7 +138,7 @@ class ImportDialog(QDialog):
         self.error.setText(getattr(exc, "message", None) or str(exc))
         if not any(b.count() for b in self.columns.values()):
             try:
-                self._fill_columns(header_names(Path(self.path).read_bytes(), 1), CsvMapping())
+                self._fill_columns(header_names(Source.from_path(self.path).head(HEADER_BYTES), 1), CsvMapping())
             except OSError:
                 pass
         self._ok(False)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFileDialog, QHBox
 from app.i18n import _, _n
 from app.reconcile.csv_format import CsvMapping
 from app.reconcile.importer import detect_format, get_mapping, import_statement
+from app.reconcile.source import Source
 from app.reconcile.matching import HIGH
 from app.reconcile.report import page_state
 from app.reconcile.service import auto_match, confirm
@@ -304,11 +305,11 @@ class ReconcilePage(QWidget):
             (mapping or self.mapping.currentText()).strip()
 
         def task(ctx, path=path, name=name):
-            data = Path(path).read_bytes()
-            fmt = detect_format(path, data)
+            source = Source.from_path(path)  # streamed by the import, never read whole
+            fmt = detect_format(path, source.head(4096))
             m = (name if isinstance(name, CsvMapping) else get_mapping(ctx, name)) \
                 if fmt == "csv" else None
-            return import_statement(ctx, data, fmt, mapping=m, filename=Path(path).name)
+            return import_statement(ctx, source, fmt, mapping=m, filename=Path(path).name)
 
         self.worker.submit(task, on_done=self._imported, on_error=self._error)
 

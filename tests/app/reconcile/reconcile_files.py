@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 DAY = date(2026, 11, 23)
@@ -61,3 +62,14 @@ def mt940_file(rows, opening=1_000_000, ref="STMT1") -> bytes:
     out.append(f":62F:C{rows[-1][0]:%y%m%d}IDR{balance},00")
     out.append("-")
     return ("\n".join(out) + "\n").encode()
+
+
+def old_fingerprint_hex(bank: str, account: str, line, occurrence: int) -> str:
+    """A line's fingerprint as Kasir computed and stored it before migration 0012."""
+    if line.bank_ref:
+        parts = ["id", bank.lower(), account, line.bank_ref]
+    else:
+        parts = ["line", bank.lower(), account, line.booked_on.isoformat(), str(line.amount),
+                 " ".join(line.description.split()).upper()[:500],
+                 "" if line.balance is None else str(line.balance), str(occurrence)]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
