@@ -13,7 +13,7 @@ from sqlalchemy import Text, bindparam, func, inspect, select, text, type_coerce
 
 from .limits import check_object
 from .models import HistoryEntry
-from .record_digest import digest_in_session
+from .record_digest import digest_in_session, stored_invoice_digests
 from .trust_models import HistoryChainHead
 from .types import JSONText
 
@@ -100,12 +100,17 @@ def _link(session, entries: list) -> None:
     conn = session.connection()
     seq, last = _locked_head(conn)
     ids = _new_ids(conn, len(entries))
+    # The record's state once the whole batch is written: what `audit verify`
+    # compares with the record's last entry (issue 17). Invoices are read together.
+    invoices = stored_invoice_digests(conn, [e.entity_id for e in entries
+                                             if e.entity_type == "invoice"
+                                             and isinstance(e.entity_id, int)])
     rows = []
     for entry, id_ in zip(entries, ids):
         check_object(entry)
-        # The record's state once the whole batch is written: what `audit verify`
-        # compares with the record's last entry (issue 17).
-        entry.state_digest = digest_in_session(session, entry.entity_type, entry.entity_id)
+        entry.state_digest = (invoices.get(entry.entity_id) if entry.entity_type == "invoice"
+                              else digest_in_session(session, entry.entity_type,
+                                                     entry.entity_id))
         seq += 1
         entry.id, entry.chain_seq, entry.prev_hash = id_, seq, last
         entry.entry_hash = last = entry_hash(last, orm_content(entry))

@@ -46,11 +46,30 @@ def check_object(obj) -> None:
     """Refuse an object (new or changed) whose text is longer than its column allows."""
     state = inspect(obj)
     loaded = state.dict  # only what is loaded: checking never loads an expired attribute
-    for attr in state.mapper.column_attrs:
-        column = attr.columns[0]
-        value = loaded.get(attr.key)
-        label = attr.key.replace("_", " ").capitalize()
-        check_length(value, getattr(column.table, "name", ""), column.name, label, attr.key)
+    for key, table, column, limit in _text_columns(state.mapper):
+        value = loaded.get(key)
+        if isinstance(value, str) and len(value) > limit:
+            check_length(value, table, column, key.replace("_", " ").capitalize(), key)
+
+
+_PLANS: dict = {}
+
+
+def _text_columns(mapper) -> list[tuple[str, str, str, int]]:
+    """(attribute, table, column, limit) of a mapper's length-limited text columns,
+    worked out once per mapper: a flush checks every new and changed row."""
+    plan = _PLANS.get(mapper)
+    if plan is None:
+        limits = text_limits()
+        plan = []
+        for attr in mapper.column_attrs:
+            column = attr.columns[0]
+            table = getattr(column.table, "name", "")
+            limit = limits.get((table, column.name))
+            if limit is not None:
+                plan.append((attr.key, table, column.name, limit))
+        _PLANS[mapper] = plan
+    return plan
 
 
 def guard_lengths(session: Session, _flush_context=None, _instances=None) -> None:

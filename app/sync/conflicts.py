@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
 from app.i18n import _
@@ -87,20 +87,44 @@ def _set_sync_state(inv: Invoice, open_conflicts: int, waiting: int) -> str:
 
 def refresh_invoice_states(s: Session, invoice_ids) -> None:
     """`refresh_invoice_state` for many invoices in three queries (the sender's
-    batches)."""
+    batches). Counted before the session's changes are written, the outbox rows
+    changed in the session as they stand in memory, so that each invoice is
+    written once, its sync state with its other changes (an UPDATE of a
+    versioned row cannot be batched: one per invoice per flush, issue 18)."""
     ids = sorted(set(invoice_ids))
     if not ids:
         return
-    conflicts = dict(s.execute(
-        select(SyncConflict.entity_id, func.count()).where(
-            SyncConflict.entity_type == "invoice", SyncConflict.entity_id.in_(ids),
-            SyncConflict.state == "open").group_by(SyncConflict.entity_id)).all())
-    waiting = dict(s.execute(
-        select(OutboxOperation.aggregate, func.count()).where(
-            OutboxOperation.aggregate.in_([f"invoice:{i}" for i in ids]),
-            OutboxOperation.state.in_(UNFINISHED)).group_by(OutboxOperation.aggregate)).all())
-    for inv in s.execute(select(Invoice).where(Invoice.id.in_(ids))).scalars():
-        _set_sync_state(inv, conflicts.get(inv.id, 0), waiting.get(f"invoice:{inv.id}", 0))
+    changed = list(s.new) + list(s.dirty)
+    if any(isinstance(o, SyncConflict) for o in changed):
+        s.flush()  # conflicts are rare: count them written
+    aggregates = {f"invoice:{i}" for i in ids}
+    with s.no_autoflush:
+        conflicts = dict(s.execute(
+            select(SyncConflict.entity_id, func.count()).where(
+                SyncConflict.entity_type == "invoice", SyncConflict.entity_id.in_(ids),
+                SyncConflict.state == "open").group_by(SyncConflict.entity_id)).all())
+        waiting = dict(s.execute(
+            select(OutboxOperation.aggregate, func.count()).where(
+                OutboxOperation.aggregate.in_(sorted(aggregates)),
+                OutboxOperation.state.in_(UNFINISHED)).group_by(OutboxOperation.aggregate)).all())
+        for op, gone in [(o, False) for o in changed] + [(o, True) for o in s.deleted]:
+            if isinstance(op, OutboxOperation) and op.aggregate in aggregates:
+                waiting[op.aggregate] = (waiting.get(op.aggregate, 0)
+                                         + _unfinished_change(s, op, gone))
+        for inv in s.execute(select(Invoice).where(Invoice.id.in_(ids))).scalars():
+            _set_sync_state(inv, conflicts.get(inv.id, 0), waiting.get(f"invoice:{inv.id}", 0))
+
+
+def _unfinished_change(s: Session, op: OutboxOperation, gone: bool) -> int:
+    """+1, -1 or 0: how an unwritten change of `op` moves its aggregate's count of
+    unfinished operations from what the database holds."""
+    if op in s.new:
+        stored = None
+    else:
+        history = inspect(op).attrs.state.history
+        stored = history.deleted[0] if history.deleted else op.state
+    now = None if gone else op.state
+    return int(now in UNFINISHED) - int(stored in UNFINISHED)
 
 
 def record_conflict(s: Session, ctx: Context, *, aggregate: str, operation: str, kind: str,

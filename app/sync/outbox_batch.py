@@ -247,7 +247,6 @@ def record(ctx, backoff, outcomes: list[Outcome]) -> dict[int, float]:
                             s.delete(req)  # stored for a send that never happened
                 if op.aggregate.startswith("invoice:"):
                     touched.add(int(op.aggregate.split(":")[1]))
-            s.flush()
-            refresh_invoice_states(s, touched)
+            refresh_invoice_states(s, touched)  # before the flush: one UPDATE per invoice
         uow.commit()
     return waits
