@@ -69,9 +69,12 @@ _ACTION_WORDS = {
 }
 
 
+_BY_VALUE = {s.value: s for s in Status}
+
+
 def effective_status(stored: str, due_at: datetime | None, now: datetime) -> Status:
     """The status people see: an open invoice past its due date is past_due."""
-    status = Status(stored)
+    status = _BY_VALUE.get(stored) or Status(stored)  # (Status() is slow for a list's rows)
     if status is Status.OPEN and due_at is not None and due_at < now:
         return Status.PAST_DUE
     return status

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 
 from app.i18n import _
@@ -234,3 +234,18 @@ class Page:
 
     items: tuple
     next_cursor: int | None
+
+
+def fast_record(cls, values):
+    """`cls(*values)` for a frozen dataclass, without its generated __init__ (one
+    `object.__setattr__` per field, 4 µs for an invoice's 30): for the list's
+    pages, fifty records at a time. `values` gives every field, in order."""
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+    rec = object.__new__(cls)
+    rec.__dict__.update(zip(names, values, strict=True))
+    return rec
+
+
+_FIELD_NAMES: dict = {}

@@ -11,7 +11,7 @@ from sqlalchemy import (String, and_, bindparam, func, literal_column, or_, sele
 from app.i18n import _
 from app.domain.errors import ValidationError
 from app.domain.lifecycle import Status, effective_status
-from app.domain.records import HistoryRecord, InvoiceRecord, Page, ReceiptRecord
+from app.domain.records import HistoryRecord, InvoiceRecord, Page, ReceiptRecord, fast_record
 from app.store import search
 from app.store.engine import SINGLE_READ
 from app.store.models import Customer, HistoryEntry, Invoice, Payment, Receipt
@@ -145,12 +145,15 @@ def _list_statement(q: InvoiceQuery, dialect: str):
     return stmt, params
 
 
-def _list_record(row, now) -> InvoiceRecord:
+def _list_record(row, now, _iso=datetime.fromisoformat, _utc_tz=timezone.utc) -> InvoiceRecord:
     head, tail = row[:10], list(row[10:-1])
-    for i in _TIME_AT:
-        tail[i] = _utc(tail[i])
-    return InvoiceRecord(*head, effective_status(tail[0], tail[6], now), *tail,
-                         amount_refunded=row[-1] or 0)  # the list marks refunded invoices
+    for i in _TIME_AT:  # _utc, inlined: seven values a row, fifty rows a page
+        v = tail[i]
+        if v is not None:
+            tail[i] = _iso(v + "+00:00") if v.__class__ is str else v.replace(tzinfo=_utc_tz)
+    # No lines on a list page; the list marks refunded invoices.
+    return fast_record(InvoiceRecord, (*head, effective_status(tail[0], tail[6], now), *tail,
+                                       (), row[-1] or 0))
 
 
 def list_invoices(ctx: Context, q: InvoiceQuery = InvoiceQuery()) -> Page:
