@@ -72,3 +72,14 @@ def test_a_removed_waiting_operation_no_longer_counts(ctx, customer):
         uow.commit()
     with ctx.store.reader() as uow:
         assert uow.session.get(Invoice, inv.id).sync_state == "synced"
+
+
+def test_an_invoice_the_session_has_not_loaded_is_read_and_set(ctx, customer):
+    inv = svc.create_and_issue(ctx, draft_input(customer.id))
+    with ctx.store.unit_of_work() as uow:
+        s = uow.session
+        _op(s, inv.id).state = "done"
+        refresh_invoice_states(s, [inv.id, 999_999])  # and one that does not exist
+        uow.commit()
+    with ctx.store.reader() as uow:
+        assert uow.session.get(Invoice, inv.id).sync_state == "local"  # done, never linked
