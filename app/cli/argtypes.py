@@ -13,9 +13,9 @@ import re
 from pathlib import Path
 
 from app.domain.errors import ValidationError
+from app.domain.validation import MAX_ID
 from app.i18n import _
 
-MAX_ID = 2 ** 63 - 1  # the largest INTEGER primary key SQLite and PostgreSQL store
 _WHOLE = re.compile(r"[+-]?[0-9][0-9_]*")
 
 

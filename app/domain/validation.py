@@ -12,6 +12,7 @@ from .currency import MAX_AMOUNT, MAX_QUANTITY, get_currency
 from .errors import ValidationError
 from .tax import parse_rate
 
+MAX_ID = 2 ** 63 - 1  # the largest INTEGER primary key SQLite and PostgreSQL store
 MAX_LINES = 500
 MAX_DESCRIPTION = 500
 MAX_MEMO = 1000

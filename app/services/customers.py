@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select
 from app.i18n import _
 from app.domain.errors import NotFoundError
 from app.domain.records import CustomerRecord, Page
-from app.domain.validation import Problems, clean_text
+from app.domain.validation import MAX_ID, Problems, clean_text
 from app.store.models import Customer, Setting
 
 from .audit import enqueue, record_history
@@ -69,6 +69,8 @@ def load_customer(session, customer_id) -> Customer:
         cid = int(customer_id)
     except (TypeError, ValueError):
         cid = None
+    if cid is not None and not 0 < cid <= MAX_ID:
+        cid = None  # no row has such an id (and the driver could not bind it)
     c = session.get(Customer, cid) if cid is not None else None
     if c is None:
         raise NotFoundError(_("There is no customer with id {id}.", id=customer_id),

@@ -14,13 +14,14 @@ from app.domain.errors import NotFoundError, ValidationError
 from app.domain.lifecycle import Action, Status, check_transition, effective_status
 from app.domain.records import InvoiceRecord, PaymentRecord, ReceiptRecord
 from app.domain.tenders import Tender, clean_tender
-from app.domain.validation import DraftInput, Problems, clean_text, validate_draft, validate_reason
+from app.domain.validation import (MAX_ID, DraftInput, Problems, clean_text, validate_draft,
+                                   validate_reason)
 from app.store.models import Invoice
 from app.services.roles import require_role
 
 from .audit import enqueue, record_history
 from .context import Context
-from .customers import load_customer, walk_in_customer
+from .customers import WALK_IN_KEY, load_customer, walk_in_customer
 from .mappers import invoice_record, payment_record, receipt_record
 from .numbering import next_number
 from .pricing import price_lines
@@ -68,8 +69,7 @@ def _rates_snapshot(inv: Invoice) -> dict:
 
 def _apply_draft(s: Session, ctx: Context, inv: Invoice, data: DraftInput) -> None:
     """Lines and totals from `data` (cleaned); no customer means the walk-in customer."""
-    customer = (load_customer(s, data.customer_id) if data.customer_id
-                else walk_in_customer(s, ctx))
+    customer = _sale_customer(s, ctx, data.customer_id)
     priced = price_lines(s, data)
     inv.customer_id = customer.id
     inv.currency = data.currency
@@ -86,11 +86,27 @@ def _record(session: Session, ctx: Context, inv: Invoice) -> InvoiceRecord:
     return invoice_record(inv, ctx.now())
 
 
+def _sale_customer(s: Session, ctx: Context, ref) -> "sale_rows.Row":
+    """The sale's customer (id, name, email): a local id or the walk-in customer read
+    with Core statements (issue 18); any other spelling, a refusal, and the walk-in
+    customer's first use go through the customer services."""
+    conn = s.connection()
+    text = str(ref).strip() if ref else ""
+    found = None
+    if not ref:
+        found = sale_rows.customer_by_setting(conn, WALK_IN_KEY)
+    elif text.isdigit() and int(text) <= MAX_ID:
+        found = sale_rows.customer_of(conn, int(text))
+    if found is None:
+        c = load_customer(s, ref) if ref else walk_in_customer(s, ctx)
+        found = sale_rows.Row(id=c.id, name=c.name, email=c.email)
+    return found
+
+
 def _new_invoice(s: Session, ctx: Context, data: DraftInput, now: datetime):
     """A draft from `data` (cleaned), written with its history entry; no customer
     means the walk-in customer. Rows by app/services/sale_rows.py (issue 18)."""
-    customer = (load_customer(s, data.customer_id) if data.customer_id
-                else walk_in_customer(s, ctx))
+    customer = _sale_customer(s, ctx, data.customer_id)
     priced = price_lines(s, data)
     values = dict(
         till_code=ctx.till, local_number=None, plugipay_id=None, number=None, hosted_url=None,
@@ -99,9 +115,7 @@ def _new_invoice(s: Session, ctx: Context, data: DraftInput, now: datetime):
         amount_paid=0, amount_refunded=0, due_at=data.due_at, issued_at=None, paid_at=None,
         voided_at=None, written_off_at=None, reason="", memo=data.memo, sync_state="local",
         created_by=ctx.operator, created_at=now, updated_at=now)
-    inv = sale_rows.new_invoice(
-        sale_rows.fresh_for_core(s), values, priced.lines,
-        sale_rows.Row(id=customer.id, name=customer.name, email=customer.email))
+    inv = sale_rows.new_invoice(sale_rows.fresh_for_core(s), values, priced.lines, customer)
     record_history(s, ctx, "invoice", inv.id, "create", None, snapshot(inv))
     return inv
 

@@ -25,8 +25,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.domain.errors import NotFoundError
 from app.i18n import _
+from app.domain.validation import MAX_ID
 from app.store.limits import check_values
-from app.store.models import Customer, Invoice, InvoiceLine, Payment, PaymentTender, Receipt
+from app.store.models import (Customer, Invoice, InvoiceLine, Payment, PaymentTender, Receipt,
+                              Setting)
 
 INV = Invoice.__table__
 LINES = InvoiceLine.__table__
@@ -45,6 +47,7 @@ _LOAD = (select(INV, CUSTOMERS.c.name.label("_customer_name"),
 _LINES = (select(*[LINES.c[n] for n in ("id",) + LINE_COLUMNS])
           .where(LINES.c.invoice_id == bindparam("invoice_id")).order_by(LINES.c.position))
 _CUSTOMER = select(CUSTOMERS.c.name, CUSTOMERS.c.email).where(CUSTOMERS.c.id == bindparam("cid"))
+_SETTING = select(Setting.__table__.c.value).where(Setting.__table__.c.key == bindparam("key"))
 
 
 _BY = {"id": INV.c.id, "plugipay_id": INV.c.plugipay_id, "number": INV.c.number,
@@ -61,6 +64,8 @@ def parse_ref(ref) -> tuple[str, object, str]:
     its id, local number, Plugipay id or Plugipay number."""
     text = str(ref).strip() if ref is not None else ""
     if text.isdigit():
+        if int(text) > MAX_ID:  # no row has such an id (and the driver could not bind it)
+            raise NotFoundError(_("There is no invoice {ref}.", ref=text), field="id")
         return "id", int(text), text
     if text.startswith("in_"):
         return "plugipay_id", text, text
@@ -110,9 +115,16 @@ def new_invoice(conn, values: dict, lines, customer) -> Row:
     return inv
 
 
-def customer_of(conn, customer_id: int) -> Row:
+def customer_of(conn, customer_id: int) -> Row | None:
+    """The customer with this local id (name and email), or None."""
     row = conn.execute(_CUSTOMER, {"cid": customer_id}).first()
-    return Row(id=customer_id, name=row[0] if row else "", email=row[1] if row else "")
+    return None if row is None else Row(id=customer_id, name=row[0], email=row[1])
+
+
+def customer_by_setting(conn, key: str) -> Row | None:
+    """The customer whose id a settings row holds (the walk-in customer), or None."""
+    value = conn.execute(_SETTING, {"key": key}).scalar()
+    return customer_of(conn, value) if type(value) is int else None
 
 
 _UPDATES: dict = {}

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.domain.errors import ValidationError
+from app.domain.errors import NotFoundError, ValidationError
 from app.services import invoices as svc
 from app.services import sale_rows
 from app.services.audit import enqueue
@@ -147,3 +147,41 @@ def test_a_model_the_caller_holds_reads_the_payment(ctx, customer):
         uow.commit()
     got = get_invoice(ctx, inv.id)
     assert got.status == "paid" and got.memo == "noted after paying"
+
+
+
+def test_the_sale_customer_by_every_spelling(ctx, customer, db_path):
+    """A local id and the walk-in customer are read with Core; a Plugipay id, the
+    walk-in customer's first use and an unknown customer go through the services."""
+    con = sqlite3.connect(db_path)
+    con.execute("UPDATE customers SET plugipay_id = 'cus_budi' WHERE id = ?", (customer.id,))
+    con.commit()
+    con.close()
+    walk_in = svc.create_draft(ctx, draft_input(None))  # first use: made, with its history
+    again = svc.create_draft(ctx, draft_input(None))  # then read from its settings row
+    assert again.customer_id == walk_in.customer_id != customer.id
+    assert again.customer_name == walk_in.customer_name == "Walk-in customer"
+    for ref in (customer.id, str(customer.id), f" {customer.id} ", "cus_budi"):
+        got = svc.create_draft(ctx, draft_input(ref))
+        assert (got.customer_id, got.customer_name, got.customer_email) == (
+            customer.id, "Budi Santoso", "budi@example.com"), ref
+    before = table_rows(db_path)
+    for ref in (999, "999", "9" * 30, "cus_nobody", "budi"):
+        with pytest.raises(NotFoundError) as err:
+            svc.create_draft(ctx, draft_input(ref))
+        assert err.value.field == "customer_id", ref
+    assert table_rows(db_path) == before
+
+
+def test_an_id_beyond_any_row_is_not_found(ctx, customer):
+    """Digits too large for an INTEGER key name nothing: refused as not found, never an
+    OverflowError from the driver."""
+    from app.services.queries import get_invoice
+
+    with pytest.raises(NotFoundError) as err:
+        get_invoice(ctx, "9" * 30)
+    assert err.value.field == "id"
+    with pytest.raises(NotFoundError):
+        svc.issue(ctx, str(2 ** 63))
+    with pytest.raises(NotFoundError):
+        svc.mark_paid(ctx, "9" * 25)
