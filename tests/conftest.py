@@ -105,7 +105,7 @@ def sandbox(sandbox_proc):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked opt_in("ENV", ...) need a system tool or minutes that the default run
+    """Tests marked opt_in("ENV", ...) need minutes (soak runs, a bundle build) that the default run
     has not got: they are deselected (not skipped) unless one of those variables is set,
     so the default run reports 0 skipped. README names each opt-in job."""
     keep, dropped = [], []

@@ -213,17 +213,45 @@ def test_desktop_file():
     assert (ICONS / f"{entry['Icon']}.png").is_file() and (ICONS / f"{entry['Icon']}.svg").is_file()
 
 
-def _tool(name: str, package: str) -> str:
-    path = shutil.which(name)
-    assert path, f"{name} is missing: apt-get install {package} (this check is the opt-in job)"
-    return path
+# The Desktop Entry Specification 1.5's keys (what desktop-file-validate checks the file
+# against), by value type; checked here in Python, so no system tool is needed.
+_DESKTOP_KEYS = {
+    "string": {"Type", "Version", "Exec", "TryExec", "Path", "StartupWMClass", "URL"},
+    "localestring": {"Name", "GenericName", "Comment", "Icon"},
+    "boolean": {"NoDisplay", "Hidden", "DBusActivatable", "Terminal", "StartupNotify",
+                "PrefersNonDefaultGPU", "SingleMainWindow"},
+    "list": {"OnlyShowIn", "NotShowIn", "Actions", "MimeType", "Categories", "Implements",
+             "Keywords"},
+}
+_MAIN_CATEGORIES = {"AudioVideo", "Audio", "Video", "Development", "Education", "Game",
+                    "Graphics", "Network", "Office", "Science", "Settings", "System", "Utility"}
 
 
-@pytest.mark.opt_in("KASIR_SYSTEM_TOOLS")  # needs desktop-file-utils
-def test_desktop_file_validates():
-    out = subprocess.run([_tool("desktop-file-validate", "desktop-file-utils"), str(PACKAGING / "kasir.desktop")],
-                         capture_output=True, text=True)
-    assert out.returncode == 0, out.stdout + out.stderr
+def test_desktop_file_follows_the_specification():
+    lines = [l for l in (PACKAGING / "kasir.desktop").read_text(encoding="utf-8").splitlines()
+             if l.strip() and not l.startswith("#")]
+    assert lines[0] == "[Desktop Entry]"
+    kinds = {key: kind for kind, keys in _DESKTOP_KEYS.items() for key in keys}
+    seen = set()
+    for line in lines[1:]:
+        assert not line.startswith("["), f"only one group is expected: {line}"
+        key, sep, value = line.partition("=")
+        assert sep and key == key.strip() and value == value.strip(), line
+        assert key not in seen, f"{key} given twice"
+        seen.add(key)
+        base, _, locale = key.partition("[")
+        kind = kinds.get(base)
+        assert kind or base.startswith("X-"), f"{base} is not a Desktop Entry key"
+        if locale:
+            assert kind in ("localestring", "list") and re.fullmatch(r"[a-z]{2,3}(_[A-Z]{2})?(@\w+)?\]",
+                                                                    locale), key
+        if kind == "boolean":
+            assert value in ("true", "false"), line
+        if kind == "list":
+            assert value.endswith(";") and ";;" not in value, line
+    assert {"Type", "Name", "Exec"} <= seen
+    assert _desktop_entry()["Version"] in ("1.0", "1.1", "1.2", "1.3", "1.4", "1.5")
+    assert _MAIN_CATEGORIES & set(_desktop_entry()["Categories"].split(";"))
 
 
 def _png_size(path: Path) -> tuple[int, int]:
@@ -286,14 +314,6 @@ def test_udev_rule_parses_and_grants_access():
     assert any(("ATTR{idVendor}", "==", "0416") in r and ("ATTR{idProduct}", "==", "5011") in r
                for r in granting)
     assert any(k == "ENV{ID_USB_INTERFACES}" and ":07" in v for r in granting for k, _, v in r)
-
-
-@pytest.mark.opt_in("KASIR_SYSTEM_TOOLS")  # needs udev (systemd >= 254 for `verify`)
-def test_udev_rule_verifies():
-    out = subprocess.run([_tool("udevadm", "udev"), "verify", str(RULES)], capture_output=True, text=True)
-    if "Unknown command" in out.stderr or "unknown" in out.stderr.lower():
-        pytest.skip("this udevadm has no 'verify' (systemd < 254)")
-    assert out.returncode == 0, out.stdout + out.stderr
 
 
 def test_readme_documents_build_and_udev_install():
