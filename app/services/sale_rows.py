@@ -186,6 +186,6 @@ def fresh_for_core(session: Session):
 
 def expire_invoice(session: Session, invoice_id: int) -> None:
     """A model of this invoice the session holds is read again on next use."""
-    for obj in list(session.identity_map.values()):
-        if isinstance(obj, Invoice) and obj.id == invoice_id:
-            session.expire(obj)
+    held = session.identity_map.get(session.identity_key(Invoice, invoice_id))
+    if held is not None:
+        session.expire(held)
