@@ -201,15 +201,7 @@ def rate_limit_rows(n_ops: int, workdir: Path, *, rate: int = 20) -> list[Row]:
 
 def _exactly_once(store, sbx) -> str:
     """"" if Plugipay has every local sale exactly once, in the till's state."""
-    client = sbx.client()
-    remote, cursor = [], None
-    while True:
-        page = client.invoices.list(limit=100, cursor=cursor)
-        remote += [p.raw for p in page.data]
-        if not page.has_more:
-            break
-        cursor = page.cursor
-    client.close()
+    remote = sbx.remote_invoices()
     with store.reader() as uow:
         local = dict(uow.session.execute(text(
             "SELECT plugipay_id, status FROM invoices WHERE local_number IS NOT NULL")).all())

@@ -148,6 +148,20 @@ class SandboxProcess:
         kwargs.setdefault("secret", self.secret)
         return PlugipayClient(base_url=self.base_url, **kwargs)
 
+    def remote_invoices(self) -> list[dict]:
+        """Every invoice the sandbox holds, as Plugipay sends it, all pages read."""
+        client = self.client()
+        try:
+            out, cursor = [], None
+            while True:
+                page = client.invoices.list(limit=100, cursor=cursor)
+                out += [p.raw for p in page.data]
+                if not page.has_more:
+                    return out
+                cursor = page.cursor
+        finally:
+            client.close()
+
     def dashboard_client(self, **kwargs: Any):
         """An official SDK client using the dashboard Bearer key."""
         return PlugipayClient(api_key=self.dashboard_key, base_url=self.base_url, **kwargs)

@@ -51,14 +51,7 @@ def test_long_outage_drains_in_order(ctx, store, sandbox, window):
     assert reports[-1].pending == 0 and reports[-1].conflicts == 0, reports[-1].summary()
     print(f"\nOUTAGE: {OUTAGE} invoices (+payments/voids) drained in {elapsed:.1f}s, "
           f"{len(reports)} pass(es), {sum(r.sent for r in reports)} requests for operations")
-    client = sandbox.client()
-    remote, cursor = [], None
-    while True:
-        page = client.invoices.list(limit=100, cursor=cursor)
-        remote += [p.raw for p in page.data]
-        if not page.has_more:
-            break
-        cursor = page.cursor
+    remote = sandbox.remote_invoices()
     assert len(remote) == OUTAGE
     # Plugipay numbers invoices as they arrive. One at a time (window 1), its
     # numbers follow the till's; with a window, the sales of one window may
